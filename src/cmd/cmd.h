@@ -1,0 +1,40 @@
+/* The verbs.  Each parses its own options and calls into the runtime library; errors come back
+ * in err and are printed once, by main. */
+#ifndef ISORUN_CMD_H
+#define ISORUN_CMD_H
+
+#include <stdbool.h>
+
+#include "util/error.h"
+#include "util/log.h"
+
+struct global_options {
+	const char *root;
+	const char *log_path;
+	enum log_format log_format;
+	bool debug;
+	bool systemd_cgroup;
+};
+
+/* Returns the process exit status (>= 0) or a negative errno with err set. */
+typedef int (*cmd_fn)(const struct global_options *g, int argc, char **argv,
+		      struct iso_error *err);
+
+struct verb {
+	const char *name;
+	cmd_fn run;
+	const char *summary;
+	const char *usage; /* the lines after "Usage: isorun " */
+	bool spawns_container; /* needs the CVE-2019-5736 protection before it runs */
+};
+
+int cmd_create(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_start(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_state(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_kill(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_delete(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_run(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_list(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_spec(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+
+#endif

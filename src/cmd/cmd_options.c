@@ -1,0 +1,69 @@
+#include "config.h"
+#include "cmd/cmd_options.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct verb *cmd_find_verb(const char *name);
+
+void cmd_getopt_reset(void)
+{
+	optind = 0; /* glibc: 0 re-initialises the scanner completely */
+	opterr = 0;
+}
+
+int cmd_getopt(const char *verb, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts, struct iso_error *err)
+{
+	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+
+	if (c == '?') {
+		if (optopt)
+			return iso_error_invalid(err, "%s: unknown option -%c", verb, optopt);
+		return iso_error_invalid(err, "%s: unknown option %s", verb, argv[optind - 1]);
+	}
+	if (c == ':')
+		return iso_error_invalid(err, "%s: option %s needs a value", verb, argv[optind - 1]);
+	return c;
+}
+
+int cmd_print_usage(const char *verb)
+{
+	const struct verb *v = cmd_find_verb(verb);
+
+	if (v)
+		printf("%s\n\nUsage: isorun %s\n", v->summary, v->usage);
+	return 0;
+}
+
+int cmd_expect_args(const char *verb, int argc, char **argv, int min, int max, const char *what,
+		    struct iso_error *err)
+{
+	int n = argc - optind;
+
+	if (n < min)
+		return iso_error_invalid(err, "%s: expected %s (see isorun %s --help)", verb, what,
+					 verb);
+	if (n > max)
+		return iso_error_invalid(err, "%s: unexpected argument \"%s\"", verb,
+					 argv[optind + max]);
+	return 0;
+}
+
+int cmd_parse_int(const char *option, const char *value, int min, int max, int *ret,
+		  struct iso_error *err)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(value, &end, 10);
+	if (errno || end == value || *end || v < min || v > max)
+		return iso_error_invalid(err, "%s: \"%s\" is not a number from %d to %d", option,
+					 value, min, max);
+	*ret = (int)v;
+	return 0;
+}

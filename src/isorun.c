@@ -1,0 +1,156 @@
+/* isorun: an OCI container runtime.  This file is the table of contents: global options and
+ * the verb table.  The verbs live in src/cmd/, the runtime in src/runtime/. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "cmd/cmd_options.h"
+#include "runtime/selfexe.h"
+#include "runtime/state.h"
+#include "util/log.h"
+
+extern char **environ;
+
+static const struct verb verbs[] = {
+	{"create", cmd_create, "Create a container from a bundle; it waits for start.",
+	 "create [--bundle|-b DIR] [--pid-file FILE] [--console-socket SOCKET]\n"
+	 "                     [--preserve-fds N] [--no-new-keyring] ID",
+	 true},
+	{"start", cmd_start, "Start the user process of a created container.", "start ID", false},
+	{"state", cmd_state, "Print the OCI state of a container as JSON.", "state ID", false},
+	{"kill", cmd_kill, "Send a signal (default TERM) to a container's init, or with --all to "
+			   "all its processes.",
+	 "kill [--all|-a] ID [SIGNAL]", false},
+	{"delete", cmd_delete, "Delete a stopped or created container; --force kills it first.",
+	 "delete [--force|-f] ID", false},
+	{"run", cmd_run, "Create and start a container, wait for it, and delete it.",
+	 "run [--bundle|-b DIR] [--detach|-d] [--pid-file FILE] [--console-socket SOCKET]\n"
+	 "                  [--preserve-fds N] [--no-new-keyring] [--keep] ID",
+	 true},
+	{"list", cmd_list, "List the containers under --root.",
+	 "list [--quiet|-q] [--format|-f table|json]", false},
+	{"spec", cmd_spec, "Write a default config.json for a busybox-like rootfs.",
+	 "spec [--bundle|-b DIR] [--rootless]", false},
+};
+
+const struct verb *cmd_find_verb(const char *name);
+
+const struct verb *cmd_find_verb(const char *name)
+{
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(verbs[i].name, name))
+			return &verbs[i];
+	return NULL;
+}
+
+static void print_help(void)
+{
+	printf("isorun %s: an OCI container runtime for hostile tenants\n\n"
+	       "Usage: isorun [global options] COMMAND [options] ...\n\nCommands:\n",
+	       PACKAGE_VERSION);
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		printf("  %-8s %s\n", verbs[i].name, verbs[i].summary);
+	printf("\nGlobal options:\n"
+	       "  --root DIR            state directory (default " STATE_DEFAULT_ROOT ")\n"
+	       "  --log FILE            also write messages to FILE\n"
+	       "  --log-format FORMAT   text or json\n"
+	       "  --debug               print debug messages\n"
+	       "  --systemd-cgroup      (not supported: isorun manages cgroupfs directly)\n"
+	       "  --version, --help\n\n"
+	       "Run 'isorun COMMAND --help' for the options of a command.\n");
+}
+
+static void print_version(void)
+{
+	printf("isorun version %s\nspec: 1.2.0\n", PACKAGE_VERSION);
+}
+
+enum { GOPT_ROOT = 256, GOPT_LOG, GOPT_LOG_FORMAT, GOPT_DEBUG, GOPT_SYSTEMD_CGROUP, GOPT_VERSION,
+       GOPT_HELP };
+
+static const struct option global_options_table[] = {
+	{"root", required_argument, NULL, GOPT_ROOT},
+	{"log", required_argument, NULL, GOPT_LOG},
+	{"log-format", required_argument, NULL, GOPT_LOG_FORMAT},
+	{"debug", no_argument, NULL, GOPT_DEBUG},
+	{"systemd-cgroup", no_argument, NULL, GOPT_SYSTEMD_CGROUP},
+	{"version", no_argument, NULL, GOPT_VERSION},
+	{"help", no_argument, NULL, GOPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+static int parse_global(int argc, char **argv, struct global_options *g, struct iso_error *err)
+{
+	int opt;
+
+	cmd_getopt_reset();
+	while ((opt = cmd_getopt("isorun", argc, argv, "+hv", global_options_table, err)) != -1) {
+		switch (opt) {
+		case GOPT_ROOT: g->root = optarg; break;
+		case GOPT_LOG: g->log_path = optarg; break;
+		case GOPT_LOG_FORMAT:
+			if (!strcmp(optarg, "json"))
+				g->log_format = LOG_FORMAT_JSON;
+			else if (!strcmp(optarg, "text"))
+				g->log_format = LOG_FORMAT_TEXT;
+			else
+				return iso_error_invalid(err, "--log-format must be text or json, "
+							      "not \"%s\"", optarg);
+			break;
+		case GOPT_DEBUG: g->debug = true; break;
+		case GOPT_SYSTEMD_CGROUP: g->systemd_cgroup = true; break;
+		case 'v':
+		case GOPT_VERSION: print_version(); exit(0);
+		case 'h':
+		case GOPT_HELP: print_help(); exit(0);
+		default: return opt;
+		}
+	}
+	return optind;
+}
+
+static int dispatch(const struct global_options *g, int argc, char **argv, char **full_argv,
+		    struct iso_error *err)
+{
+	const struct verb *v;
+	int r;
+
+	if (argc < 1)
+		return iso_error_invalid(err, "no command given (see isorun --help)");
+	v = cmd_find_verb(argv[0]);
+	if (!v)
+		return iso_error_invalid(err, "unknown command \"%s\" (see isorun --help)", argv[0]);
+	if (v->spawns_container && g->systemd_cgroup)
+		return iso_error_invalid(err, "--systemd-cgroup is not supported: there is no "
+					      "systemd to ask; isorun manages cgroupfs itself");
+	if (v->spawns_container) {
+		r = selfexe_ensure_protected(full_argv, environ, err);
+		if (r < 0)
+			return r;
+	}
+	return v->run(g, argc, argv, err);
+}
+
+int main(int argc, char **argv)
+{
+	struct global_options g = {.root = STATE_DEFAULT_ROOT, .log_format = LOG_FORMAT_TEXT};
+	struct iso_error err = {0};
+	int first, r;
+
+	first = parse_global(argc, argv, &g, &err);
+	if (first >= 0 && log_init(g.log_path, g.log_format, g.debug) < 0)
+		fprintf(stderr, "isorun: warning: cannot open --log %s\n", g.log_path);
+	r = first < 0 ? first : dispatch(&g, argc - first, argv + first, argv, &err);
+	if (r < 0) {
+		log_error("%s", err.msg);
+		log_close();
+		return err.exit_code ? err.exit_code : 1;
+	}
+	log_close();
+	return r;
+}

@@ -1,0 +1,465 @@
+#include "config.h"
+#include "runtime/container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/container_init.h"
+#include "runtime/hooks.h"
+#include "runtime/namespaces.h"
+#include "runtime/process.h"
+#include "runtime/spec.h"
+#include "runtime/sync.h"
+#include "runtime/sysctl.h"
+#include "runtime/terminal.h"
+#include "util/cleanup.h"
+#include "util/fsutil.h"
+#include "util/log.h"
+
+#define FIFO_NAME	   "exec.fifo"
+#define CONFIG_COPY	   "config.json"
+#define CONFIG_MAX_SIZE	   (4 * 1024 * 1024)
+#define ISORUN_OCI_VERSION "1.2.0"
+
+/* Everything create needs, gathered before anything is made on the host. */
+struct create_plan {
+	const struct create_options *o;
+	char *bundle;
+	char *rootfs;
+	char *config_text;
+	size_t config_len;
+	struct spec *spec;
+};
+
+static void create_plan_free(struct create_plan *p)
+{
+	free(p->bundle);
+	free(p->rootfs);
+	free(p->config_text);
+	if (p->spec)
+		spec_free(p->spec);
+}
+
+static int resolve_rootfs(struct create_plan *p, struct iso_error *err)
+{
+	const char *root = p->spec->root_path;
+	struct stat st;
+	int n;
+
+	if (root[0] == '/')
+		n = asprintf(&p->rootfs, "%s", root);
+	else
+		n = asprintf(&p->rootfs, "%s/%s", p->bundle, root);
+	if (n < 0)
+		return iso_error_set(err, ENOMEM, "root.path");
+	if (stat(p->rootfs, &st) < 0)
+		return iso_error_set(err, errno, "config.json: root.path: %s", p->rootfs);
+	if (!S_ISDIR(st.st_mode))
+		return iso_error_set(err, ENOTDIR, "config.json: root.path: %s", p->rootfs);
+	return 0;
+}
+
+static int check_plan(const struct create_plan *p, struct iso_error *err)
+{
+	const struct spec *spec = p->spec;
+	const struct spec_namespace *uts = spec_find_namespace(spec, CLONE_NEWUTS);
+	int r;
+
+	if ((r = spec_validate_for_start(spec, err)) < 0 || (r = namespaces_validate(spec, err)) < 0 ||
+	    (r = sysctl_validate(spec, err)) < 0)
+		return r;
+	if ((spec->hostname || spec->domainname) && (!uts || uts->path))
+		return iso_error_invalid(err, "config.json: hostname: setting a hostname needs a "
+					      "new uts namespace in linux.namespaces");
+	if (spec->process.terminal && !p->o->console_socket)
+		return iso_error_invalid(err, "config.json: process.terminal is true: "
+					      "--console-socket is required");
+	if (!spec->process.terminal && p->o->console_socket)
+		return iso_error_invalid(err, "--console-socket given but process.terminal is "
+					      "false in config.json");
+	return 0;
+}
+
+static int load_plan(const struct create_options *o, struct create_plan *p, struct iso_error *err)
+{
+	_cleanup_free_ char *config_path = NULL;
+	int r;
+
+	p->o = o;
+	if ((r = state_validate_id(o->id, err)) < 0 ||
+	    (r = make_absolute(o->bundle ? o->bundle : ".", &p->bundle, err)) < 0)
+		return r;
+	if (asprintf(&config_path, "%s/config.json", p->bundle) < 0)
+		return iso_error_set(err, ENOMEM, "bundle");
+	r = read_file_at(AT_FDCWD, config_path, CONFIG_MAX_SIZE, &p->config_text, &p->config_len,
+			 err);
+	if (r < 0)
+		return r;
+	if ((r = spec_parse(p->config_text, p->config_len, "config.json", &p->spec, err)) < 0 ||
+	    (r = check_plan(p, err)) < 0)
+		return r;
+	return resolve_rootfs(p, err);
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct iso_error *err)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid); /* no newline: containerd Atoi()s it */
+
+	if (!path)
+		return 0;
+	return write_file_atomic(path, buf, (size_t)n, 0644, err) < 0
+		       ? iso_error_wrap(err, "--pid-file")
+		       : 0;
+}
+
+static int fill_state(const struct create_plan *p, pid_t pid, struct container_state *st)
+{
+	char now[64];
+
+	memset(st, 0, sizeof(*st));
+	state_format_now(now, sizeof(now));
+	st->id = strdup(p->o->id);
+	st->oci_version = strdup(p->spec->oci_version);
+	st->bundle = strdup(p->bundle);
+	st->rootfs = strdup(p->rootfs);
+	st->created = strdup(now);
+	st->status = STATUS_CREATING;
+	st->pid = pid;
+	st->owner = getuid();
+	st->annotation_keys = calloc(p->spec->n_annotations + 1, sizeof(char *));
+	st->annotation_values = calloc(p->spec->n_annotations + 1, sizeof(char *));
+	if (!st->id || !st->oci_version || !st->bundle || !st->rootfs || !st->created ||
+	    !st->annotation_keys || !st->annotation_values)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->spec->n_annotations; i++) {
+		st->annotation_keys[i] = strdup(p->spec->annotations[i].key);
+		st->annotation_values[i] = strdup(p->spec->annotations[i].value);
+		if (!st->annotation_keys[i] || !st->annotation_values[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The runtime's side of the sync protocol, from clone to SYNC_READY. */
+static int drive_init(const struct create_plan *p, int sock, struct container_state *st,
+		      struct iso_error *err)
+{
+	const struct spec *spec = p->spec;
+	_cleanup_free_ char *state_json = NULL;
+	_cleanup_close_ int master = -1;
+	int r;
+	const struct spec_namespace *user = spec_find_namespace(spec, CLONE_NEWUSER);
+
+	if (user && !user->path) {
+		if ((r = namespaces_write_id_maps(st->pid, spec, err)) < 0 ||
+		    (r = sync_send(sock, SYNC_ID_MAPS_WRITTEN, NULL, 0, -1, err)) < 0)
+			return r;
+	}
+	if ((r = sync_expect(sock, SYNC_MOUNTS_DONE, NULL, NULL, err)) < 0 ||
+	    (r = state_to_json(st, false, &state_json, err)) < 0)
+		return r;
+	if ((r = hooks_run(spec, HOOK_PRESTART, state_json, err)) < 0 ||
+	    (r = hooks_run(spec, HOOK_CREATE_RUNTIME, state_json, err)) < 0)
+		return r;
+	r = sync_send(sock, SYNC_RUNTIME_HOOKS_DONE, state_json, strlen(state_json), -1, err);
+	if (r < 0)
+		return r;
+	if (spec->process.terminal) {
+		if ((r = sync_expect(sock, SYNC_TERMINAL_MASTER, NULL, &master, err)) < 0 ||
+		    (r = terminal_send_to_console_socket(p->o->console_socket, master, err)) < 0 ||
+		    (r = sync_send(sock, SYNC_TERMINAL_SENT, NULL, 0, -1, err)) < 0)
+			return r;
+	}
+	return sync_expect(sock, SYNC_READY, NULL, NULL, err);
+}
+
+static void init_args_fill(const struct create_plan *p, int sock, int fifo, struct init_args *a)
+{
+	const struct spec_namespace *user = spec_find_namespace(p->spec, CLONE_NEWUSER);
+
+	*a = (struct init_args){
+		.spec = p->spec,
+		.bundle = p->bundle,
+		.rootfs = p->rootfs,
+		.sync_fd = sock,
+		.fifo_fd = fifo,
+		.log_fd = log_fd(),
+		.preserve_fds = p->o->preserve_fds,
+		.new_session_keyring = !p->o->no_new_keyring,
+		.wait_for_id_maps = user && !user->path,
+	};
+}
+
+/* Clones the init with the container's namespaces; the child never returns from here. */
+static int spawn_init(const struct create_plan *p, int fifo, int sv[2], pid_t *ret_pid,
+		      int *ret_pidfd, struct iso_error *err)
+{
+	struct init_args args;
+	int saved_pidns, r;
+	pid_t pid;
+
+	r = namespaces_enter_pid_path(p->spec, &saved_pidns, err);
+	if (r < 0)
+		return r;
+	pid = process_clone(namespaces_clone_flags(p->spec), ret_pidfd);
+	if (pid == 0) {
+		close(sv[0]);
+		init_args_fill(p, sv[1], fifo, &args);
+		container_init_main(&args);
+	}
+	r = namespaces_restore_pid(saved_pidns, err);
+	if (saved_pidns >= 0)
+		close(saved_pidns);
+	if (pid < 0)
+		return iso_error_set(err, (int)-pid, "cloning the container's init");
+	*ret_pid = pid;
+	return r;
+}
+
+static void kill_and_reap(pid_t pid, int pidfd)
+{
+	if (pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	else
+		kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+static int launch(const struct create_plan *p, int dirfd, struct created_container *ret,
+		  struct iso_error *err)
+{
+	_cleanup_close_ int fifo = -1, pidfd = -1;
+	int sv[2] = {-1, -1}, r;
+	struct container_state st = {0};
+	pid_t pid = -1;
+
+	if (mkfifoat(dirfd, FIFO_NAME, 0600) < 0)
+		return iso_error_set(err, errno, "creating the start barrier");
+	/* O_RDWR never blocks on a fifo, and keeps a reader so that start can tell a live init
+	 * (write succeeds) from a dead one (ENXIO). */
+	fifo = openat(dirfd, FIFO_NAME, O_RDWR | O_CLOEXEC);
+	if (fifo < 0)
+		return iso_error_set(err, errno, "opening the start barrier");
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return iso_error_set(err, errno, "socketpair");
+	r = spawn_init(p, fifo, sv, &pid, &pidfd, err);
+	close(sv[1]);
+	if (r == 0 && fill_state(p, pid, &st) < 0)
+		r = iso_error_set(err, ENOMEM, "state");
+	if (r == 0) {
+		bool zombie;
+
+		st.pid_start_time = state_process_start_time(pid, &zombie);
+		r = drive_init(p, sv[0], &st, err);
+	}
+	close(sv[0]);
+	if (r == 0) {
+		st.status = STATUS_CREATED;
+		r = state_write(dirfd, &st, err);
+	}
+	if (r == 0)
+		r = write_pid_file(p->o->pid_file, pid, err);
+	state_clear(&st);
+	if (r < 0) {
+		if (pid > 0)
+			kill_and_reap(pid, pidfd);
+		return r;
+	}
+	ret->pid = pid;
+	ret->pidfd = steal_fd(pidfd);
+	return 0;
+}
+
+int container_create(const struct create_options *o, struct created_container *ret,
+		     struct iso_error *err)
+{
+	struct create_plan plan = {0};
+	_cleanup_close_ int dirfd = -1;
+	struct iso_error ignored;
+	int r;
+
+	r = load_plan(o, &plan, err);
+	if (r < 0)
+		goto out;
+	dirfd = r = state_dir_create(o->root, o->id, err);
+	if (r < 0)
+		goto out;
+	r = write_file_atomic_at(dirfd, CONFIG_COPY, plan.config_text, plan.config_len, 0600, err);
+	if (r == 0)
+		r = launch(&plan, dirfd, ret, err);
+	if (r < 0)
+		state_dir_remove(o->root, o->id, &ignored);
+out:
+	create_plan_free(&plan);
+	return r;
+}
+
+int container_load_state(const char *root, const char *id, struct container_state *st,
+			 struct iso_error *err)
+{
+	_cleanup_close_ int dirfd = -1;
+	int r;
+
+	if ((r = state_validate_id(id, err)) < 0)
+		return r;
+	dirfd = r = state_dir_open(root, id, err);
+	if (r < 0)
+		return r;
+	r = state_read(dirfd, id, st, err);
+	if (r < 0)
+		return r;
+	state_refresh(st);
+	return 0;
+}
+
+/* The config the container was created with (the bundle may have changed since). */
+static int load_config_copy(int dirfd, struct spec **ret, struct iso_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int r;
+
+	r = read_file_at(dirfd, CONFIG_COPY, CONFIG_MAX_SIZE, &text, &len, err);
+	if (r < 0)
+		return r;
+	return spec_parse(text, len, "config.json", ret, err);
+}
+
+static void run_hooks_warning_only(int dirfd, enum spec_hook_kind kind,
+				   const struct container_state *st)
+{
+	_cleanup_spec_ struct spec *spec = NULL;
+	_cleanup_free_ char *json = NULL;
+	struct iso_error err = {0};
+
+	/* The spec says poststart and poststop failures are warnings, not errors. */
+	if (load_config_copy(dirfd, &spec, &err) < 0 || state_to_json(st, false, &json, &err) < 0 ||
+	    hooks_run(spec, kind, json, &err) < 0)
+		log_warning("%s", err.msg);
+}
+
+static int open_locked_state(const char *root, const char *id, int *ret_dirfd,
+			     struct container_state *st, struct iso_error *err)
+{
+	int dirfd, r;
+
+	if ((r = state_validate_id(id, err)) < 0)
+		return r;
+	dirfd = r = state_dir_open(root, id, err);
+	if (r < 0)
+		return r;
+	r = state_read(dirfd, id, st, err);
+	if (r < 0) {
+		close(dirfd);
+		return r;
+	}
+	state_refresh(st);
+	*ret_dirfd = dirfd;
+	return 0;
+}
+
+static inline void cleanup_statep(struct container_state *st)
+{
+	state_clear(st);
+}
+#define _cleanup_state_ __attribute__((cleanup(cleanup_statep)))
+
+int container_start(const char *root, const char *id, struct iso_error *err)
+{
+	_cleanup_state_ struct container_state st = {0};
+	_cleanup_close_ int dirfd = -1, fifo = -1;
+	int r;
+
+	r = open_locked_state(root, id, &dirfd, &st, err);
+	if (r < 0)
+		return r;
+	if (st.status != STATUS_CREATED)
+		return iso_error_invalid(err, "cannot start container \"%s\": it is %s, not created",
+					 id, state_status_name(st.status));
+	fifo = openat(dirfd, FIFO_NAME, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0)
+		return iso_error_set(err, errno == ENXIO ? 0 : errno,
+				     "cannot start container \"%s\": its init is gone", id);
+	if (write(fifo, "0", 1) != 1)
+		return iso_error_set(err, errno, "cannot start container \"%s\"", id);
+	unlinkat(dirfd, FIFO_NAME, 0);
+	st.status = STATUS_RUNNING;
+	r = state_write(dirfd, &st, err);
+	if (r < 0)
+		return r;
+	run_hooks_warning_only(dirfd, HOOK_POSTSTART, &st);
+	return 0;
+}
+
+int container_kill(const char *root, const char *id, int sig, bool all, struct iso_error *err)
+{
+	_cleanup_state_ struct container_state st = {0};
+	_cleanup_close_ int dirfd = -1;
+	int r;
+
+	r = open_locked_state(root, id, &dirfd, &st, err);
+	if (r < 0)
+		return r;
+	if (st.status == STATUS_STOPPED)
+		return iso_error_invalid(err, "cannot kill container \"%s\": container not running",
+					 id);
+	r = process_signal(st.pid, st.pid_start_time, sig, all, err);
+	if (r == -ESRCH)
+		return iso_error_invalid(err, "cannot kill container \"%s\": container not running",
+					 id);
+	return r;
+}
+
+static int stop_for_delete(const struct container_state *st, struct iso_error *err)
+{
+	int r;
+
+	if (st->status == STATUS_STOPPED)
+		return 0;
+	r = process_signal(st->pid, st->pid_start_time, SIGKILL, true, err);
+	if (r < 0 && r != -ESRCH)
+		return r;
+	r = process_wait_gone(st->pid, st->pid_start_time, 10000);
+	if (r < 0)
+		return iso_error_set(err, -r, "waiting for container \"%s\" to exit", st->id);
+	return 0;
+}
+
+int container_delete(const char *root, const char *id, bool force, struct iso_error *err)
+{
+	_cleanup_state_ struct container_state st = {0};
+	_cleanup_close_ int dirfd = -1;
+	int r;
+
+	r = open_locked_state(root, id, &dirfd, &st, err);
+	if (r == -ENOENT && force)
+		return 0;
+	if (r < 0)
+		return r;
+	if ((st.status == STATUS_RUNNING || st.status == STATUS_PAUSED) && !force)
+		return iso_error_invalid(err, "cannot delete container \"%s\" that is not stopped "
+					      "(status: %s): use --force",
+					 id, state_status_name(st.status));
+	r = stop_for_delete(&st, err);
+	if (r < 0)
+		return r;
+	st.status = STATUS_STOPPED;
+	/* Poststop hooks need the config, which lives in the state directory: run them first,
+	 * then remove it. */
+	run_hooks_warning_only(dirfd, HOOK_POSTSTOP, &st);
+	return state_dir_remove(root, id, err);
+}

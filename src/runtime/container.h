@@ -1,0 +1,44 @@
+/* The container lifecycle as seen from the runtime (parent) side: create, start, kill, delete.
+ * Each function takes the per-container lock for its whole duration. */
+#ifndef ISORUN_CONTAINER_H
+#define ISORUN_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "runtime/state.h"
+#include "util/error.h"
+
+struct create_options {
+	const char *root;
+	const char *id;
+	const char *bundle;	    /* NULL for the current directory */
+	const char *pid_file;	    /* NULL for none */
+	const char *console_socket; /* NULL for none */
+	int preserve_fds;
+	bool no_new_keyring;
+};
+
+struct created_container {
+	pid_t pid;
+	int pidfd; /* O_CLOEXEC; the caller closes it */
+};
+
+/* Creates the container and leaves its init waiting for start.  On failure nothing is left:
+ * no state directory, no process, no mount. */
+int container_create(const struct create_options *o, struct created_container *ret,
+		     struct iso_error *err);
+
+int container_start(const char *root, const char *id, struct iso_error *err);
+
+int container_kill(const char *root, const char *id, int sig, bool all, struct iso_error *err);
+
+/* Deletes a stopped or created container; with force, kills a running one first.
+ * force on an id that does not exist succeeds. */
+int container_delete(const char *root, const char *id, bool force, struct iso_error *err);
+
+/* Reads the state with its live status. */
+int container_load_state(const char *root, const char *id, struct container_state *st,
+			 struct iso_error *err);
+
+#endif

@@ -1,0 +1,291 @@
+#include "config.h"
+#include "runtime/container_init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "runtime/caps.h"
+#include "runtime/credentials.h"
+#include "runtime/executable.h"
+#include "runtime/hooks.h"
+#include "runtime/loopback.h"
+#include "runtime/namespaces.h"
+#include "runtime/rootfs.h"
+#include "runtime/seccomp.h"
+#include "runtime/sync.h"
+#include "runtime/sysctl.h"
+#include "runtime/terminal.h"
+#include "util/cleanup.h"
+#include "util/fdpass.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+static bool creates_namespace(const struct spec *spec, int type)
+{
+	const struct spec_namespace *ns = spec_find_namespace(spec, type);
+
+	return ns && !ns->path;
+}
+
+/* Every fd inherited from the caller above the preserved ones (a shim's socket on fd 3, say)
+ * is closed now, so nothing of the host survives into the container, not even as a cwd
+ * target (CVE-2024-21626).  Only the init's own three fds stay, close-on-exec. */
+static int close_inherited_fds(const struct init_args *a, struct iso_error *err)
+{
+	int keep[] = {a->sync_fd, a->fifo_fd, a->log_fd};
+	unsigned int from = 3 + (unsigned int)a->preserve_fds;
+
+	for (;;) {
+		int next = INT_MAX;
+
+		for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
+			if (keep[i] >= (int)from && keep[i] < next)
+				next = keep[i];
+		if (next == INT_MAX)
+			break;
+		if (next > (int)from && syscall(SYS_close_range, from, next - 1, 0) < 0)
+			return iso_error_set(err, errno, "close_range");
+		from = (unsigned int)next + 1;
+	}
+	if (syscall(SYS_close_range, from, ~0U, 0) < 0)
+		return iso_error_set(err, errno, "close_range");
+	return 0;
+}
+
+static int check_preserved_fds(int n, struct iso_error *err)
+{
+	for (int fd = 3; fd < 3 + n; fd++)
+		if (fcntl(fd, F_GETFD) < 0)
+			return iso_error_set(err, errno, "--preserve-fds: fd %d", fd);
+	return 0;
+}
+
+static int pass_preserved_fds(int n, struct iso_error *err)
+{
+	for (int fd = 3; fd < 3 + n; fd++)
+		if (fcntl(fd, F_SETFD, 0) < 0)
+			return iso_error_set(err, errno, "--preserve-fds: fd %d", fd);
+	return 0;
+}
+
+static int become_root_in_userns(const struct init_args *a, struct iso_error *err)
+{
+	int r;
+
+	if (!a->wait_for_id_maps)
+		return 0;
+	r = sync_expect(a->sync_fd, SYNC_ID_MAPS_WRITTEN, NULL, NULL, err);
+	if (r < 0)
+		return r;
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return iso_error_set(err, errno, "linux.uidMappings: becoming root in the user "
+						 "namespace (is container id 0 mapped?)");
+	return 0;
+}
+
+static int set_identity(const struct spec *spec, struct iso_error *err)
+{
+	if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+		return iso_error_set(err, errno, "hostname \"%s\"", spec->hostname);
+	if (spec->domainname && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+		return iso_error_set(err, errno, "domainname \"%s\"", spec->domainname);
+	return 0;
+}
+
+static int join_session_keyring(const struct init_args *a, struct iso_error *err)
+{
+	/* A private session keyring keeps the container's keys apart from the host's. */
+	if (a->new_session_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
+	    errno != ENOSYS)
+		return iso_error_set(err, errno, "creating a session keyring");
+	return 0;
+}
+
+/* Setup that happens while the host is still visible: namespaces, mounts, then the runtime's
+ * prestart/createRuntime hooks (in the parent) and createContainer hooks (here). */
+static int setup_before_pivot(const struct init_args *a, char **state_json,
+			      struct iso_error *err)
+{
+	const struct spec *spec = a->spec;
+	int r;
+
+	if ((r = become_root_in_userns(a, err)) < 0 || (r = namespaces_join_paths(spec, err)) < 0 ||
+	    (r = join_session_keyring(a, err)) < 0 || (r = set_identity(spec, err)) < 0)
+		return r;
+	if (creates_namespace(spec, CLONE_NEWNET) && (r = loopback_up(err)) < 0)
+		return r;
+	if (chdir(a->bundle) < 0)
+		return iso_error_set(err, errno, "bundle %s", a->bundle);
+	if ((r = rootfs_mount_all(spec, a->rootfs, err)) < 0 ||
+	    (r = namespaces_unshare_time(spec, err)) < 0)
+		return r;
+	r = sync_send(a->sync_fd, SYNC_MOUNTS_DONE, NULL, 0, -1, err);
+	if (r < 0)
+		return r;
+	r = sync_expect(a->sync_fd, SYNC_RUNTIME_HOOKS_DONE, state_json, NULL, err);
+	if (r < 0)
+		return r;
+	return hooks_run(spec, HOOK_CREATE_CONTAINER, *state_json, err);
+}
+
+static int setup_terminal(const struct init_args *a, struct iso_error *err)
+{
+	const struct spec_process *p = &a->spec->process;
+	_cleanup_close_ int master = -1;
+	int r;
+
+	if (!p->terminal)
+		return 0;
+	r = terminal_setup_in_container(p->has_console_size, p->console_height, p->console_width,
+					&master, err);
+	if (r < 0)
+		return r;
+	r = sync_send(a->sync_fd, SYNC_TERMINAL_MASTER, "pty", 3, master, err);
+	if (r < 0)
+		return r;
+	return sync_expect(a->sync_fd, SYNC_TERMINAL_SENT, NULL, NULL, err);
+}
+
+/* The working directory must end up inside the container's root: a cwd reached through an fd
+ * or a path that escapes shows up as "(unreachable)" or fails here. */
+static int enter_cwd(const struct spec_process *p, struct iso_error *err)
+{
+	char buf[PATH_MAX];
+
+	if (chdir(p->cwd) < 0)
+		return iso_error_set(err, errno, "process.cwd %s", p->cwd);
+	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
+		return iso_error_set(err, EPERM, "process.cwd %s: outside the container's root",
+				     p->cwd);
+	return 0;
+}
+
+/* Drops to the container's identity: rlimits and oom score while still privileged, then the
+ * bounding set, the user, the capability sets, no_new_privs, and the seccomp filter last. */
+static int drop_privileges(const struct spec *spec, struct iso_error *err)
+{
+	const struct spec_process *p = &spec->process;
+	int r;
+
+	if (p->has_oom_score_adj && (r = oom_score_adj_apply(p->oom_score_adj, err)) < 0)
+		return r;
+	if ((r = rlimits_apply(p->rlimits, p->n_rlimits, err)) < 0)
+		return r;
+	if ((r = enter_cwd(p, err)) < 0)
+		return r;
+	if (p->has_capabilities && (r = caps_drop_bounding(&p->capabilities, err)) < 0)
+		return r;
+	/* Without no_new_privs the kernel wants CAP_SYS_ADMIN to load a filter: load it while the
+	 * runtime still holds it (the profile must then allow setresuid and capset). */
+	if (!p->no_new_privileges && (r = seccomp_load_from_spec(spec, err)) < 0)
+		return r;
+	/* Our own user namespace's maps are written by a privileged parent, which leaves setgroups
+	 * allowed. */
+	if ((r = credentials_apply(&p->user, true, err)) < 0)
+		return r;
+	if (p->has_capabilities && (r = caps_apply_sets(&p->capabilities, err)) < 0)
+		return r;
+	if (!p->no_new_privileges)
+		return 0;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return iso_error_set(err, errno, "process.noNewPrivileges");
+	return seccomp_load_from_spec(spec, err);
+}
+
+static int setup_after_pivot(const struct init_args *a, struct executable *exe,
+			     struct iso_error *err)
+{
+	const struct spec *spec = a->spec;
+	int r;
+
+	if ((r = rootfs_pivot_and_finish(spec, a->rootfs, err)) < 0 ||
+	    (r = sysctl_apply(spec, err)) < 0 || (r = setup_terminal(a, err)) < 0)
+		return r;
+	/* Looked up before waiting for start, so `create` reports a missing program. */
+	if ((r = executable_find(&spec->process, exe, err)) < 0)
+		return r;
+	if ((r = drop_privileges(spec, err)) < 0)
+		return r;
+	return pass_preserved_fds(a->preserve_fds, err);
+}
+
+/* Blocks until `start` writes to the barrier. */
+static int wait_for_start(const struct init_args *a, struct iso_error *err)
+{
+	char byte;
+	ssize_t n;
+
+	do
+		n = read(a->fifo_fd, &byte, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return iso_error_set(err, n < 0 ? errno : EPIPE, "waiting for start");
+	return 0;
+}
+
+/* The runtime may block or ignore signals (run forwards them); the container starts clean. */
+static void reset_signals(void)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int init_sequence(const struct init_args *a, struct executable *exe, char **state_json,
+			 struct iso_error *err)
+{
+	int r;
+
+	reset_signals();
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return iso_error_set(err, errno, "prctl");
+	if ((r = check_preserved_fds(a->preserve_fds, err)) < 0 ||
+	    (r = close_inherited_fds(a, err)) < 0 ||
+	    (r = setup_before_pivot(a, state_json, err)) < 0 ||
+	    (r = setup_after_pivot(a, exe, err)) < 0)
+		return r;
+	/* From here the init outlives `create`: no signal when that process exits. */
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+		return iso_error_set(err, errno, "prctl");
+	r = sync_send(a->sync_fd, SYNC_READY, NULL, 0, -1, err);
+	if (r < 0)
+		return r;
+	close(a->sync_fd);
+	return wait_for_start(a, err);
+}
+
+void container_init_main(const struct init_args *a)
+{
+	struct iso_error err = {0};
+	struct executable exe = {0};
+	char *state_json = NULL;
+
+	if (init_sequence(a, &exe, &state_json, &err) < 0) {
+		sync_send_error(a->sync_fd, &err);
+		_exit(err.exit_code ? err.exit_code : 1);
+	}
+	if (hooks_run(a->spec, HOOK_START_CONTAINER, state_json ? state_json : "{}", &err) < 0) {
+		fprintf(stderr, "isorun: %s\n", err.msg);
+		_exit(1);
+	}
+	executable_exec(&exe, &a->spec->process, &err);
+	fprintf(stderr, "isorun: %s\n", err.msg);
+	_exit(err.exit_code ? err.exit_code : 127);
+}

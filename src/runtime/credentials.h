@@ -1,0 +1,21 @@
+#ifndef ISORUN_CREDENTIALS_H
+#define ISORUN_CREDENTIALS_H
+
+#include <stdbool.h>
+
+#include "runtime/spec.h"
+
+/* setgroups (additionalGids, or none), setresgid, setresuid keeping the permitted capabilities
+ * across the uid change (PR_SET_KEEPCAPS), and the umask when given.  `setgroups_allowed` is
+ * false inside a user namespace whose setgroups file says "deny". */
+int credentials_apply(const struct spec_user *user, bool setgroups_allowed,
+		      struct iso_error *err);
+
+/* Applies process.rlimits; a limit above the current hard limit that the kernel refuses is an
+ * error naming the rlimit ("process.rlimits: RLIMIT_NOFILE: ..."). */
+int rlimits_apply(const struct spec_rlimit *rlimits, size_t n, struct iso_error *err);
+
+/* Writes process.oomScoreAdj to /proc/self/oom_score_adj. */
+int oom_score_adj_apply(int value, struct iso_error *err);
+
+#endif

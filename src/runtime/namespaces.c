@@ -1,0 +1,192 @@
+#include "config.h"
+#include "runtime/namespaces.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <yajl/yajl_tree.h>
+
+#include "util/cleanup.h"
+#include "util/fsutil.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static const struct {
+	int type;
+	const char *name;
+} ns_names[] = {
+	{CLONE_NEWPID, "pid"},	     {CLONE_NEWNET, "network"}, {CLONE_NEWNS, "mount"},
+	{CLONE_NEWIPC, "ipc"},	     {CLONE_NEWUTS, "uts"},	{CLONE_NEWUSER, "user"},
+	{CLONE_NEWCGROUP, "cgroup"}, {CLONE_NEWTIME, "time"},
+};
+
+const char *namespace_type_name(int type)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ns_names); i++)
+		if (ns_names[i].type == type)
+			return ns_names[i].name;
+	return "unknown";
+}
+
+unsigned long namespaces_clone_flags(const struct spec *spec)
+{
+	unsigned long flags = 0;
+
+	for (size_t i = 0; i < spec->linux_.n_namespaces; i++) {
+		const struct spec_namespace *ns = &spec->linux_.namespaces[i];
+
+		if (!ns->path && ns->type != CLONE_NEWTIME)
+			flags |= (unsigned long)ns->type;
+	}
+	return flags;
+}
+
+int namespaces_validate(const struct spec *spec, struct iso_error *err)
+{
+	const struct spec_namespace *user = spec_find_namespace(spec, CLONE_NEWUSER);
+
+	if (!spec_find_namespace(spec, CLONE_NEWNS))
+		return iso_error_invalid(err, "config.json: linux.namespaces: a mount namespace is "
+					      "required (isorun never mounts on the host)");
+	if (user && !user->path &&
+	    (spec->linux_.n_uid_mappings == 0 || spec->linux_.n_gid_mappings == 0))
+		return iso_error_invalid(err, "config.json: linux.uidMappings: a new user namespace "
+					      "needs uidMappings and gidMappings");
+	return 0;
+}
+
+static int join_one(const struct spec_namespace *ns, struct iso_error *err)
+{
+	_cleanup_close_ int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return iso_error_set(err, errno, "linux.namespaces: %s namespace %s",
+				     namespace_type_name(ns->type), ns->path);
+	if (setns(fd, ns->type) < 0)
+		return iso_error_set(err, errno, "linux.namespaces: joining %s namespace %s",
+				     namespace_type_name(ns->type), ns->path);
+	return 0;
+}
+
+int namespaces_enter_pid_path(const struct spec *spec, int *ret_saved_fd, struct iso_error *err)
+{
+	const struct spec_namespace *ns = spec_find_namespace(spec, CLONE_NEWPID);
+	_cleanup_close_ int saved = -1;
+	int r;
+
+	*ret_saved_fd = -1;
+	if (!ns || !ns->path)
+		return 0;
+	saved = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	if (saved < 0)
+		return iso_error_set(err, errno, "/proc/self/ns/pid");
+	r = join_one(ns, err);
+	if (r < 0)
+		return r;
+	*ret_saved_fd = steal_fd(saved);
+	return 0;
+}
+
+int namespaces_restore_pid(int saved_fd, struct iso_error *err)
+{
+	if (saved_fd < 0)
+		return 0;
+	if (setns(saved_fd, CLONE_NEWPID) < 0)
+		return iso_error_set(err, errno, "restoring the runtime's pid namespace");
+	return 0;
+}
+
+int namespaces_join_paths(const struct spec *spec, struct iso_error *err)
+{
+	/* The user namespace first (it grants the rights to join the others), mount last (it
+	 * changes how the other paths would resolve). */
+	static const int order[] = {CLONE_NEWUSER, CLONE_NEWIPC,    CLONE_NEWUTS, CLONE_NEWNET,
+				    CLONE_NEWCGROUP, CLONE_NEWTIME, CLONE_NEWNS};
+
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+		const struct spec_namespace *ns = spec_find_namespace(spec, order[i]);
+		int r;
+
+		if (!ns || !ns->path)
+			continue;
+		r = join_one(ns, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* linux.timeOffsets: {"monotonic": {"secs": N, "nanosecs": N}, "boottime": {...}} */
+static int write_time_offsets(yajl_val offsets, struct iso_error *err)
+{
+	char line[128];
+
+	if (!offsets || !YAJL_IS_OBJECT(offsets))
+		return 0;
+	for (size_t i = 0; i < YAJL_GET_OBJECT(offsets)->len; i++) {
+		const char *clock = YAJL_GET_OBJECT(offsets)->keys[i];
+		yajl_val v = YAJL_GET_OBJECT(offsets)->values[i];
+		const char *secs_path[] = {"secs", NULL}, *nsec_path[] = {"nanosecs", NULL};
+		yajl_val secs = yajl_tree_get(v, secs_path, yajl_t_number);
+		yajl_val nsec = yajl_tree_get(v, nsec_path, yajl_t_number);
+		int r;
+
+		if (strcmp(clock, "monotonic") && strcmp(clock, "boottime"))
+			return iso_error_invalid(err, "config.json: linux.timeOffsets.%s: unknown "
+						      "clock", clock);
+		snprintf(line, sizeof(line), "%s %lld %lld\n", clock,
+			 secs ? YAJL_GET_INTEGER(secs) : 0LL, nsec ? YAJL_GET_INTEGER(nsec) : 0LL);
+		r = write_file_string("/proc/self/timens_offsets", line, err);
+		if (r < 0)
+			return iso_error_wrap(err, "linux.timeOffsets.%s", clock);
+	}
+	return 0;
+}
+
+int namespaces_unshare_time(const struct spec *spec, struct iso_error *err)
+{
+	const struct spec_namespace *ns = spec_find_namespace(spec, CLONE_NEWTIME);
+
+	if (!ns || ns->path)
+		return 0;
+	if (unshare(CLONE_NEWTIME) < 0)
+		return iso_error_set(err, errno, "linux.namespaces: creating a time namespace");
+	return write_time_offsets(spec->linux_.time_offsets, err);
+}
+
+static int write_map(pid_t pid, const char *file, const struct spec_id_mapping *maps, size_t n,
+		     struct iso_error *err)
+{
+	char path[64], buf[4096];
+	size_t used = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(buf + used, sizeof(buf) - used, "%u %u %u\n", maps[i].container_id,
+				 maps[i].host_id, maps[i].size);
+		if (w < 0 || (size_t)w >= sizeof(buf) - used)
+			return iso_error_invalid(err, "config.json: linux.%s: too many mappings",
+						 file);
+		used += (size_t)w;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	return write_file_string(path, buf, err);
+}
+
+int namespaces_write_id_maps(pid_t pid, const struct spec *spec, struct iso_error *err)
+{
+	const struct spec_linux *l = &spec->linux_;
+	int r;
+
+	r = write_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings, err);
+	if (r < 0)
+		return iso_error_wrap(err, "linux.uidMappings");
+	r = write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings, err);
+	if (r < 0)
+		return iso_error_wrap(err, "linux.gidMappings");
+	return 0;
+}

@@ -1,0 +1,37 @@
+#ifndef ISORUN_NAMESPACES_H
+#define ISORUN_NAMESPACES_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "runtime/spec.h"
+
+/* The config.json name of a CLONE_NEW* type ("pid", "network", ...). */
+const char *namespace_type_name(int type);
+
+/* CLONE_NEW* flags for the namespaces the container creates at clone time.  A new time
+ * namespace is not among them: the child unshares it so that linux.timeOffsets can be written
+ * before any process enters it. */
+unsigned long namespaces_clone_flags(const struct spec *spec);
+
+/* Refuses configurations isorun will not run: no mount namespace (every mount would land on
+ * the host), a user namespace without mappings. */
+int namespaces_validate(const struct spec *spec, struct iso_error *err);
+
+/* Parent side, around clone: a pid namespace given by path must be entered by the parent
+ * (it applies to children only).  *ret_saved_fd receives an fd to restore with
+ * namespaces_restore_pid(), or -1 when nothing was changed. */
+int namespaces_enter_pid_path(const struct spec *spec, int *ret_saved_fd, struct iso_error *err);
+int namespaces_restore_pid(int saved_fd, struct iso_error *err);
+
+/* Child side: joins every namespace given by path except pid, the user namespace first and the
+ * mount namespace last. */
+int namespaces_join_paths(const struct spec *spec, struct iso_error *err);
+
+/* Child side: a new time namespace with linux.timeOffsets, entered at exec. */
+int namespaces_unshare_time(const struct spec *spec, struct iso_error *err);
+
+/* Parent side: writes /proc/PID/uid_map and gid_map for a new user namespace. */
+int namespaces_write_id_maps(pid_t pid, const struct spec *spec, struct iso_error *err);
+
+#endif

@@ -1,0 +1,125 @@
+#include "config.h"
+#include "runtime/process.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "runtime/state.h"
+#include "util/cleanup.h"
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+
+/* The first version of struct clone_args (CLONE_ARGS_SIZE_VER0). */
+struct clone_args_v0 {
+	uint64_t flags;
+	uint64_t pidfd;
+	uint64_t child_tid;
+	uint64_t parent_tid;
+	uint64_t exit_signal;
+	uint64_t stack;
+	uint64_t stack_size;
+	uint64_t tls;
+};
+
+pid_t process_clone(unsigned long flags, int *ret_pidfd)
+{
+	struct clone_args_v0 ca = {
+		.flags = flags | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)ret_pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	long r;
+
+	*ret_pidfd = -1;
+	r = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (r < 0)
+		return -errno;
+	if (r > 0 && *ret_pidfd >= 0)
+		fcntl(*ret_pidfd, F_SETFD, FD_CLOEXEC);
+	return (pid_t)r;
+}
+
+int process_pidfd_open(pid_t pid, uint64_t start_time)
+{
+	bool zombie;
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd < 0)
+		return -errno;
+	/* The pidfd pins the process: checking after opening leaves no window for reuse. */
+	if (start_time && state_process_start_time(pid, &zombie) != start_time) {
+		close(fd);
+		return -ESRCH;
+	}
+	return fd;
+}
+
+static ino_t pid_namespace_inode(pid_t pid)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+	return stat(path, &st) < 0 ? 0 : st.st_ino;
+}
+
+static void signal_namespace_members(ino_t ns, int sig)
+{
+	_cleanup_closedir_ DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end || pid <= 0)
+			continue;
+		if (pid_namespace_inode((pid_t)pid) == ns)
+			kill((pid_t)pid, sig);
+	}
+}
+
+int process_signal(pid_t pid, uint64_t start_time, int sig, bool all, struct iso_error *err)
+{
+	_cleanup_close_ int pidfd = process_pidfd_open(pid, start_time);
+	ino_t ns;
+
+	if (pidfd < 0)
+		return iso_error_set(err, -pidfd, "signalling pid %d", (int)pid);
+	if (all) {
+		ns = pid_namespace_inode(pid);
+		if (ns && ns != pid_namespace_inode(getpid()))
+			signal_namespace_members(ns, sig);
+	}
+	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 && errno != ESRCH)
+		return iso_error_set(err, errno, "signalling pid %d", (int)pid);
+	return 0;
+}
+
+int process_wait_gone(pid_t pid, uint64_t start_time, int timeout_ms)
+{
+	_cleanup_close_ int pidfd = process_pidfd_open(pid, start_time);
+	struct pollfd pfd;
+	int r;
+
+	if (pidfd < 0)
+		return pidfd == -ESRCH ? 0 : pidfd;
+	pfd = (struct pollfd){.fd = pidfd, .events = POLLIN};
+	do
+		r = poll(&pfd, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	return r == 0 ? -ETIMEDOUT : 0;
+}

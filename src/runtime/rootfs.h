@@ -1,0 +1,23 @@
+/* The container's file system, set up by the container's init inside its new mount namespace.
+ *
+ * Order (OCI runtime spec): rootfs_mount_all() builds everything under the rootfs while the host
+ * is still visible (the createRuntime/createContainer hooks run after it), then
+ * rootfs_pivot_and_finish() switches root and applies what must be done from inside. */
+#ifndef ISORUN_ROOTFS_H
+#define ISORUN_ROOTFS_H
+
+#include "runtime/spec.h"
+
+/* rootfs: absolute host path of the container's root directory.
+ * Makes / a slave/private mount (never propagating back to the host), bind-mounts the rootfs
+ * onto itself, mounts spec->mounts in order (destinations resolved inside the rootfs, never
+ * following a symlink out of it), creates the default devices and linux.devices, the
+ * /dev/fd, /dev/stdin, /dev/stdout, /dev/stderr links and /dev/ptmx. */
+int rootfs_mount_all(const struct spec *spec, const char *rootfs, struct iso_error *err);
+
+/* pivot_root into rootfs and detach the old root, apply maskedPaths and readonlyPaths, make
+ * the root read-only when root.readonly, and apply linux.rootfsPropagation.  After it the
+ * process's cwd is "/". */
+int rootfs_pivot_and_finish(const struct spec *spec, const char *rootfs, struct iso_error *err);
+
+#endif

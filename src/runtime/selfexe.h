@@ -1,0 +1,16 @@
+/* CVE-2019-5736: a container must never be able to overwrite the runtime binary through
+ * /proc/self/exe or /proc/PID/exe of a runtime process that entered it. */
+#ifndef ISORUN_SELFEXE_H
+#define ISORUN_SELFEXE_H
+
+#include "util/error.h"
+
+/* Makes sure the running image cannot be written from inside a container.  If the binary is
+ * already safe (a sealed memfd, or a file on a read-only mount) it returns 0 at once; otherwise
+ * it re-executes argv from a sealed memfd copy and does not return on success. */
+int selfexe_ensure_protected(char **argv, char **envp, struct iso_error *err);
+
+/* 1 when the running image cannot be written from a container, 0 when not, or -errno. */
+int selfexe_is_protected(void);
+
+#endif

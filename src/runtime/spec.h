@@ -1,0 +1,204 @@
+/* config.json (OCI runtime spec 1.2) as typed structs.
+ *
+ * spec_load() parses the whole document up front, so that every type and range error is reported
+ * before anything is created on the host, with the JSON path of the field at fault.  Fields that
+ * later stages parse themselves (linux.resources, linux.seccomp) are kept as yajl subtrees of
+ * spec->tree, which lives as long as the spec. */
+#ifndef ISORUN_SPEC_H
+#define ISORUN_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <yajl/yajl_tree.h>
+
+#include "util/error.h"
+
+struct spec_mount {
+	char *destination; /* absolute, inside the container */
+	char *source;	   /* may be NULL (e.g. tmpfs) */
+	char *type;	   /* may be NULL (bind mounts) */
+	char **options;	   /* NULL-terminated, as written in config.json */
+	/* Derived from options by mount_options_parse(): */
+	unsigned long flags;	   /* MS_* to set */
+	unsigned long clear_flags; /* MS_* explicitly cleared (e.g. "rw", "suid") */
+	unsigned long propagation; /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE | MS_REC, or 0 */
+	bool bind;		   /* "bind" or "rbind" (or type "bind") */
+	bool recursive;		   /* "rbind" */
+	bool tmpcopyup;		   /* podman's "tmpcopyup" */
+	char *data;		   /* the filesystem-specific options ("size=65536k,mode=755"), or NULL */
+};
+
+struct spec_namespace {
+	int type;   /* CLONE_NEWPID, CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET,
+		       CLONE_NEWCGROUP, CLONE_NEWUSER, CLONE_NEWTIME */
+	char *path; /* join this namespace instead of creating one; NULL to create */
+};
+
+struct spec_id_mapping {
+	uint32_t container_id;
+	uint32_t host_id;
+	uint32_t size;
+};
+
+struct spec_rlimit {
+	int resource; /* RLIMIT_* */
+	char *type;   /* "RLIMIT_NOFILE", kept for error messages */
+	uint64_t soft;
+	uint64_t hard;
+};
+
+/* Capability sets as bit masks: bit N is capability N (CAP_CHOWN = 0 ...). */
+struct spec_capabilities {
+	uint64_t bounding;
+	uint64_t effective;
+	uint64_t inheritable;
+	uint64_t permitted;
+	uint64_t ambient;
+};
+
+struct spec_user {
+	uint32_t uid;
+	uint32_t gid;
+	bool has_umask;
+	uint32_t umask;
+	gid_t *additional_gids;
+	size_t n_additional_gids;
+};
+
+struct spec_process {
+	bool terminal;
+	bool has_console_size;
+	uint32_t console_height;
+	uint32_t console_width;
+	struct spec_user user;
+	char **args; /* NULL-terminated, at least one entry once validated for start */
+	char **env;  /* NULL-terminated, may be empty */
+	char *cwd;   /* absolute */
+	bool has_capabilities;
+	struct spec_capabilities capabilities;
+	struct spec_rlimit *rlimits;
+	size_t n_rlimits;
+	bool no_new_privileges;
+	bool has_oom_score_adj;
+	int oom_score_adj;
+	char *apparmor_profile; /* accepted, not applied (no AppArmor on the hosts we target) */
+	char *selinux_label;	/* accepted, not applied */
+};
+
+enum spec_hook_kind {
+	HOOK_PRESTART,
+	HOOK_CREATE_RUNTIME,
+	HOOK_CREATE_CONTAINER,
+	HOOK_START_CONTAINER,
+	HOOK_POSTSTART,
+	HOOK_POSTSTOP,
+	HOOK__COUNT,
+};
+
+struct spec_hook {
+	char *path;  /* absolute */
+	char **args; /* NULL-terminated, may be NULL */
+	char **env;  /* NULL-terminated, may be NULL */
+	int timeout; /* seconds, 0 for none */
+};
+
+struct spec_hook_list {
+	struct spec_hook *hooks;
+	size_t n_hooks;
+};
+
+struct spec_device {
+	char *path; /* absolute, inside the container */
+	char type;  /* 'c', 'u', 'b' or 'p' */
+	int64_t major;
+	int64_t minor;
+	bool has_file_mode;
+	uint32_t file_mode;
+	bool has_uid;
+	uint32_t uid;
+	bool has_gid;
+	uint32_t gid;
+};
+
+struct spec_sysctl {
+	char *key;
+	char *value;
+};
+
+struct spec_annotation {
+	char *key;
+	char *value;
+};
+
+struct spec_linux {
+	struct spec_namespace *namespaces;
+	size_t n_namespaces;
+	struct spec_id_mapping *uid_mappings;
+	size_t n_uid_mappings;
+	struct spec_id_mapping *gid_mappings;
+	size_t n_gid_mappings;
+	struct spec_device *devices;
+	size_t n_devices;
+	struct spec_sysctl *sysctl;
+	size_t n_sysctl;
+	char **masked_paths;   /* NULL-terminated, may be NULL */
+	char **readonly_paths; /* NULL-terminated, may be NULL */
+	unsigned long rootfs_propagation; /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE, 0 = default */
+	char *cgroups_path;		  /* may be NULL */
+	char *mount_label;		  /* accepted, not applied */
+	yajl_val resources;		  /* borrowed from spec->tree, parsed by the cgroup code */
+	yajl_val seccomp;		  /* borrowed from spec->tree, parsed by the seccomp code */
+	yajl_val time_offsets;		  /* borrowed from spec->tree */
+};
+
+struct spec {
+	char *oci_version;
+	char *root_path; /* as written; relative to the bundle when not absolute */
+	bool root_readonly;
+	bool has_process;
+	struct spec_process process;
+	char *hostname;	  /* NULL when absent */
+	char *domainname; /* NULL when absent */
+	struct spec_mount *mounts;
+	size_t n_mounts;
+	struct spec_hook_list hooks[HOOK__COUNT];
+	struct spec_annotation *annotations;
+	size_t n_annotations;
+	bool has_linux;
+	struct spec_linux linux_;
+	yajl_val tree; /* the parsed document, owned */
+};
+
+/* Parses config.json text.  `name` is used as the prefix of error messages ("config.json").
+ * On failure *ret_spec is untouched and err holds "NAME: JSON.PATH: what is wrong". */
+int spec_parse(const char *text, size_t len, const char *name, struct spec **ret_spec,
+	       struct iso_error *err);
+
+/* Reads and parses BUNDLE/config.json. */
+int spec_load(const char *bundle_dir, struct spec **ret_spec, struct iso_error *err);
+
+/* Checks what must hold for the container to start (process present, args non-empty, cwd
+ * absolute); create refuses a config that fails it. */
+int spec_validate_for_start(const struct spec *spec, struct iso_error *err);
+
+void spec_free(struct spec *spec);
+
+static inline void cleanup_spec_freep(struct spec **s)
+{
+	if (*s)
+		spec_free(*s);
+}
+#define _cleanup_spec_ __attribute__((cleanup(cleanup_spec_freep)))
+
+/* The namespace entry of the given CLONE_NEW* type, or NULL. */
+const struct spec_namespace *spec_find_namespace(const struct spec *spec, int type);
+
+/* The value of an annotation, or NULL. */
+const char *spec_annotation(const struct spec *spec, const char *key);
+
+/* Writes the default config.json (what `isorun spec` prints) to `path` atomically. */
+int spec_write_default(const char *path, bool rootless, struct iso_error *err);
+
+#endif

@@ -1,0 +1,329 @@
+#include "config.h"
+#include "runtime/state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <yajl/yajl_tree.h>
+
+#include "util/cleanup.h"
+#include "util/fsutil.h"
+#include "util/jsongen.h"
+
+#define STATE_FILE     "state.json"
+#define STATE_MAX_SIZE (1024 * 1024)
+
+static const char *const status_names[] = {
+	[STATUS_CREATING] = "creating", [STATUS_CREATED] = "created", [STATUS_RUNNING] = "running",
+	[STATUS_PAUSED] = "paused",	[STATUS_STOPPED] = "stopped",
+};
+
+const char *state_status_name(enum container_status status)
+{
+	return status_names[status];
+}
+
+static int status_from_name(const char *name, enum container_status *ret)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(status_names); i++) {
+		if (!strcmp(name, status_names[i])) {
+			*ret = (enum container_status)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int state_validate_id(const char *id, struct iso_error *err)
+{
+	size_t len = strlen(id);
+
+	if (len == 0)
+		return iso_error_invalid(err, "container id must not be empty");
+	if (len > CONTAINER_ID_MAX)
+		return iso_error_invalid(err, "invalid container id (%zu characters, at most %d)", len,
+					 CONTAINER_ID_MAX);
+	if (id[0] == '.' || strchr(id, '/'))
+		return iso_error_invalid(err, "invalid container id \"%s\"", id);
+	for (const char *p = id; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return iso_error_invalid(err, "invalid container id: control character");
+	return 0;
+}
+
+static int lock_dir(int fd, const char *id, struct iso_error *err)
+{
+	if (flock(fd, LOCK_EX) < 0)
+		return iso_error_set(err, errno, "locking container \"%s\"", id);
+	return 0;
+}
+
+int state_dir_create(const char *root, const char *id, struct iso_error *err)
+{
+	_cleanup_close_ int rootfd = -1, fd = -1;
+	int r;
+
+	if (mkdir(root, 0700) < 0 && errno != EEXIST) {
+		r = mkdir_p(root, 0700, err);
+		if (r < 0)
+			return iso_error_wrap(err, "state root");
+	}
+	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return iso_error_set(err, errno, "state root %s", root);
+	if (mkdirat(rootfd, id, 0700) < 0) {
+		if (errno == EEXIST)
+			return iso_error_set(err, 0, "container \"%s\" already exists", id);
+		return iso_error_set(err, errno, "creating %s/%s", root, id);
+	}
+	fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return iso_error_set(err, errno, "opening %s/%s", root, id);
+	r = lock_dir(fd, id, err);
+	if (r < 0)
+		return r;
+	return steal_fd(fd);
+}
+
+int state_dir_open(const char *root, const char *id, struct iso_error *err)
+{
+	_cleanup_free_ char *path = NULL;
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	int r;
+
+	if (asprintf(&path, "%s/%s", root, id) < 0)
+		return iso_error_set(err, ENOMEM, "state path");
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return iso_error_set(err, ENOENT, "container \"%s\" does not exist", id);
+		return iso_error_set(err, errno, "opening %s", path);
+	}
+	r = lock_dir(fd, id, err);
+	if (r < 0)
+		return r;
+	/* A concurrent delete may have removed the directory while we waited for the lock. */
+	if (fstat(fd, &st) < 0 || st.st_nlink == 0)
+		return iso_error_set(err, ENOENT, "container \"%s\" does not exist", id);
+	return steal_fd(fd);
+}
+
+int state_dir_remove(const char *root, const char *id, struct iso_error *err)
+{
+	_cleanup_free_ char *path = NULL;
+
+	if (asprintf(&path, "%s/%s", root, id) < 0)
+		return iso_error_set(err, ENOMEM, "state path");
+	return remove_tree(path, err);
+}
+
+void state_format_now(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	char base[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%09ldZ", base, ts.tv_nsec);
+}
+
+/* The fields common to state.json and the OCI state document. */
+static void gen_common(yajl_gen g, const struct container_state *st, enum container_status status)
+{
+	jsongen_kv_str(g, "ociVersion", st->oci_version);
+	jsongen_kv_str(g, "id", st->id);
+	jsongen_kv_str(g, "status", state_status_name(status));
+	jsongen_kv_int(g, "pid", status == STATUS_STOPPED ? 0 : st->pid);
+	jsongen_kv_str(g, "bundle", st->bundle);
+	jsongen_kv_str(g, "rootfs", st->rootfs);
+	jsongen_kv_str(g, "created", st->created);
+	jsongen_kv_int(g, "owner", st->owner);
+	jsongen_key(g, "annotations");
+	yajl_gen_map_open(g);
+	for (size_t i = 0; st->annotation_keys && st->annotation_keys[i]; i++)
+		jsongen_kv_str(g, st->annotation_keys[i], st->annotation_values[i]);
+	yajl_gen_map_close(g);
+}
+
+int state_to_json(const struct container_state *st, bool pretty, char **ret_json,
+		  struct iso_error *err)
+{
+	yajl_gen g = jsongen_new(pretty);
+
+	if (!g)
+		return iso_error_set(err, ENOMEM, "state JSON");
+	yajl_gen_map_open(g);
+	gen_common(g, st, st->status);
+	yajl_gen_map_close(g);
+	return jsongen_finish(g, ret_json, NULL, err);
+}
+
+int state_write(int dirfd, const struct container_state *st, struct iso_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	yajl_gen g = jsongen_new(false);
+	size_t len;
+	int r;
+
+	if (!g)
+		return iso_error_set(err, ENOMEM, "state JSON");
+	yajl_gen_map_open(g);
+	gen_common(g, st, st->status);
+	jsongen_key(g, "pidStartTime");
+	yajl_gen_integer(g, (long long)st->pid_start_time);
+	yajl_gen_map_close(g);
+	r = jsongen_finish(g, &text, &len, err);
+	if (r < 0)
+		return r;
+	return write_file_atomic_at(dirfd, STATE_FILE, text, len, 0600, err);
+}
+
+void state_clear(struct container_state *st)
+{
+	free(st->id);
+	free(st->oci_version);
+	free(st->bundle);
+	free(st->rootfs);
+	free(st->created);
+	strv_free(st->annotation_keys);
+	strv_free(st->annotation_values);
+	memset(st, 0, sizeof(*st));
+}
+
+static char *dup_string_field(yajl_val tree, const char *name)
+{
+	const char *path[] = {name, NULL};
+	yajl_val v = yajl_tree_get(tree, path, yajl_t_string);
+	const char *s = v ? YAJL_GET_STRING(v) : NULL;
+
+	return s ? strdup(s) : NULL;
+}
+
+static long long int_field(yajl_val tree, const char *name)
+{
+	const char *path[] = {name, NULL};
+	yajl_val v = yajl_tree_get(tree, path, yajl_t_number);
+
+	return v && YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : 0;
+}
+
+static int read_annotations(yajl_val tree, struct container_state *st)
+{
+	const char *path[] = {"annotations", NULL};
+	yajl_val obj = yajl_tree_get(tree, path, yajl_t_object);
+	size_t n = obj ? YAJL_GET_OBJECT(obj)->len : 0;
+
+	st->annotation_keys = calloc(n + 1, sizeof(char *));
+	st->annotation_values = calloc(n + 1, sizeof(char *));
+	if (!st->annotation_keys || !st->annotation_values)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		yajl_val v = YAJL_GET_OBJECT(obj)->values[i];
+
+		st->annotation_keys[i] = strdup(YAJL_GET_OBJECT(obj)->keys[i]);
+		st->annotation_values[i] = strdup(YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "");
+		if (!st->annotation_keys[i] || !st->annotation_values[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int state_from_tree(yajl_val tree, struct container_state *st)
+{
+	_cleanup_free_ char *status = dup_string_field(tree, "status");
+
+	st->id = dup_string_field(tree, "id");
+	st->oci_version = dup_string_field(tree, "ociVersion");
+	st->bundle = dup_string_field(tree, "bundle");
+	st->rootfs = dup_string_field(tree, "rootfs");
+	st->created = dup_string_field(tree, "created");
+	st->pid = (pid_t)int_field(tree, "pid");
+	st->pid_start_time = (uint64_t)int_field(tree, "pidStartTime");
+	st->owner = (uid_t)int_field(tree, "owner");
+	if (!st->id || !st->bundle || !status || status_from_name(status, &st->status) < 0)
+		return -EINVAL;
+	return read_annotations(tree, st);
+}
+
+int state_read(int dirfd, const char *id, struct container_state *st, struct iso_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	char errbuf[256];
+	yajl_val tree;
+	int r;
+
+	r = read_file_at(dirfd, STATE_FILE, STATE_MAX_SIZE, &text, NULL, err);
+	if (r < 0) {
+		if (r == -ENOENT)
+			return iso_error_set(err, ENOENT, "container \"%s\" does not exist", id);
+		return iso_error_wrap(err, "container \"%s\"", id);
+	}
+	tree = yajl_tree_parse(text, errbuf, sizeof(errbuf));
+	if (!tree)
+		return iso_error_set(err, EINVAL, "container \"%s\": %s is corrupt", id, STATE_FILE);
+	memset(st, 0, sizeof(*st));
+	r = state_from_tree(tree, st);
+	yajl_tree_free(tree);
+	if (r < 0) {
+		state_clear(st);
+		return iso_error_set(err, EINVAL, "container \"%s\": %s is corrupt", id, STATE_FILE);
+	}
+	return 0;
+}
+
+uint64_t state_process_start_time(pid_t pid, bool *ret_zombie)
+{
+	char path[64], buf[1024], *p;
+	_cleanup_close_ int fd = -1;
+	unsigned long long start = 0;
+	ssize_t n;
+
+	*ret_zombie = false;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read_all(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* comm may contain spaces and parentheses: fields start after the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ')
+		return 0;
+	*ret_zombie = p[2] == 'Z' || p[2] == 'X';
+	/* after ") " come state (field 3) ... starttime (field 22) */
+	p += 2;
+	for (int field = 3; field < 22 && p; field++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	if (!p || sscanf(p, "%llu", &start) != 1)
+		return 0;
+	return start;
+}
+
+void state_refresh(struct container_state *st)
+{
+	bool zombie;
+	uint64_t start;
+
+	if (st->status == STATUS_STOPPED || st->pid <= 0)
+		return;
+	start = state_process_start_time(st->pid, &zombie);
+	if (start == 0 || zombie || (st->pid_start_time && start != st->pid_start_time))
+		st->status = STATUS_STOPPED;
+}

@@ -1,0 +1,74 @@
+/* The state directory of one container: ROOT/ID/ holding state.json (written atomically),
+ * config.json (the config the container was created with, for delete's poststop hooks) and
+ * exec.fifo (the start barrier).  Concurrent verbs on one ID serialize on flock(ROOT/ID). */
+#ifndef ISORUN_STATE_H
+#define ISORUN_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "util/error.h"
+
+#define STATE_DEFAULT_ROOT "/run/isorun"
+#define CONTAINER_ID_MAX   1024
+
+enum container_status {
+	STATUS_CREATING,
+	STATUS_CREATED,
+	STATUS_RUNNING,
+	STATUS_PAUSED,
+	STATUS_STOPPED,
+};
+
+struct container_state {
+	char *id;
+	char *oci_version;
+	enum container_status status; /* as stored; state_refresh() derives the live value */
+	pid_t pid;
+	uint64_t pid_start_time; /* /proc/PID/stat field 22, guards against pid reuse */
+	char *bundle;
+	char *rootfs;
+	char *created; /* RFC 3339 */
+	uid_t owner;
+	char **annotation_keys; /* NULL-terminated, parallel to annotation_values */
+	char **annotation_values;
+};
+
+const char *state_status_name(enum container_status status);
+
+/* Refuses empty ids, ids with '/' or starting with '.', control characters, or longer than
+ * CONTAINER_ID_MAX: the id becomes a directory name under ROOT. */
+int state_validate_id(const char *id, struct iso_error *err);
+
+/* Creates ROOT (0700) if needed and ROOT/ID exclusively ("already exists"), locked.
+ * Returns the locked directory fd. */
+int state_dir_create(const char *root, const char *id, struct iso_error *err);
+
+/* Opens and locks ROOT/ID ("does not exist" when absent).  Returns the locked directory fd. */
+int state_dir_open(const char *root, const char *id, struct iso_error *err);
+
+/* Removes ROOT/ID and everything in it (the caller holds the lock). */
+int state_dir_remove(const char *root, const char *id, struct iso_error *err);
+
+int state_write(int dirfd, const struct container_state *st, struct iso_error *err);
+int state_read(int dirfd, const char *id, struct container_state *st, struct iso_error *err);
+void state_clear(struct container_state *st);
+
+/* Recomputes st->status from the process: a dead pid, a zombie, or a pid whose start time
+ * differs from the recorded one means the container is stopped. */
+void state_refresh(struct container_state *st);
+
+/* The OCI state document (ociVersion, id, status, pid, bundle, rootfs, created, owner,
+ * annotations). */
+int state_to_json(const struct container_state *st, bool pretty, char **ret_json,
+		  struct iso_error *err);
+
+/* Start time of a process (clock ticks since boot), 0 if it is gone. *ret_zombie tells
+ * whether it has exited but not been reaped. */
+uint64_t state_process_start_time(pid_t pid, bool *ret_zombie);
+
+/* Now, in RFC 3339 with nanoseconds. */
+void state_format_now(char *buf, size_t len);
+
+#endif

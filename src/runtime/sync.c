@@ -1,0 +1,121 @@
+#include "config.h"
+#include "runtime/sync.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/fdpass.h"
+
+struct sync_header {
+	uint32_t step;
+	int32_t errnum;
+	int32_t exit_code;
+	uint32_t len;
+};
+
+static const char *const step_names[] = {
+	[SYNC_ID_MAPS_WRITTEN] = "id-maps-written",
+	[SYNC_MOUNTS_DONE] = "mounts-done",
+	[SYNC_RUNTIME_HOOKS_DONE] = "runtime-hooks-done",
+	[SYNC_TERMINAL_MASTER] = "terminal-master",
+	[SYNC_TERMINAL_SENT] = "terminal-sent",
+	[SYNC_READY] = "ready",
+	[SYNC_ERROR] = "error",
+};
+
+const char *sync_step_name(enum sync_step step)
+{
+	if ((size_t)step < ARRAY_SIZE(step_names) && step_names[step])
+		return step_names[step];
+	return "unknown";
+}
+
+static int send_raw(int sock, const struct sync_header *h, const void *payload, int fd)
+{
+	_cleanup_free_ char *buf = malloc(sizeof(*h) + h->len);
+
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, h, sizeof(*h));
+	if (h->len)
+		memcpy(buf + sizeof(*h), payload, h->len);
+	return fd_send(sock, fd, buf, sizeof(*h) + h->len);
+}
+
+int sync_send(int sock, enum sync_step step, const void *payload, size_t len, int fd,
+	      struct iso_error *err)
+{
+	struct sync_header h = {.step = step, .len = (uint32_t)len};
+	int r;
+
+	if (len > SYNC_PAYLOAD_MAX)
+		return iso_error_set(err, E2BIG, "sync %s: payload too large", sync_step_name(step));
+	r = send_raw(sock, &h, payload, fd);
+	if (r < 0)
+		return iso_error_set(err, -r, "sync %s", sync_step_name(step));
+	return 0;
+}
+
+void sync_send_error(int sock, const struct iso_error *child_err)
+{
+	struct sync_header h = {
+		.step = SYNC_ERROR,
+		.errnum = child_err->errnum,
+		.exit_code = child_err->exit_code,
+		.len = (uint32_t)strlen(child_err->msg),
+	};
+
+	send_raw(sock, &h, child_err->msg, -1);
+}
+
+static int copy_peer_error(const struct sync_header *h, const char *payload, struct iso_error *err)
+{
+	size_t n = h->len < sizeof(err->msg) - 1 ? h->len : sizeof(err->msg) - 1;
+
+	memcpy(err->msg, payload, n);
+	err->msg[n] = '\0';
+	err->errnum = h->errnum > 0 ? h->errnum : 0;
+	err->exit_code = h->exit_code;
+	return iso_error_code(err);
+}
+
+int sync_expect(int sock, enum sync_step expected, char **ret_payload, int *ret_fd,
+		struct iso_error *err)
+{
+	_cleanup_free_ char *buf = malloc(sizeof(struct sync_header) + SYNC_PAYLOAD_MAX + 1);
+	_cleanup_close_ int fd = -1;
+	struct sync_header h;
+	ssize_t n;
+
+	if (!buf)
+		return iso_error_set(err, ENOMEM, "sync");
+	n = fd_recv(sock, buf, sizeof(h) + SYNC_PAYLOAD_MAX, &fd);
+	if (n < 0)
+		return iso_error_set(err, (int)-n, "waiting for %s", sync_step_name(expected));
+	if (n == 0)
+		return iso_error_set(err, 0, "container init exited before %s",
+				     sync_step_name(expected));
+	memcpy(&h, buf, sizeof(h));
+	if ((size_t)n < sizeof(h) || h.len != (size_t)n - sizeof(h))
+		return iso_error_set(err, EPROTO, "sync: malformed message");
+	if (h.step == SYNC_ERROR)
+		return copy_peer_error(&h, buf + sizeof(h), err);
+	if (h.step != expected)
+		return iso_error_set(err, EPROTO, "sync: expected %s, got %s",
+				     sync_step_name(expected), sync_step_name(h.step));
+	if (ret_payload) {
+		char *p = malloc(h.len + 1);
+
+		if (!p)
+			return iso_error_set(err, ENOMEM, "sync");
+		memcpy(p, buf + sizeof(h), h.len);
+		p[h.len] = '\0';
+		*ret_payload = p;
+	}
+	if (ret_fd)
+		*ret_fd = steal_fd(fd);
+	return 0;
+}

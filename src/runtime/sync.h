@@ -1,0 +1,39 @@
+/* Parent/child synchronisation during create, over socketpair(AF_UNIX, SOCK_SEQPACKET).
+ * Each step is numbered and named on both sides; the child reports failures as SYNC_ERROR with
+ * its errno and message, so the parent prints one error and undoes what it made.  EOF before
+ * the expected step means the child died. */
+#ifndef ISORUN_SYNC_H
+#define ISORUN_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+
+enum sync_step {
+	SYNC_ID_MAPS_WRITTEN = 1, /* parent -> child: uid_map/gid_map are in place */
+	SYNC_MOUNTS_DONE,	  /* child -> parent: rootfs mounted; run prestart/createRuntime */
+	SYNC_RUNTIME_HOOKS_DONE,  /* parent -> child: payload = state JSON for container hooks */
+	SYNC_TERMINAL_MASTER,	  /* child -> parent: fd = pty master for the console socket */
+	SYNC_TERMINAL_SENT,	  /* parent -> child: the console socket has it */
+	SYNC_READY,		  /* child -> parent: set up, waiting on the start barrier */
+	SYNC_ERROR,		  /* child -> parent: payload = message, errnum/exit_code set */
+};
+
+#define SYNC_PAYLOAD_MAX (128 * 1024)
+
+const char *sync_step_name(enum sync_step step);
+
+/* Sends one step with an optional payload and an optional fd (-1 for none). */
+int sync_send(int sock, enum sync_step step, const void *payload, size_t len, int fd,
+	      struct iso_error *err);
+
+/* Reports an error to the parent (child side). Best effort: the child exits right after. */
+void sync_send_error(int sock, const struct iso_error *child_err);
+
+/* Waits for `expected`.  A SYNC_ERROR from the peer is copied into err.  *ret_payload (may be
+ * NULL) receives a malloc'ed NUL-terminated payload, *ret_fd (may be NULL) the passed fd. */
+int sync_expect(int sock, enum sync_step expected, char **ret_payload, int *ret_fd,
+		struct iso_error *err);
+
+#endif

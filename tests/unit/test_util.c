@@ -1,0 +1,97 @@
+/* Unit tests for the pure helpers: errors, signals, ids, state JSON round trip. */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+#include "util/error.h"
+#include "runtime/state.h"
+#include "util/signals.h"
+
+static void test_errors(void)
+{
+	struct iso_error err = {0};
+	char big[3000];
+	int r;
+
+	r = iso_error_set(&err, ENOENT, "config.json");
+	UNIT_CHECK(r == -ENOENT, "iso_error_set returns -errno");
+	UNIT_STREQ(err.msg, "config.json: No such file or directory", "strerror appended");
+	r = iso_error_wrap(&err, "bundle %s", "/b");
+	UNIT_CHECK(r == -ENOENT, "wrap keeps the errno");
+	UNIT_STREQ(err.msg, "bundle /b: config.json: No such file or directory", "wrap prefixes");
+	r = iso_error_invalid(&err, "line\nbreak");
+	UNIT_CHECK(r == -EINVAL, "validation error is -EINVAL");
+	UNIT_STREQ(err.msg, "line break", "messages stay on one line");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	iso_error_invalid(&err, "%s", big);
+	iso_error_wrap(&err, "%s", big);
+	UNIT_CHECK(strlen(err.msg) == ISO_ERROR_MSG_MAX - 1, "long messages are cut, not overrun");
+}
+
+static void test_signals(void)
+{
+	UNIT_CHECK(signal_parse("TERM") == SIGTERM, "TERM");
+	UNIT_CHECK(signal_parse("SIGKILL") == SIGKILL, "SIGKILL");
+	UNIT_CHECK(signal_parse("sigusr1") == SIGUSR1, "lower case sigusr1");
+	UNIT_CHECK(signal_parse("9") == 9, "number 9");
+	UNIT_CHECK(signal_parse("RTMIN+2") == SIGRTMIN + 2, "RTMIN+2");
+	UNIT_CHECK(signal_parse("RTMAX") == SIGRTMAX, "RTMAX");
+	UNIT_CHECK(signal_parse("0") == -EINVAL, "0 refused");
+	UNIT_CHECK(signal_parse("65") == -EINVAL, "65 refused");
+	UNIT_CHECK(signal_parse("FOO") == -EINVAL, "unknown name refused");
+	UNIT_CHECK(signal_parse("9x") == -EINVAL, "trailing junk refused");
+	UNIT_CHECK(signal_parse("") == -EINVAL, "empty refused");
+	UNIT_STREQ(signal_name(SIGSEGV), "SIGSEGV", "name of 11");
+	UNIT_CHECK(signal_name(40) == NULL, "no name for a realtime number");
+}
+
+static void test_ids(void)
+{
+	struct iso_error err = {0};
+	char *long_id = malloc(CONTAINER_ID_MAX + 2);
+
+	UNIT_CHECK(state_validate_id("abc-1_2.3", &err) == 0, "plain id accepted");
+	UNIT_CHECK(state_validate_id("../x", &err) < 0, "../x refused");
+	UNIT_STREQ(err.msg, "invalid container id \"../x\"", "../x message");
+	UNIT_CHECK(state_validate_id("a/b", &err) < 0, "slash refused");
+	UNIT_CHECK(state_validate_id(".hidden", &err) < 0, "leading dot refused");
+	UNIT_CHECK(state_validate_id("", &err) < 0, "empty refused");
+	UNIT_CHECK(state_validate_id("a\nb", &err) < 0, "control character refused");
+	memset(long_id, 'a', CONTAINER_ID_MAX + 1);
+	long_id[CONTAINER_ID_MAX + 1] = '\0';
+	UNIT_CHECK(state_validate_id(long_id, &err) < 0, "over-long id refused");
+	long_id[CONTAINER_ID_MAX] = '\0';
+	UNIT_CHECK(state_validate_id(long_id, &err) == 0, "id of the maximum length accepted");
+	free(long_id);
+}
+
+static void test_state_json(void)
+{
+	char *keys[] = {"k", NULL}, *values[] = {"v\"q", NULL};
+	struct container_state st = {.id = "c1", .oci_version = "1.2.0", .status = STATUS_STOPPED,
+				     .pid = 42, .bundle = "/b", .rootfs = "/b/rootfs",
+				     .created = "2026-01-01T00:00:00Z", .annotation_keys = keys,
+				     .annotation_values = values};
+	struct iso_error err = {0};
+	char *json = NULL;
+
+	UNIT_CHECK(state_to_json(&st, false, &json, &err) == 0, "state JSON generated");
+	UNIT_CHECK(json && strstr(json, "\"status\":\"stopped\""), "status written");
+	UNIT_CHECK(json && strstr(json, "\"pid\":0"), "a stopped container reports pid 0");
+	UNIT_CHECK(json && strstr(json, "\"k\":\"v\\\"q\""), "annotations escaped");
+	free(json);
+}
+
+int main(void)
+{
+	test_errors();
+	test_ids();
+	test_state_json();
+	test_signals();
+	return unit_done();
+}
