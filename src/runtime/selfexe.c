@@ -1,0 +1,143 @@
+#include "config.h"
+#include "runtime/selfexe.h"
+
+#include "util/cleanup.h"
+#include "util/fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+#define SELFEXE_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+
+/* 1 when the running image cannot be written through /proc/self/exe: it is a memfd sealed
+ * against writing, or it lies on a read-only mount (which the container cannot remount: the
+ * mount belongs to the host's mount namespace). */
+static int fd_is_protected(int fd)
+{
+	struct statvfs sv;
+	int seals;
+
+	seals = fcntl(fd, F_GET_SEALS);
+	if (seals >= 0 && (seals & F_SEAL_WRITE))
+		return 1;
+	/* EINVAL: not a file that supports seals, i.e. an ordinary binary. */
+	if (seals < 0 && errno != EINVAL)
+		return -errno;
+	if (fstatvfs(fd, &sv) < 0)
+		return -errno;
+	return (sv.f_flag & ST_RDONLY) ? 1 : 0;
+}
+
+/* Not in selfexe.h yet: declared here for -Wmissing-prototypes. */
+int selfexe_is_protected(void);
+
+int selfexe_is_protected(void)
+{
+	_cleanup_close_ int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	return fd_is_protected(fd);
+}
+
+/* Copies exactly size bytes: a binary that shrinks while being copied is an error, never a
+ * truncated image to execute. */
+static int copy_fd(int out, int in, off_t size)
+{
+	char buf[65536];
+	bool use_sendfile = true;
+
+	while (size > 0) {
+		size_t chunk = (size_t)size;
+		ssize_t n;
+		int r;
+
+		if (use_sendfile) {
+			n = sendfile(out, in, NULL, chunk);
+			if (n < 0 && (errno == EINVAL || errno == ENOSYS)) {
+				use_sendfile = false; /* nothing was copied: go on with read() */
+				continue;
+			}
+		} else {
+			n = read(in, buf, chunk < sizeof(buf) ? chunk : sizeof(buf));
+			if (n > 0 && (r = write_all(out, buf, (size_t)n)) < 0)
+				return r;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		size -= n;
+	}
+	return 0;
+}
+
+static int memfd_for_exec(void)
+{
+	int fd = memfd_create("isorun", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+
+	/* MFD_EXEC is Linux 6.3: older kernels refuse the flag, and their memfds are executable
+	 * anyway. Newer ones need it when vm.memfd_noexec=1 makes memfds non-executable. */
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create("isorun", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	return fd < 0 ? -errno : fd;
+}
+
+/* A sealed memfd with a copy of the binary in exe. */
+static int make_sealed_copy(int exe, struct iso_error *err)
+{
+	_cleanup_close_ int mfd = -1;
+	struct stat st;
+	int r;
+
+	if (fstat(exe, &st) < 0)
+		return iso_error_set(err, errno, "/proc/self/exe: fstat");
+	mfd = memfd_for_exec();
+	if (mfd == -EACCES)
+		return iso_error_set(err, EACCES,
+				     "memfd_create(MFD_EXEC) (refused when vm.memfd_noexec is 2)");
+	if (mfd < 0)
+		return iso_error_set(err, -mfd, "memfd_create");
+	r = copy_fd(mfd, exe, st.st_size);
+	if (r < 0)
+		return iso_error_set(err, -r, "copying /proc/self/exe into a memfd");
+	if (fcntl(mfd, F_ADD_SEALS, SELFEXE_SEALS) < 0)
+		return iso_error_set(err, errno, "sealing the memfd copy of /proc/self/exe");
+	return steal_fd(mfd);
+}
+
+int selfexe_ensure_protected(char **argv, char **envp, struct iso_error *err)
+{
+	_cleanup_close_ int exe = -1, mfd = -1;
+	int r;
+
+	exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (exe < 0)
+		return iso_error_set(err, errno, "protecting the runtime binary: /proc/self/exe");
+	r = fd_is_protected(exe);
+	if (r < 0)
+		return iso_error_set(err, -r, "protecting the runtime binary: /proc/self/exe");
+	if (r > 0)
+		return 0;
+	mfd = make_sealed_copy(exe, err);
+	if (mfd < 0)
+		return iso_error_wrap(err, "protecting the runtime binary");
+	/* The memfd is O_CLOEXEC: the kernel keeps it as the new image and closes the fd.
+	 * After this, /proc/self/exe is the sealed copy and the check above returns 1. */
+	execveat(mfd, "", argv, envp, AT_EMPTY_PATH);
+	return iso_error_set(err, errno,
+			     "protecting the runtime binary: re-executing from a "
+			     "sealed memfd");
+}
