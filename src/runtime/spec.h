@@ -145,7 +145,8 @@ struct spec_linux {
 	size_t n_sysctl;
 	char **masked_paths;   /* NULL-terminated, may be NULL */
 	char **readonly_paths; /* NULL-terminated, may be NULL */
-	unsigned long rootfs_propagation; /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE, 0 = default */
+	unsigned long rootfs_propagation; /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE, | MS_REC
+					     for the "r" forms (rslave); 0 = default */
 	char *cgroups_path;		  /* may be NULL */
 	char *mount_label;		  /* accepted, not applied */
 	yajl_val resources;		  /* borrowed from spec->tree, parsed by the cgroup code */

@@ -1,0 +1,144 @@
+#include "config.h"
+#include "runtime/mount_options.h"
+#include "util/cleanup.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+/* mount(2) copies at most one page of filesystem data; 4096 is the smallest page. */
+#define MOUNT_DATA_MAX 4095
+
+struct mount_flag {
+	const char *name;
+	unsigned long flag;
+	bool clear; /* the option turns the flag off ("rw", "suid") */
+};
+
+static const struct mount_flag mount_flags[] = {
+    {"ro", MS_RDONLY, false},
+    {"rw", MS_RDONLY, true},
+    {"suid", MS_NOSUID, true},
+    {"nosuid", MS_NOSUID, false},
+    {"dev", MS_NODEV, true},
+    {"nodev", MS_NODEV, false},
+    {"exec", MS_NOEXEC, true},
+    {"noexec", MS_NOEXEC, false},
+    {"sync", MS_SYNCHRONOUS, false},
+    {"async", MS_SYNCHRONOUS, true},
+    {"dirsync", MS_DIRSYNC, false},
+    {"remount", MS_REMOUNT, false},
+    {"mand", MS_MANDLOCK, false},
+    {"nomand", MS_MANDLOCK, true},
+    {"atime", MS_NOATIME, true},
+    {"noatime", MS_NOATIME, false},
+    {"diratime", MS_NODIRATIME, true},
+    {"nodiratime", MS_NODIRATIME, false},
+    {"relatime", MS_RELATIME, false},
+    {"norelatime", MS_RELATIME, true},
+    {"strictatime", MS_STRICTATIME, false},
+    {"nostrictatime", MS_STRICTATIME, true},
+    {"lazytime", MS_LAZYTIME, false},
+    {"nolazytime", MS_LAZYTIME, true},
+};
+
+static const struct {
+	const char *name;
+	unsigned long flags;
+} propagations[] = {
+    {"shared", MS_SHARED},	   {"rshared", MS_SHARED | MS_REC},
+    {"slave", MS_SLAVE},	   {"rslave", MS_SLAVE | MS_REC},
+    {"private", MS_PRIVATE},	   {"rprivate", MS_PRIVATE | MS_REC},
+    {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
+};
+
+int mount_propagation_from_name(const char *name, unsigned long *ret)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(propagations); i++) {
+		if (strcmp(name, propagations[i].name) == 0) {
+			*ret = propagations[i].flags;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* Keeps flags and clear_flags disjoint, so the last option about a flag wins. */
+static bool apply_flag(struct spec_mount *m, const char *opt)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(mount_flags); i++) {
+		const struct mount_flag *f = &mount_flags[i];
+
+		if (strcmp(opt, f->name) != 0)
+			continue;
+		if (f->clear) {
+			m->flags &= ~f->flag;
+			m->clear_flags |= f->flag;
+		} else {
+			m->flags |= f->flag;
+			m->clear_flags &= ~f->flag;
+		}
+		return true;
+	}
+	return false;
+}
+
+static bool apply_special(struct spec_mount *m, const char *opt)
+{
+	unsigned long propagation;
+
+	if (mount_propagation_from_name(opt, &propagation) == 0)
+		m->propagation = propagation;
+	else if (strcmp(opt, "bind") == 0)
+		m->bind = true;
+	else if (strcmp(opt, "rbind") == 0)
+		m->bind = m->recursive = true;
+	else if (strcmp(opt, "tmpcopyup") == 0)
+		m->tmpcopyup = true;
+	else
+		return false;
+	return true;
+}
+
+static int append_data(struct spec_mount *m, size_t *len, const char *opt, const char *json_path,
+		       struct iso_error *err)
+{
+	size_t add = strlen(opt) + (*len ? 1 : 0);
+	char *data;
+
+	if (*len + add > MOUNT_DATA_MAX)
+		return iso_error_invalid(err, "%s.options: filesystem options longer than %d bytes",
+					 json_path, MOUNT_DATA_MAX);
+	data = realloc(m->data, *len + add + 1);
+	if (!data)
+		return iso_error_set(err, ENOMEM, "%s.options", json_path);
+	m->data = data;
+	if (*len)
+		data[(*len)++] = ',';
+	strcpy(data + *len, opt);
+	*len += strlen(opt);
+	return 0;
+}
+
+int mount_options_parse(struct spec_mount *m, const char *json_path, struct iso_error *err)
+{
+	size_t data_len = 0;
+
+	m->flags = m->clear_flags = m->propagation = 0;
+	m->bind = m->type && strcmp(m->type, "bind") == 0;
+	m->recursive = m->tmpcopyup = false;
+	free(m->data);
+	m->data = NULL;
+	for (char **o = m->options; o && *o; o++) {
+		int r;
+
+		/* An empty option means nothing; passed on it would read ",," to the kernel. */
+		if (!**o || apply_flag(m, *o) || apply_special(m, *o))
+			continue;
+		r = append_data(m, &data_len, *o, json_path, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
