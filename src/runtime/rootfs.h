@@ -15,8 +15,10 @@
  * /dev/fd, /dev/stdin, /dev/stdout, /dev/stderr links and /dev/ptmx. */
 int rootfs_mount_all(const struct spec *spec, const char *rootfs, struct iso_error *err);
 
-/* pivot_root into rootfs and detach the old root, apply maskedPaths and readonlyPaths, make
- * the root read-only when root.readonly, and apply linux.rootfsPropagation.  After it the
+/* pivot_root into rootfs and detach the old root, write linux.sysctl (sysctl_apply(), which must
+ * come before readonlyPaths makes /proc/sys read-only: callers do not call it again), apply
+ * maskedPaths and readonlyPaths, make the root read-only when root.readonly, and apply
+ * linux.rootfsPropagation (to "/" only, or recursively when it carries MS_REC).  After it the
  * process's cwd is "/". */
 int rootfs_pivot_and_finish(const struct spec *spec, const char *rootfs, struct iso_error *err);
 

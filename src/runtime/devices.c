@@ -1,0 +1,201 @@
+#include "config.h"
+#include "runtime/devices.h"
+#include "runtime/mounts.h"
+#include "runtime/safe_path.h"
+#include "util/cleanup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+struct node {
+	const char *path; /* inside the container; also the host node bound in a user namespace */
+	mode_t type;	  /* S_IFCHR, S_IFBLK or S_IFIFO */
+	dev_t rdev;
+	mode_t perm;
+	uid_t uid; /* (uid_t)-1: left as created */
+	gid_t gid;
+};
+
+static const struct {
+	const char *path;
+	unsigned int major, minor;
+} default_nodes[] = {
+    {"/dev/null", 1, 3},   {"/dev/zero", 1, 5},	   {"/dev/full", 1, 7},
+    {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+};
+
+static const struct {
+	const char *path;
+	const char *target;
+} default_links[] = {
+    {"/dev/ptmx", "pts/ptmx"},		{"/dev/fd", "/proc/self/fd"},
+    {"/dev/stdin", "/proc/self/fd/0"},	{"/dev/stdout", "/proc/self/fd/1"},
+    {"/dev/stderr", "/proc/self/fd/2"},
+};
+
+static bool same_node(const struct stat *st, const struct node *n)
+{
+	return (st->st_mode & S_IFMT) == n->type && (n->type == S_IFIFO || st->st_rdev == n->rdev);
+}
+
+/* mknod needs CAP_MKNOD in the initial user namespace: inside another one, the host's node of
+ * the same path is bound onto an empty file, once checked to be the device asked for. */
+static int bind_host_node(int parent, const char *name, const struct node *n, struct iso_error *err)
+{
+	_cleanup_close_ int tree = -1, target = -1;
+	struct stat st;
+	int fd;
+
+	tree = mount_clone_tree(AT_FDCWD, n->path, false, err);
+	if (tree < 0)
+		return iso_error_wrap(err, "mknod not permitted");
+	if (fstat(tree, &st) < 0)
+		return iso_error_set(err, errno, "stat host %s", n->path);
+	if (!same_node(&st, n))
+		return iso_error_set(err, ENODEV, "mknod not permitted, and host %s differs",
+				     n->path);
+	fd = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+	if (fd < 0)
+		return iso_error_set(err, errno, "create bind target");
+	close(fd);
+	target = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (target < 0)
+		return iso_error_set(err, errno, "open bind target");
+	return mount_attach(tree, target, err);
+}
+
+/* A node that is already there is kept when it is the same device (a /dev bound from the
+ * host, a device listed twice) and never modified: it may be the host's own node. */
+static int check_existing(int parent, const char *name, const struct node *n, struct iso_error *err)
+{
+	struct stat st;
+
+	if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return iso_error_set(err, errno, "stat");
+	if (!same_node(&st, n))
+		return iso_error_set(err, EEXIST, "exists and is not that device");
+	return 0;
+}
+
+static int create_node(int rootfd, const struct node *n, struct iso_error *err)
+{
+	_cleanup_free_ char *name = NULL;
+	_cleanup_close_ int parent = safe_open_parent_in_root(rootfd, n->path, &name, err);
+	mode_t old_umask;
+	int r, saved;
+
+	if (parent < 0)
+		return parent;
+	/* The mode asked for, not the one the umask leaves. */
+	old_umask = umask(0);
+	r = mknodat(parent, name, n->type | n->perm, n->rdev);
+	saved = errno;
+	umask(old_umask);
+	if (r < 0 && saved == EEXIST)
+		return check_existing(parent, name, n, err);
+	if (r < 0 && saved == EPERM && n->type != S_IFIFO)
+		return bind_host_node(parent, name, n, err);
+	if (r < 0)
+		return iso_error_set(err, saved, "mknod");
+	if ((n->uid != (uid_t)-1 || n->gid != (gid_t)-1) &&
+	    fchownat(parent, name, n->uid, n->gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return iso_error_set(err, errno, "chown %d:%d", (int)n->uid, (int)n->gid);
+	return 0;
+}
+
+static int create_link(int rootfd, const char *path, const char *target, struct iso_error *err)
+{
+	_cleanup_free_ char *name = NULL;
+	_cleanup_close_ int parent = safe_open_parent_in_root(rootfd, path, &name, err);
+
+	if (parent < 0)
+		return parent;
+	/* EEXIST: the image or a mount already provides it; it is left alone. */
+	if (symlinkat(target, parent, name) < 0 && errno != EEXIST)
+		return iso_error_set(err, errno, "symlink %s -> %s", path, target);
+	return 0;
+}
+
+int devices_create_default(int rootfd, struct iso_error *err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(default_nodes); i++) {
+		struct node n = {
+		    .path = default_nodes[i].path,
+		    .type = S_IFCHR,
+		    .rdev = makedev(default_nodes[i].major, default_nodes[i].minor),
+		    .perm = 0666,
+		    .uid = (uid_t)-1,
+		    .gid = (gid_t)-1,
+		};
+
+		if (create_node(rootfd, &n, err) < 0)
+			return iso_error_wrap(err, "default device %s", n.path);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(default_links); i++)
+		if (create_link(rootfd, default_links[i].path, default_links[i].target, err) < 0)
+			return iso_error_code(err);
+	return 0;
+}
+
+static int node_of_spec(const struct spec_device *d, struct node *n, struct iso_error *err)
+{
+	switch (d->type) {
+	case 'c':
+	case 'u':
+		n->type = S_IFCHR;
+		break;
+	case 'b':
+		n->type = S_IFBLK;
+		break;
+	case 'p':
+		n->type = S_IFIFO;
+		break;
+	default:
+		return iso_error_invalid(err, "type '%c' is not c, u, b or p", d->type);
+	}
+	if (d->major < 0 || d->minor < 0 || d->major > 0xfff || d->minor > 0xfffff)
+		return iso_error_invalid(err, "major/minor out of range");
+	n->path = d->path;
+	n->rdev = n->type == S_IFIFO ? 0 : makedev((unsigned)d->major, (unsigned)d->minor);
+	n->perm = d->has_file_mode ? (d->file_mode & 07777) : 0666;
+	n->uid = d->has_uid ? d->uid : (uid_t)-1;
+	n->gid = d->has_gid ? d->gid : (gid_t)-1;
+	return 0;
+}
+
+int devices_create_spec(int rootfd, const struct spec *spec, struct iso_error *err)
+{
+	for (size_t i = 0; i < spec->linux_.n_devices; i++) {
+		const struct spec_device *d = &spec->linux_.devices[i];
+		struct node n;
+
+		if (node_of_spec(d, &n, err) < 0 || create_node(rootfd, &n, err) < 0)
+			return iso_error_wrap(err, "linux.devices[%zu] (%s)", i, d->path);
+	}
+	return 0;
+}
+
+/* "/dev", "/dev/", "//dev" all name /dev. */
+static bool is_dev(const char *path)
+{
+	const char *p = path + strspn(path, "/");
+
+	return p != path && strncmp(p, "dev", 3) == 0 && p[3 + strspn(p + 3, "/")] == '\0';
+}
+
+bool devices_dev_is_tmpfs(const struct spec *spec)
+{
+	bool tmpfs = false;
+
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const struct spec_mount *m = &spec->mounts[i];
+
+		if (is_dev(m->destination))
+			tmpfs = !m->bind && m->type && strcmp(m->type, "tmpfs") == 0;
+	}
+	return tmpfs;
+}

@@ -1,0 +1,177 @@
+#include "config.h"
+#include "runtime/rootfs.h"
+#include "runtime/devices.h"
+#include "runtime/masked_paths.h"
+#include "runtime/mounts.h"
+#include "runtime/sysctl.h"
+#include "util/cleanup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Parent directories walked up at most when looking for the mount holding the rootfs. */
+#define MAX_DEPTH 4096
+
+static void mount_env_of(const struct spec *spec, struct mount_env *env)
+{
+	env->userns = spec_find_namespace(spec, CLONE_NEWUSER) != NULL;
+	/* Joined by path counts too (as in runc); when sysfs is still refused, mount_one
+	 * falls back to a bind on EPERM. */
+	env->own_netns = spec_find_namespace(spec, CLONE_NEWNET) != NULL;
+}
+
+/* Everything this mount namespace copied from the host becomes a slave: host mounts still show
+ * up, but nothing mounted or unmounted here ever propagates back to the host. */
+static int make_root_slave(struct iso_error *err)
+{
+	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return iso_error_set(err, errno, "make / a slave mount");
+	return 0;
+}
+
+/* pivot_root wants the new root to be a mount point: a recursive bind of the rootfs onto
+ * itself.  Returns an fd of the bind's root, which stands for "/" from now on. */
+static int bind_rootfs(const char *rootfs, struct iso_error *err)
+{
+	_cleanup_close_ int tree = mount_clone_tree(AT_FDCWD, rootfs, true, err);
+
+	if (tree < 0)
+		return iso_error_wrap(err, "rootfs %s", rootfs);
+	if (move_mount(tree, "", AT_FDCWD, rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return iso_error_set(err, errno, "rootfs %s: bind onto itself", rootfs);
+	/* Once attached, the fd refers to the new mount's root. */
+	return steal_fd(tree);
+}
+
+static int is_mount_root(int fd, bool *ret)
+{
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) < 0)
+		return -errno;
+	if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		return -ENOSYS;
+	*ret = stx.stx_attributes & STATX_ATTR_MOUNT_ROOT;
+	return 0;
+}
+
+/* pivot_root refuses a new root whose parent mount is shared: the mount holding the rootfs's
+ * mount point (found by walking ".." up to a mount root) is made private. */
+static int make_parent_private(int rootfd, struct iso_error *err)
+{
+	_cleanup_close_ int dir = openat(rootfd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct mount_attr attr = {.propagation = MS_PRIVATE};
+
+	for (int depth = 0; dir >= 0 && depth < MAX_DEPTH; depth++) {
+		bool root = false;
+		int r = is_mount_root(dir, &root), up;
+
+		if (r < 0)
+			return iso_error_set(err, -r, "rootfs: find its parent mount");
+		if (root) {
+			if (mount_setattr(dir, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+				return iso_error_set(err, errno,
+						     "rootfs: make parent mount private");
+			return 0;
+		}
+		up = openat(dir, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(dir);
+		dir = up;
+	}
+	return iso_error_set(err, dir < 0 ? errno : ELOOP, "rootfs: find its parent mount");
+}
+
+static int mount_spec_mounts(const struct spec *spec, int rootfd, struct iso_error *err)
+{
+	struct mount_env env;
+
+	mount_env_of(spec, &env);
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const struct spec_mount *m = &spec->mounts[i];
+
+		if (mount_one(rootfd, m, &env, err) < 0)
+			return iso_error_wrap(err, "mounts[%zu] (%s)", i, m->destination);
+	}
+	return 0;
+}
+
+int rootfs_mount_all(const struct spec *spec, const char *rootfs, struct iso_error *err)
+{
+	_cleanup_close_ int rootfd = -1;
+
+	if (make_root_slave(err) < 0)
+		return iso_error_code(err);
+	rootfd = bind_rootfs(rootfs, err);
+	if (rootfd < 0)
+		return rootfd;
+	if (make_parent_private(rootfd, err) < 0 || mount_spec_mounts(spec, rootfd, err) < 0)
+		return iso_error_code(err);
+	if (devices_dev_is_tmpfs(spec) && devices_create_default(rootfd, err) < 0)
+		return iso_error_code(err);
+	return devices_create_spec(rootfd, spec, err);
+}
+
+/* pivot_root(".", "."): the old root ends up stacked on the new one, at ".", where it is
+ * detached; no directory for it is needed inside the rootfs. */
+static int pivot(const char *rootfs, struct iso_error *err)
+{
+	_cleanup_close_ int newroot = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (newroot < 0 || fchdir(newroot) < 0)
+		return iso_error_set(err, errno, "rootfs %s", rootfs);
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return iso_error_set(err, errno, "pivot_root %s", rootfs);
+	/* Already a slave of the host; made one again (recursively) so that detaching it
+	 * cannot propagate anywhere whatever was done to it since. */
+	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return iso_error_set(err, errno, "make the old root a slave");
+	if (umount2(".", MNT_DETACH) < 0)
+		return iso_error_set(err, errno, "detach the old root");
+	if (chdir("/") < 0)
+		return iso_error_set(err, errno, "chdir /");
+	return 0;
+}
+
+/* mount_setattr changes only the bits named, so the root's other flags (nosuid, nodev...,
+ * possibly locked in a user namespace) stay as they are: no statvfs round trip as a
+ * MS_REMOUNT would need. */
+static int make_root_readonly(int rootfd, struct iso_error *err)
+{
+	if (mount_set_attrs(rootfd, MOUNT_ATTR_RDONLY, 0, false, err) < 0)
+		return iso_error_wrap(err, "root.readonly");
+	return 0;
+}
+
+static int set_root_propagation(int rootfd, unsigned long propagation, struct iso_error *err)
+{
+	if (mount_set_propagation(rootfd, propagation, err) < 0)
+		return iso_error_wrap(err, "linux.rootfsPropagation");
+	return 0;
+}
+
+/* sysctl first: readonlyPaths usually makes /proc/sys read-only. */
+int rootfs_pivot_and_finish(const struct spec *spec, const char *rootfs, struct iso_error *err)
+{
+	_cleanup_close_ int rootfd = -1;
+
+	if (pivot(rootfs, err) < 0)
+		return iso_error_code(err);
+	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return iso_error_set(err, errno, "open /");
+	if (sysctl_apply(spec, err) < 0 ||
+	    masked_paths_apply(rootfd, spec->linux_.masked_paths, err) < 0 ||
+	    readonly_paths_apply(rootfd, spec->linux_.readonly_paths, err) < 0)
+		return iso_error_code(err);
+	if (spec->root_readonly && make_root_readonly(rootfd, err) < 0)
+		return iso_error_code(err);
+	if (spec->linux_.rootfs_propagation &&
+	    set_root_propagation(rootfd, spec->linux_.rootfs_propagation, err) < 0)
+		return iso_error_code(err);
+	return 0;
+}
