@@ -55,19 +55,24 @@ static void create_plan_free(struct create_plan *p)
 static int resolve_rootfs(struct create_plan *p, struct iso_error *err)
 {
 	const char *root = p->spec->root_path;
+	_cleanup_free_ char *joined = NULL;
 	struct stat st;
 	int n;
 
 	if (root[0] == '/')
-		n = asprintf(&p->rootfs, "%s", root);
+		n = asprintf(&joined, "%s", root);
 	else
-		n = asprintf(&p->rootfs, "%s/%s", p->bundle, root);
+		n = asprintf(&joined, "%s/%s", p->bundle, root);
 	if (n < 0)
 		return iso_error_set(err, ENOMEM, "root.path");
+	/* The host path of the root, with symlinks resolved once, here, on the host's side. */
+	p->rootfs = realpath(joined, NULL);
+	if (!p->rootfs)
+		return iso_error_set(err, errno, "config.json: root.path: %s", joined);
 	if (stat(p->rootfs, &st) < 0)
-		return iso_error_set(err, errno, "config.json: root.path: %s", p->rootfs);
+		return iso_error_set(err, errno, "config.json: root.path: %s", joined);
 	if (!S_ISDIR(st.st_mode))
-		return iso_error_set(err, ENOTDIR, "config.json: root.path: %s", p->rootfs);
+		return iso_error_set(err, ENOTDIR, "config.json: root.path: %s", joined);
 	return 0;
 }
 

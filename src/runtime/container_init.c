@@ -24,7 +24,6 @@
 #include "runtime/rootfs.h"
 #include "runtime/seccomp.h"
 #include "runtime/sync.h"
-#include "runtime/sysctl.h"
 #include "runtime/terminal.h"
 #include "util/cleanup.h"
 #include "util/fdpass.h"
@@ -211,8 +210,10 @@ static int setup_after_pivot(const struct init_args *a, struct executable *exe,
 	const struct spec *spec = a->spec;
 	int r;
 
+	/* rootfs_pivot_and_finish() applies linux.sysctl itself, before /proc/sys goes
+	 * read-only. */
 	if ((r = rootfs_pivot_and_finish(spec, a->rootfs, err)) < 0 ||
-	    (r = sysctl_apply(spec, err)) < 0 || (r = setup_terminal(a, err)) < 0)
+	    (r = setup_terminal(a, err)) < 0)
 		return r;
 	/* Looked up before waiting for start, so `create` reports a missing program. */
 	if ((r = executable_find(&spec->process, exe, err)) < 0)

@@ -48,15 +48,10 @@ unsigned long namespaces_clone_flags(const struct spec *spec)
 
 int namespaces_validate(const struct spec *spec, struct iso_error *err)
 {
-	const struct spec_namespace *user = spec_find_namespace(spec, CLONE_NEWUSER);
-
+	/* User-namespace mappings are checked by spec_validate_for_start(). */
 	if (!spec_find_namespace(spec, CLONE_NEWNS))
 		return iso_error_invalid(err, "config.json: linux.namespaces: a mount namespace is "
 					      "required (isorun never mounts on the host)");
-	if (user && !user->path &&
-	    (spec->linux_.n_uid_mappings == 0 || spec->linux_.n_gid_mappings == 0))
-		return iso_error_invalid(err, "config.json: linux.uidMappings: a new user namespace "
-					      "needs uidMappings and gidMappings");
 	return 0;
 }
 

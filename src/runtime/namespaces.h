@@ -15,7 +15,7 @@ const char *namespace_type_name(int type);
 unsigned long namespaces_clone_flags(const struct spec *spec);
 
 /* Refuses configurations isorun will not run: no mount namespace (every mount would land on
- * the host), a user namespace without mappings. */
+ * the host). */
 int namespaces_validate(const struct spec *spec, struct iso_error *err);
 
 /* Parent side, around clone: a pid namespace given by path must be entered by the parent

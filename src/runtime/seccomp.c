@@ -117,7 +117,7 @@ static int add_rule(scmp_filter_ctx ctx, yajl_val rule, const char *path, uint32
 	const char *act = string_field(rule, "action");
 	struct scmp_arg_cmp args[6];
 	uint32_t action;
-	unsigned nargs;
+	unsigned nargs = 0;
 	int r;
 
 	if (!act || action_from_json(act, field(rule, "errnoRet", yajl_t_number), def_errno,

@@ -103,9 +103,10 @@ int write_file_atomic_at(int dirfd, const char *path, const void *data, size_t l
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return iso_error_set(err, errno, "%s", tmp);
+	/* rename() makes the switch atomic for readers and against a crash of the writer; no
+	 * fsync: state lives on tmpfs (/run) where it means nothing and on disk it costs
+	 * milliseconds per container. */
 	r = write_all(fd, data, len);
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
 	if (r == 0 && renameat(dirfd, tmp, dirfd, path) < 0)
 		r = -errno;
 	if (r < 0) {
