@@ -27,6 +27,7 @@
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 #include "util/log.h"
+#include "util/timefmt.h"
 
 #define FIFO_NAME	   "exec.fifo"
 #define CONFIG_COPY	   "config.json"
@@ -135,7 +136,7 @@ static int fill_state(const struct create_plan *p, pid_t pid, struct container_s
 	char now[64];
 
 	memset(st, 0, sizeof(*st));
-	state_format_now(now, sizeof(now));
+	timefmt_rfc3339_now(now, sizeof(now));
 	st->id = strdup(p->o->id);
 	st->oci_version = strdup(p->spec->oci_version);
 	st->bundle = strdup(p->bundle);

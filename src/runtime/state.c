@@ -18,6 +18,7 @@
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 #include "util/jsongen.h"
+#include "util/timefmt.h"
 
 #define STATE_FILE     "state.json"
 #define STATE_MAX_SIZE (1024 * 1024)
@@ -58,6 +59,13 @@ int state_validate_id(const char *id, struct iso_error *err)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return iso_error_invalid(err, "invalid container id: control character");
 	return 0;
+}
+
+/* podman and containerd-shim look for the words "does not exist". */
+static int error_no_such_container(const char *id, struct iso_error *err)
+{
+	iso_error_invalid(err, "container \"%s\" does not exist", id);
+	return iso_error_errno(err, ENOENT);
 }
 
 static int lock_dir(int fd, const char *id, struct iso_error *err)
@@ -106,7 +114,7 @@ int state_dir_open(const char *root, const char *id, struct iso_error *err)
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			return iso_error_set(err, ENOENT, "container \"%s\" does not exist", id);
+			return error_no_such_container(id, err);
 		return iso_error_set(err, errno, "opening %s", path);
 	}
 	r = lock_dir(fd, id, err);
@@ -114,7 +122,7 @@ int state_dir_open(const char *root, const char *id, struct iso_error *err)
 		return r;
 	/* A concurrent delete may have removed the directory while we waited for the lock. */
 	if (fstat(fd, &st) < 0 || st.st_nlink == 0)
-		return iso_error_set(err, ENOENT, "container \"%s\" does not exist", id);
+		return error_no_such_container(id, err);
 	return steal_fd(fd);
 }
 
@@ -125,18 +133,6 @@ int state_dir_remove(const char *root, const char *id, struct iso_error *err)
 	if (asprintf(&path, "%s/%s", root, id) < 0)
 		return iso_error_set(err, ENOMEM, "state path");
 	return remove_tree(path, err);
-}
-
-void state_format_now(char *buf, size_t len)
-{
-	struct timespec ts;
-	struct tm tm;
-	char base[32];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%09ldZ", base, ts.tv_nsec);
 }
 
 /* The fields common to state.json and the OCI state document. */
@@ -267,7 +263,7 @@ int state_read(int dirfd, const char *id, struct container_state *st, struct iso
 	r = read_file_at(dirfd, STATE_FILE, STATE_MAX_SIZE, &text, NULL, err);
 	if (r < 0) {
 		if (r == -ENOENT)
-			return iso_error_set(err, ENOENT, "container \"%s\" does not exist", id);
+			return error_no_such_container(id, err);
 		return iso_error_wrap(err, "container \"%s\"", id);
 	}
 	tree = yajl_tree_parse(text, errbuf, sizeof(errbuf));

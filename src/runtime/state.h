@@ -68,7 +68,4 @@ int state_to_json(const struct container_state *st, bool pretty, char **ret_json
  * whether it has exited but not been reaped. */
 uint64_t state_process_start_time(pid_t pid, bool *ret_zombie);
 
-/* Now, in RFC 3339 with nanoseconds. */
-void state_format_now(char *buf, size_t len);
-
 #endif

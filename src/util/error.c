@@ -10,6 +10,12 @@ int iso_error_code(const struct iso_error *err)
 	return err->errnum ? -err->errnum : -EINVAL;
 }
 
+int iso_error_errno(struct iso_error *err, int errnum)
+{
+	err->errnum = errnum < 0 ? -errnum : errnum;
+	return iso_error_code(err);
+}
+
 void iso_error_clear(struct iso_error *err)
 {
 	err->errnum = 0;

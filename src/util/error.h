@@ -28,6 +28,10 @@ int iso_error_set(struct iso_error *err, int errnum, const char *fmt, ...)
 /* Prefixes the existing message with "context: ".  Returns -err->errnum (or -EINVAL). */
 int iso_error_wrap(struct iso_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Records errnum (positive) for a message that already says it all ("container "x" does not
+ * exist"): no strerror is appended.  Returns -errnum. */
+int iso_error_errno(struct iso_error *err, int errnum);
+
 /* The return value that matches the recorded error. */
 int iso_error_code(const struct iso_error *err);
 

@@ -1,14 +1,13 @@
 #include "config.h"
 #include "log.h"
 #include "fsutil.h"
+#include "timefmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
@@ -38,19 +37,6 @@ void log_close(void)
 int log_fd(void)
 {
 	return log_file_fd;
-}
-
-/* RFC 3339 with nanoseconds, as containerd parses it. */
-static void format_time(char *buf, size_t len)
-{
-	struct timespec ts;
-	struct tm tm;
-	char base[32];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%09ldZ", base, ts.tv_nsec);
 }
 
 static void write_json_line(enum log_level level, const char *msg, const char *when)
@@ -87,7 +73,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	format_time(when, sizeof(when));
+	timefmt_rfc3339_now(when, sizeof(when));
 	if (log_file_fd >= 0) {
 		if (log_file_format == LOG_FORMAT_JSON) {
 			write_json_line(level, msg, when);
