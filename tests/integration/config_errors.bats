@@ -1,0 +1,330 @@
+#!/usr/bin/env bats
+# Bad input: each case in its own test, with the message it must give (one line on stderr,
+# naming the file and the field or object at fault), a non-zero status, and nothing left behind
+# (no mount, cgroup, --root entry or process: assert_no_leftovers right after the failure).
+
+load helpers
+
+# create_fails SUBSTRING...: `create` of $CTR over $BUNDLE fails, leaves nothing, and its
+# one-line message contains every SUBSTRING.
+create_fails() {
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_failure
+	assert_no_leftovers
+	local s
+	for s in "$@"; do
+		assert_one_line_error "$s"
+	done
+	iso_run isorun state "$CTR"
+	assert_failure
+}
+
+# ---------------------------------------------------------------------------------------------
+# The bundle and its config.json
+
+@test "create: a missing bundle directory is named" {
+	local missing="$BATS_TEST_TMPDIR/no-such-bundle"
+	iso_run isorun create --bundle "$missing" "$CTR"
+	assert_failure
+	assert_no_leftovers
+	assert_one_line_error "$missing"
+}
+
+@test "create: a bundle that is a file, not a directory, is an error" {
+	local file="$BATS_TEST_TMPDIR/not-a-dir"
+	echo x >"$file"
+	iso_run isorun create --bundle "$file" "$CTR"
+	assert_failure
+	assert_no_leftovers
+	assert_one_line_error "$file"
+}
+
+@test "create: config.json absent" {
+	rm "$BUNDLE/config.json"
+	create_fails "config.json"
+}
+
+@test "create: config.json truncated" {
+	head -c 200 "$ISORUN_SRCDIR/bundles/hello/config.json" >"$BUNDLE/config.json"
+	create_fails "config.json: "
+}
+
+@test "create: config.json empty" {
+	: >"$BUNDLE/config.json"
+	create_fails "config.json: "
+}
+
+@test "create: config.json is not an object" {
+	echo '[1, 2, 3]' >"$BUNDLE/config.json"
+	create_fails "config.json: " "object"
+}
+
+@test "create: config.json with trailing garbage after the object" {
+	{
+		cat "$ISORUN_SRCDIR/bundles/hello/config.json"
+		echo '{"more": 1}'
+	} >"$BUNDLE/config.json"
+	create_fails "config.json: "
+}
+
+@test "create: process.user.uid of the wrong type" {
+	update_config '.process.user.uid = "x"'
+	create_fails "config.json: process.user.uid: expected an unsigned 32-bit integer"
+}
+
+@test "create: process.user.uid negative" {
+	update_config '.process.user.uid = -1'
+	create_fails "config.json: process.user.uid: expected an unsigned 32-bit integer"
+}
+
+@test "create: process.user.uid above 2^32-1" {
+	update_config '.process.user.uid = 4294967296'
+	create_fails "config.json: process.user.uid: expected an unsigned 32-bit integer"
+}
+
+@test "create: process of the wrong type" {
+	update_config '.process = "sh"'
+	create_fails "config.json: process"
+}
+
+@test "create: root.readonly of the wrong type" {
+	update_config '.root.readonly = "yes"'
+	create_fails "config.json: root.readonly"
+}
+
+@test "create: a mount destination of the wrong type names its index" {
+	update_config '.mounts += [{"destination": 5, "type": "tmpfs", "source": "tmpfs"}]'
+	create_fails "config.json: mounts[7].destination"
+}
+
+@test "create: an unknown namespace type" {
+	update_config '.linux.namespaces += [{"type": "bogus"}]'
+	create_fails "config.json: linux.namespaces[5].type"
+}
+
+@test "create: ociVersion missing" {
+	update_config 'del(.ociVersion)'
+	create_fails "config.json: ociVersion"
+}
+
+@test "create: root.path missing" {
+	update_config 'del(.root.path)'
+	create_fails "config.json: root.path"
+}
+
+@test "create: root.path names a directory that does not exist" {
+	update_config '.root.path = "no-such-rootfs"'
+	create_fails "no-such-rootfs"
+}
+
+@test "create: process.args missing" {
+	update_config 'del(.process.args)'
+	create_fails "config.json: process.args"
+}
+
+@test "create: process.args empty" {
+	update_config '.process.args = []'
+	create_fails "config.json: process.args"
+}
+
+@test "create: an rlimit above the hard limit names it (RLIMIT_NOFILE 30000:30000)" {
+	# The hard nofile limit of this machine is 20000; even root cannot raise it (HOST.md).
+	[ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 30000 ] ||
+		skip "hard RLIMIT_NOFILE here is $(ulimit -Hn): 30000 is not above it"
+	update_config '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 30000, "hard": 30000}]'
+	create_fails "RLIMIT_NOFILE"
+}
+
+@test "create: an unknown rlimit type is named" {
+	update_config '.process.rlimits = [{"type": "RLIMIT_BOGUS", "soft": 1, "hard": 1}]'
+	create_fails "RLIMIT_BOGUS"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Container ids
+
+@test "create: an id that already exists" {
+	bind_shared
+	set_cmd 'while [ ! -e /shared/go ]; do sleep 0.05; done'
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	local pid
+	pid=$(ctr_pid "$CTR")
+	snapshot_host_state after-first
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_failure
+	assert_no_leftovers after-first
+	assert_one_line_error "container \"$CTR\" already exists"
+	# the first one is untouched
+	assert_equal "$(ctr_status "$CTR")" created
+	assert_equal "$(ctr_pid "$CTR")" "$pid"
+	host_pid_alive "$pid"
+}
+
+@test "state: an unknown id does not exist" {
+	iso_run isorun state "$CTR"
+	assert_failure
+	assert_no_leftovers
+	assert_one_line_error "container \"$CTR\" does not exist"
+}
+
+@test "start: an unknown id does not exist" {
+	iso_run isorun start "$CTR"
+	assert_failure
+	assert_no_leftovers
+	assert_one_line_error "container \"$CTR\" does not exist"
+}
+
+@test "kill: an unknown id does not exist" {
+	iso_run isorun kill "$CTR" 9
+	assert_failure
+	assert_no_leftovers
+	assert_one_line_error "container \"$CTR\" does not exist"
+}
+
+@test "delete: an unknown id does not exist" {
+	iso_run isorun delete "$CTR"
+	assert_failure
+	assert_no_leftovers
+	assert_one_line_error "container \"$CTR\" does not exist"
+}
+
+@test "create: the id ../x is invalid and nothing is made outside --root" {
+	iso_run isorun create --bundle "$BUNDLE" "../x"
+	assert_failure
+	assert_no_leftovers
+	assert_one_line_error 'invalid container id "../x"'
+	[ ! -e "$BATS_TEST_TMPDIR/x" ] || fail "create made $BATS_TEST_TMPDIR/x"
+}
+
+@test "state: the id ../x is invalid (never looked up outside --root)" {
+	mkdir -p "$BATS_TEST_TMPDIR/x"
+	echo '{"id": "x", "status": "running", "pid": 1}' >"$BATS_TEST_TMPDIR/x/state.json"
+	iso_run isorun state "../x"
+	assert_one_line_error 'invalid container id "../x"'
+}
+
+@test "create: an id with a slash is invalid" {
+	iso_run isorun create --bundle "$BUNDLE" "a/b"
+	assert_failure
+	assert_no_leftovers
+	assert_one_line_error 'invalid container id "a/b"'
+}
+
+@test "create: a 1000-character id is invalid" {
+	local long
+	long=$(printf 'a%.0s' $(seq 1000))
+	iso_run isorun create --bundle "$BUNDLE" "$long"
+	assert_failure
+	assert_no_leftovers
+	assert_one_line_error "invalid container id"
+}
+
+# ---------------------------------------------------------------------------------------------
+# The user program
+
+@test "run: args[0] not found (absolute) is named and run exits 127" {
+	set_args /bin/no-such-program arg1
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_failure
+	assert_no_leftovers
+	assert_one_line_error "/bin/no-such-program"
+	assert_status 127
+}
+
+@test "run: args[0] not found in PATH is named and run exits 127" {
+	set_args no-such-program
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_failure
+	assert_no_leftovers
+	assert_one_line_error "no-such-program"
+	assert_status 127
+}
+
+@test "create/start: args[0] not found is an error naming it, at create or at start" {
+	set_args /bin/no-such-program
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	if [ "$status" -eq 0 ]; then
+		iso_run isorun start "$CTR"
+	fi
+	assert_error "/bin/no-such-program"
+	iso_run isorun delete --force "$CTR"
+	assert_no_leftovers
+}
+
+@test "start: a running container cannot be started again" {
+	bind_shared
+	set_cmd 'echo started >>/shared/starts; while [ ! -e /shared/go ]; do sleep 0.05; done'
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	iso_run isorun start "$CTR"
+	assert_success
+	wait_for_status "$CTR" running
+	wait_for_file "$SHARED/starts"
+	local pid
+	pid=$(ctr_pid "$CTR")
+	iso_run isorun start "$CTR"
+	assert_failure
+	[ -n "$stderr" ] || fail "no error message"
+	assert_equal "$(ctr_status "$CTR")" running
+	assert_equal "$(ctr_pid "$CTR")" "$pid"
+	sleep 0.2
+	assert_equal "$(cat "$SHARED/starts")" started
+}
+
+@test "start: a stopped container cannot be started again" {
+	set_cmd 'exit 0'
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	iso_run isorun start "$CTR"
+	assert_success
+	wait_for_status "$CTR" stopped
+	iso_run isorun start "$CTR"
+	assert_failure
+	[ -n "$stderr" ] || fail "no error message"
+	assert_equal "$(ctr_status "$CTR")" stopped
+}
+
+# ---------------------------------------------------------------------------------------------
+# The --log file on errors (what containerd and podman read)
+
+@test "--log-format json: a failing create writes exactly one error object" {
+	local log="$BATS_TEST_TMPDIR/log.json" missing="$BATS_TEST_TMPDIR/no-such-bundle"
+	iso_run isorun --log "$log" --log-format json create --bundle "$missing" "$CTR"
+	assert_failure
+	[ -f "$log" ] || fail "no log file"
+	assert_equal "$(wc -l <"$log" | tr -d ' ')" 1
+	jq -e 'type == "object" and .level == "error" and (.msg | type == "string" and length > 0)' \
+		"$log" >/dev/null || fail "the log line is not an error object: $(cat "$log")"
+	jq -e '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")' "$log" \
+		>/dev/null || fail "time is not RFC 3339: $(cat "$log")"
+	jq -e --arg m "$missing" '.msg | contains($m)' "$log" >/dev/null ||
+		fail "msg does not name the bundle: $(cat "$log")"
+	assert_no_leftovers
+}
+
+@test "--log-format=json: state of an unknown id writes one error object saying so" {
+	local log="$BATS_TEST_TMPDIR/log.json"
+	iso_run isorun --log="$log" --log-format=json state "$CTR"
+	assert_failure
+	assert_equal "$(wc -l <"$log" | tr -d ' ')" 1
+	jq -e '.level == "error" and (.msg | contains("does not exist"))' "$log" >/dev/null ||
+		fail "unexpected log: $(cat "$log")"
+}
+
+@test "--log-format json: a config error is logged with its JSON path" {
+	local log="$BATS_TEST_TMPDIR/log.json"
+	update_config '.process.user.uid = "x"'
+	iso_run isorun --log "$log" --log-format json create --bundle "$BUNDLE" "$CTR"
+	assert_failure
+	assert_equal "$(wc -l <"$log" | tr -d ' ')" 1
+	jq -e '.level == "error" and (.msg | contains("process.user.uid"))' "$log" >/dev/null ||
+		fail "unexpected log: $(cat "$log")"
+	assert_no_leftovers
+}
+
+@test "--log-format: an unknown format is an error" {
+	iso_run isorun --log "$BATS_TEST_TMPDIR/log" --log-format yaml list
+	assert_failure
+	[ -n "$stderr" ] || fail "no error message"
+}

@@ -1,0 +1,190 @@
+#!/usr/bin/env bats
+# OCI hooks: prestart, createRuntime, createContainer, startContainer, poststart, poststop.
+#
+# Every hook is `/bin/sh $SHARED/hook.sh KIND [ARGS...]`.  $SHARED is bind-mounted into the
+# container at the same absolute path, so the one script and its log work in the runtime's
+# namespace (prestart, createRuntime, poststart, poststop; /bin/sh is the host's), in the
+# container's namespace before pivot_root (createContainer) and after it (startContainer;
+# /bin/sh is the rootfs's busybox).
+
+load helpers
+
+setup() {
+	iso_setup
+	LOG="$SHARED/hooks.log"
+	cat >"$SHARED/hook.sh" <<'EOF'
+#!/bin/sh
+# hook.sh KIND [ARGS...]: record one hook call next to this script.
+d=${0%/*}
+kind=$1
+shift
+cat >"$d/$kind.state.json"
+env >"$d/$kind.env"
+echo "$kind $*" >>"$d/hooks.log"
+EOF
+	add_mount "$SHARED" bind "$SHARED" rbind rw
+}
+
+# hook_json KIND [ARG...]: one hook entry that records KIND
+hook_json() {
+	jq -cn --arg s "$SHARED/hook.sh" '{path: "/bin/sh", args: (["sh", $s] + $ARGS.positional)}' \
+		--args "$@"
+}
+
+# set_hooks KIND...: one recording hook for each KIND
+set_hooks() {
+	local k
+	for k in "$@"; do
+		update_config --arg k "$k" --argjson h "$(hook_json "$k")" '.hooks[$k] = [$h]'
+	done
+}
+
+# log_kinds: the first word of each line of the hook log, space-separated
+log_kinds() {
+	[ -e "$LOG" ] || return 0
+	awk '{ print $1 }' "$LOG" | tr '\n' ' ' | sed 's/ $//'
+}
+
+@test "hooks: all six kinds run in order: three at create, two at start, poststop at delete" {
+	set_hooks prestart createRuntime createContainer startContainer poststart poststop
+	set_cmd "echo process >>$LOG; while [ ! -e $SHARED/go ]; do sleep 0.05; done"
+
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$(log_kinds)" "prestart createRuntime createContainer"
+
+	iso_run isorun start "$CTR"
+	assert_success
+	wait_for_content "$LOG" poststart
+	wait_for_content "$LOG" process
+	# startContainer runs before the user program; poststart after it was executed (it may
+	# log before or after the program's first line).
+	local kinds
+	kinds=$(log_kinds)
+	[[ "$kinds" == "prestart createRuntime createContainer startContainer "* ]] ||
+		fail "hooks ran in the order: $kinds"
+
+	touch "$SHARED/go"
+	wait_for_status "$CTR" stopped
+	iso_run isorun delete "$CTR"
+	assert_success
+	wait_for_content "$LOG" poststop
+	kinds=$(log_kinds)
+	[[ "$kinds" == *" poststop" ]] || fail "poststop is not last: $kinds"
+	assert_equal "$(grep -c . "$LOG")" 7
+	assert_no_leftovers
+}
+
+@test "hooks: every kind gets the state JSON on stdin (id, status, bundle, pid)" {
+	set_hooks prestart createRuntime createContainer startContainer poststart poststop
+	set_cmd "while [ ! -e $SHARED/go ]; do sleep 0.05; done"
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	iso_run isorun start "$CTR"
+	assert_success
+	wait_for_file "$SHARED/poststart.state.json"
+	wait_for_file "$SHARED/startContainer.state.json"
+	touch "$SHARED/go"
+	wait_for_status "$CTR" stopped
+	iso_run isorun delete "$CTR"
+	assert_success
+	wait_for_file "$SHARED/poststop.state.json"
+
+	local k
+	for k in prestart createRuntime createContainer startContainer poststart poststop; do
+		jq -e --arg id "$CTR" '.id == $id and (.status | type == "string" and length > 0)' \
+			"$SHARED/$k.state.json" >/dev/null ||
+			fail "$k: state on stdin: $(cat "$SHARED/$k.state.json")"
+		jq -e --arg b "$BUNDLE" '.bundle == $b' "$SHARED/$k.state.json" >/dev/null ||
+			fail "$k: bundle: $(cat "$SHARED/$k.state.json")"
+	done
+	# the container's pid is known from createRuntime on
+	for k in createRuntime createContainer startContainer poststart; do
+		jq -e '.pid > 0' "$SHARED/$k.state.json" >/dev/null ||
+			fail "$k: no pid: $(cat "$SHARED/$k.state.json")"
+	done
+}
+
+@test "hooks: run executes them too, poststop after the container exited" {
+	set_hooks prestart createRuntime createContainer startContainer poststart poststop
+	set_cmd "echo process >>$LOG"
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	local kinds
+	kinds=$(log_kinds)
+	[[ "$kinds" == "prestart createRuntime createContainer startContainer "* ]] ||
+		fail "hooks ran in the order: $kinds"
+	[[ "$kinds" == *" poststop" ]] || fail "poststop is not last: $kinds"
+	[[ "$kinds" == *poststart* ]] || fail "no poststart: $kinds"
+	assert_no_leftovers
+}
+
+@test "hooks: args and env are passed as configured, and only that env" {
+	local h
+	h=$(jq -cn --arg s "$SHARED/hook.sh" \
+		'{path: "/bin/sh", args: ["sh", $s, "prestart", "arg-one", "arg two"],
+		  env: ["HOOKVAR=xyz", "PATH=/usr/bin:/bin"]}')
+	update_config --argjson h "$h" '.hooks.prestart = [$h]'
+	export ISOTEST_HOST_ONLY=leaked
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$(cat "$LOG")" "prestart arg-one arg two"
+	grep -qx HOOKVAR=xyz "$SHARED/prestart.env" || fail "HOOKVAR not passed: $(cat "$SHARED/prestart.env")"
+	! grep -q ISOTEST_HOST_ONLY "$SHARED/prestart.env" || fail "the runtime's environment leaked into the hook"
+}
+
+@test "hooks: a failing prestart hook fails create, names hooks.prestart[0], leaves nothing" {
+	update_config '.hooks.prestart = [{"path": "/bin/sh", "args": ["sh", "-c", "exit 3"]}]'
+	set_hooks poststart
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_failure
+	assert_no_leftovers
+	iso_run isorun state "$CTR"
+	assert_failure
+	[ ! -e "$SHARED/poststart.state.json" ] || fail "poststart ran after a failed prestart"
+	# isorun's wording: "hooks.prestart[0] (/bin/sh): exited with status 3"
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_one_line_error "hooks.prestart[0]"
+}
+
+@test "hooks: the index of the failing hook is named (hooks.createRuntime[1])" {
+	local ok
+	ok=$(hook_json createRuntime)
+	update_config --argjson ok "$ok" \
+		'.hooks.createRuntime = [$ok, {"path": "/bin/sh", "args": ["sh", "-c", "exit 1"]}]'
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_failure
+	assert_no_leftovers
+	assert_equal "$(log_kinds)" createRuntime
+	assert_one_line_error "hooks.createRuntime[1]"
+}
+
+@test "hooks: a failing createContainer hook fails create and leaves nothing" {
+	update_config '.hooks.createContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "exit 2"]}]'
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_failure
+	assert_no_leftovers
+	assert_one_line_error "hooks.createContainer[0]"
+}
+
+@test "hooks: a hook path that does not exist is an error naming it" {
+	update_config --arg p "$SHARED/no-such-hook" '.hooks.prestart = [{"path": $p}]'
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_failure
+	assert_no_leftovers
+	assert_stderr_contains "no-such-hook"
+}
+
+@test "hooks: a hook past its timeout is killed and fails create within the timeout" {
+	# The hook is the host's sleep under a name in this test's directory, so that a
+	# surviving hook process is found by the leftover check.
+	ln -s "$(command -v sleep)" "$SHARED/sleep-hook"
+	update_config --arg p "$SHARED/sleep-hook" \
+		'.hooks.prestart = [{"path": $p, "args": [$p, "30"], "timeout": 1}]'
+	local t0=$SECONDS
+	iso_run --timeout 40 isorun create --bundle "$BUNDLE" "$CTR"
+	assert_failure
+	[ $((SECONDS - t0)) -lt 10 ] || fail "create took $((SECONDS - t0))s with a 1s hook timeout"
+	assert_no_leftovers
+	assert_one_line_error "hooks.prestart[0]"
+}

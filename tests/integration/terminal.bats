@@ -1,0 +1,114 @@
+#!/usr/bin/env bats
+# process.terminal: the runtime makes a pty in the container and sends its master over
+# --console-socket (SCM_RIGHTS).  tests/fixtures/recvtty.c is the receiving end (what conmon
+# and containerd-shim do), compiled once per file.
+
+load helpers
+
+setup_file() {
+	iso_setup_file
+	command -v cc >/dev/null || {
+		echo "cc not found: install the Debian package gcc" >&2
+		return 1
+	}
+	RECVTTY="$BATS_FILE_TMPDIR/recvtty"
+	cc -O2 -Wall -Wextra -Werror -o "$RECVTTY" "$ISORUN_SRCDIR/tests/fixtures/recvtty.c"
+	export RECVTTY
+}
+
+setup() {
+	iso_setup
+	SOCK="$BATS_TEST_TMPDIR/tty.sock"
+	TTY_OUT="$BATS_TEST_TMPDIR/tty.out"
+	update_config '.process.terminal = true'
+}
+
+# start_recvtty [INPUT]: start the receiver in the background, wait until it listens.
+start_recvtty() {
+	"$RECVTTY" "$SOCK" "$TTY_OUT" "$@" </dev/null >"$BATS_TEST_TMPDIR/recvtty.log" 2>&1 3>&- &
+	RECVTTY_PID=$!
+	wait_for_file "$SOCK.ready"
+}
+
+# wait_recvtty: wait for the receiver to finish (the container closed the terminal).
+wait_recvtty() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		kill -0 "$RECVTTY_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$RECVTTY_PID" 2>/dev/null; then
+		kill "$RECVTTY_PID"
+		wait "$RECVTTY_PID" || true
+		fail "recvtty still running after 15s: $(cat "$BATS_TEST_TMPDIR/recvtty.log")"
+	fi
+	wait "$RECVTTY_PID" || fail "recvtty failed: $(cat "$BATS_TEST_TMPDIR/recvtty.log")"
+	# the terminal turns \n into \r\n
+	output=$(tr -d '\r' <"$TTY_OUT")
+	echo "terminal output: $output" >&2
+}
+
+@test "terminal: the pty master arrives over --console-socket and carries the output" {
+	set_cmd 'tty; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo all-three-tty; echo term-ok'
+	start_recvtty
+	iso_run isorun create --bundle "$BUNDLE" --console-socket "$SOCK" "$CTR"
+	assert_success
+	wait_for_file "$SOCK.info"
+	[[ "$(cat "$SOCK.info")" =~ ^ptmx\ [0-9]+$ ]] || fail "received: $(cat "$SOCK.info")"
+	iso_run isorun start "$CTR"
+	assert_success
+	wait_recvtty
+	assert_output_contains "/dev/pts/"
+	assert_output_contains all-three-tty
+	assert_output_contains term-ok
+	wait_for_status "$CTR" stopped
+	iso_run isorun delete "$CTR"
+	assert_success
+	assert_no_leftovers
+}
+
+@test "terminal: input written to the master reaches an interactive shell" {
+	set_args /bin/sh
+	start_recvtty 'echo typed-$((6*7)); exit 0
+'
+	iso_run isorun create --bundle "$BUNDLE" --console-socket="$SOCK" "$CTR"
+	assert_success
+	iso_run isorun start "$CTR"
+	assert_success
+	wait_recvtty
+	# the terminal echoes the line as typed; only the shell can print the sum
+	assert_output_contains typed-42
+	wait_for_status "$CTR" stopped
+}
+
+@test "terminal: /dev/console is the container's terminal" {
+	set_cmd '[ -c /dev/console ] && echo console-is-char; stat -c "%t:%T" /dev/console $(tty)'
+	start_recvtty
+	iso_run isorun create --bundle "$BUNDLE" --console-socket "$SOCK" "$CTR"
+	assert_success
+	iso_run isorun start "$CTR"
+	assert_success
+	wait_recvtty
+	assert_output_contains console-is-char
+	# same major:minor as the process's own tty
+	local -a mm
+	mapfile -t mm < <(grep -E '^[0-9a-f]+:[0-9a-f]+$' <<<"$output")
+	[ "${#mm[@]}" -eq 2 ] || fail "unexpected output"
+	assert_equal "${mm[0]}" "${mm[1]}"
+}
+
+@test "terminal: true without --console-socket on create is an error, nothing left" {
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_failure
+	assert_no_leftovers
+	assert_stderr_contains console
+	iso_run isorun state "$CTR"
+	assert_failure
+}
+
+@test "terminal: a --console-socket that does not exist is an error naming it" {
+	iso_run isorun create --bundle "$BUNDLE" --console-socket "$BATS_TEST_TMPDIR/no-such.sock" "$CTR"
+	assert_failure
+	assert_no_leftovers
+	assert_stderr_contains "no-such.sock"
+}
