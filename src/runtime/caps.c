@@ -102,25 +102,6 @@ int caps_drop_bounding(const struct spec_capabilities *caps, struct iso_error *e
 	return 0;
 }
 
-/* An ambient capability must be permitted and inheritable (the kernel says only EPERM):
- * check the config first, so the message can name the capability and nothing has changed. */
-static int check_ambient(const struct spec_capabilities *caps, int last, struct iso_error *err)
-{
-	char name[64];
-
-	for (int cap = 0; cap <= last; cap++) {
-		if (!mask_has(caps->ambient, cap))
-			continue;
-		if (!mask_has(caps->permitted, cap) || !mask_has(caps->inheritable, cap))
-			return iso_error_invalid(
-			    err,
-			    "process.capabilities.ambient: %s is not in both the permitted and "
-			    "the inheritable sets",
-			    cap_name(cap, name, sizeof(name)));
-	}
-	return 0;
-}
-
 static int set_flag_from_mask(cap_t c, cap_flag_t flag, uint64_t mask, int last)
 {
 	for (int cap = 0; cap <= last; cap++) {
@@ -163,7 +144,11 @@ static int raise_ambient(const struct spec_capabilities *caps, int last, struct 
 	if (cap_reset_ambient() < 0 && (errno != EINVAL || caps->ambient != 0))
 		return iso_error_set(err, errno, "process.capabilities.ambient: clearing");
 	for (int cap = 0; cap <= last; cap++) {
-		if (!mask_has(caps->ambient, cap))
+		/* The kernel refuses an ambient capability that is not both permitted and
+		 * inheritable.  `runc spec` writes exactly such configs (ambient caps, no
+		 * inheritable set) and runc skips them: so do we, which only ever grants less. */
+		if (!mask_has(caps->ambient, cap) || !mask_has(caps->permitted, cap) ||
+		    !mask_has(caps->inheritable, cap))
 			continue;
 		if (cap_set_ambient((cap_value_t)cap, CAP_SET) < 0)
 			return iso_error_set(err, errno, "process.capabilities.ambient: raising %s",
@@ -177,9 +162,6 @@ int caps_apply_sets(const struct spec_capabilities *caps, struct iso_error *err)
 	int last = caps_last_cap();
 	int r;
 
-	r = check_ambient(caps, last, err);
-	if (r < 0)
-		return r;
 	r = set_proc_sets(caps, last, err);
 	if (r < 0)
 		return r;

@@ -11,7 +11,7 @@
 #include "util/error.h"
 
 #define STATE_DEFAULT_ROOT "/run/isorun"
-#define CONTAINER_ID_MAX   1024
+#define CONTAINER_ID_MAX   255 /* NAME_MAX: the id is a directory name under ROOT */
 
 enum container_status {
 	STATUS_CREATING,
