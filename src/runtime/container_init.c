@@ -20,6 +20,7 @@
 #include "runtime/executable.h"
 #include "runtime/hooks.h"
 #include "runtime/loopback.h"
+#include "runtime/mounts.h"
 #include "runtime/namespaces.h"
 #include "runtime/rootfs.h"
 #include "runtime/seccomp.h"
@@ -140,6 +141,32 @@ static int setup_before_pivot(const struct init_args *a, char **state_json,
 	return hooks_run(spec, HOOK_CREATE_CONTAINER, *state_json, err);
 }
 
+/* OCI: with a terminal, /dev/console is the pty's slave, bind-mounted (the slave is fd 0 by
+ * now).  A /dev/console that is a symlink is refused: the move onto it fails. */
+static int bind_console(struct iso_error *err)
+{
+	_cleanup_close_ int target = -1, tree = -1;
+	int r;
+
+	target = open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (target < 0 && errno == ENOENT) {
+		int fd = open("/dev/console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+			      0600);
+
+		if (fd < 0)
+			return iso_error_set(err, errno, "/dev/console");
+		close(fd);
+		target = open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (target < 0)
+		return iso_error_set(err, errno, "/dev/console");
+	tree = r = mount_clone_tree(0, "", false, err);
+	if (r < 0)
+		return iso_error_wrap(err, "/dev/console");
+	r = mount_attach(tree, target, err);
+	return r < 0 ? iso_error_wrap(err, "/dev/console") : 0;
+}
+
 static int setup_terminal(const struct init_args *a, struct iso_error *err)
 {
 	const struct spec_process *p = &a->spec->process;
@@ -150,7 +177,7 @@ static int setup_terminal(const struct init_args *a, struct iso_error *err)
 		return 0;
 	r = terminal_setup_in_container(p->has_console_size, p->console_height, p->console_width,
 					&master, err);
-	if (r < 0)
+	if (r < 0 || (r = bind_console(err)) < 0)
 		return r;
 	r = sync_send(a->sync_fd, SYNC_TERMINAL_MASTER, "pty", 3, master, err);
 	if (r < 0)
