@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -384,6 +385,17 @@ static inline void cleanup_statep(struct container_state *st)
 }
 #define _cleanup_state_ __attribute__((cleanup(cleanup_statep)))
 
+/* The init holds the barrier open close-on-exec: when it has run the startContainer hooks and
+ * exec'd the user's program (or died), the fifo has no reader left and our end reports
+ * POLLERR.  Waiting for that keeps poststart after the program started, as the spec orders. */
+static void wait_for_exec(int fifo)
+{
+	struct pollfd pfd = {.fd = fifo, .events = 0};
+
+	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+		;
+}
+
 int container_start(const char *root, const char *id, struct iso_error *err)
 {
 	_cleanup_state_ struct container_state st = {0};
@@ -402,6 +414,7 @@ int container_start(const char *root, const char *id, struct iso_error *err)
 				     "cannot start container \"%s\": its init is gone", id);
 	if (write(fifo, "0", 1) != 1)
 		return iso_error_set(err, errno, "cannot start container \"%s\"", id);
+	wait_for_exec(fifo);
 	unlinkat(dirfd, FIFO_NAME, 0);
 	st.status = STATUS_RUNNING;
 	r = state_write(dirfd, &st, err);
