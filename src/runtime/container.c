@@ -315,50 +315,7 @@ out:
 	return r;
 }
 
-int container_load_state(const char *root, const char *id, struct container_state *st,
-			 struct iso_error *err)
-{
-	_cleanup_close_ int dirfd = -1;
-	int r;
-
-	if ((r = state_validate_id(id, err)) < 0)
-		return r;
-	dirfd = r = state_dir_open(root, id, err);
-	if (r < 0)
-		return r;
-	r = state_read(dirfd, id, st, err);
-	if (r < 0)
-		return r;
-	state_refresh(st);
-	return 0;
-}
-
-/* The config the container was created with (the bundle may have changed since). */
-static int load_config_copy(int dirfd, struct spec **ret, struct iso_error *err)
-{
-	_cleanup_free_ char *text = NULL;
-	size_t len;
-	int r;
-
-	r = read_file_at(dirfd, CONFIG_COPY, CONFIG_MAX_SIZE, &text, &len, err);
-	if (r < 0)
-		return r;
-	return spec_parse(text, len, "config.json", ret, err);
-}
-
-static void run_hooks_warning_only(int dirfd, enum spec_hook_kind kind,
-				   const struct container_state *st)
-{
-	_cleanup_spec_ struct spec *spec = NULL;
-	_cleanup_free_ char *json = NULL;
-	struct iso_error err = {0};
-
-	/* The spec says poststart and poststop failures are warnings, not errors. */
-	if (load_config_copy(dirfd, &spec, &err) < 0 || state_to_json(st, false, &json, &err) < 0 ||
-	    hooks_run(spec, kind, json, &err) < 0)
-		log_warning("%s", err.msg);
-}
-
+/* Opens (and locks) the state directory and reads the state with its live status. */
 static int open_locked_state(const char *root, const char *id, int *ret_dirfd,
 			     struct container_state *st, struct iso_error *err)
 {
@@ -377,6 +334,58 @@ static int open_locked_state(const char *root, const char *id, int *ret_dirfd,
 	state_refresh(st);
 	*ret_dirfd = dirfd;
 	return 0;
+}
+
+int container_load_state(const char *root, const char *id, struct container_state *st,
+			 struct iso_error *err)
+{
+	_cleanup_close_ int dirfd = -1;
+
+	return open_locked_state(root, id, &dirfd, st, err);
+}
+
+/* The config the container was created with (the bundle may have changed since). */
+static int load_config_copy(int dirfd, struct spec **ret, struct iso_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int r;
+
+	r = read_file_at(dirfd, CONFIG_COPY, CONFIG_MAX_SIZE, &text, &len, err);
+	if (r < 0)
+		return r;
+	return spec_parse(text, len, "config.json", ret, err);
+}
+
+/* Poststart and poststop hooks: the spec makes their failures warnings, not errors.  They are
+ * prepared (config copy and state read) apart from being run, because poststop runs after the
+ * state directory that holds the config is gone. */
+struct late_hooks {
+	struct spec *spec;
+	char *state_json;
+	struct iso_error err;
+};
+
+static void late_hooks_prepare(int dirfd, const struct container_state *st, struct late_hooks *h)
+{
+	*h = (struct late_hooks){0};
+	if (load_config_copy(dirfd, &h->spec, &h->err) == 0)
+		state_to_json(st, false, &h->state_json, &h->err);
+}
+
+static void late_hooks_clear(struct late_hooks *h)
+{
+	if (h->spec)
+		spec_free(h->spec);
+	free(h->state_json);
+	*h = (struct late_hooks){0};
+}
+
+static void late_hooks_run(struct late_hooks *h, enum spec_hook_kind kind)
+{
+	if (!h->state_json || hooks_run(h->spec, kind, h->state_json, &h->err) < 0)
+		log_warning("%s", h->err.msg);
+	late_hooks_clear(h);
 }
 
 static inline void cleanup_statep(struct container_state *st)
@@ -399,6 +408,7 @@ static void wait_for_exec(int fifo)
 int container_start(const char *root, const char *id, struct iso_error *err)
 {
 	_cleanup_state_ struct container_state st = {0};
+	struct late_hooks hooks;
 	_cleanup_close_ int dirfd = -1, fifo = -1;
 	int r;
 
@@ -420,7 +430,8 @@ int container_start(const char *root, const char *id, struct iso_error *err)
 	r = state_write(dirfd, &st, err);
 	if (r < 0)
 		return r;
-	run_hooks_warning_only(dirfd, HOOK_POSTSTART, &st);
+	late_hooks_prepare(dirfd, &st, &hooks);
+	late_hooks_run(&hooks, HOOK_POSTSTART);
 	return 0;
 }
 
@@ -462,6 +473,7 @@ int container_delete(const char *root, const char *id, bool force, struct iso_er
 {
 	_cleanup_state_ struct container_state st = {0};
 	_cleanup_close_ int dirfd = -1;
+	struct late_hooks hooks;
 	int r;
 
 	r = open_locked_state(root, id, &dirfd, &st, err);
@@ -477,8 +489,12 @@ int container_delete(const char *root, const char *id, bool force, struct iso_er
 	if (r < 0)
 		return r;
 	st.status = STATUS_STOPPED;
-	/* Poststop hooks need the config, which lives in the state directory: run them first,
-	 * then remove it. */
-	run_hooks_warning_only(dirfd, HOOK_POSTSTOP, &st);
-	return state_dir_remove(root, id, err);
+	/* The spec runs poststop after the container is deleted. */
+	late_hooks_prepare(dirfd, &st, &hooks);
+	if ((r = state_dir_remove(root, id, err)) < 0) {
+		late_hooks_clear(&hooks);
+		return r;
+	}
+	late_hooks_run(&hooks, HOOK_POSTSTOP);
+	return 0;
 }

@@ -188,3 +188,15 @@ log_kinds() {
 	assert_no_leftovers
 	assert_one_line_error "hooks.prestart[0]"
 }
+
+@test "hooks: poststop runs after the container is deleted, as the spec orders" {
+	local h
+	# the hook records whether the container's state directory still exists
+	h=$(jq -cn --arg d "$ROOT/$CTR" --arg o "$SHARED/poststop.seen" \
+		'{path: "/bin/sh", args: ["sh", "-c", "if [ -e \"$0\" ]; then echo present; else echo gone; fi >\"$1\"", $d, $o]}')
+	update_config --argjson h "$h" '.hooks.poststop = [$h]'
+	set_cmd "true"
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$(cat "$SHARED/poststop.seen")" "gone"
+}
