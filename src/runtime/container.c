@@ -26,6 +26,7 @@
 #include "runtime/sysctl.h"
 #include "runtime/terminal.h"
 #include "util/cleanup.h"
+#include "util/fdpass.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/timefmt.h"
@@ -90,7 +91,7 @@ static int check_plan(const struct create_plan *p, struct iso_error *err)
 	if ((spec->hostname || spec->domainname) && (!uts || uts->path))
 		return iso_error_invalid(err, "config.json: hostname: setting a hostname needs a "
 					      "new uts namespace in linux.namespaces");
-	if (spec->process.terminal && !p->o->console_socket)
+	if (spec->process.terminal && !p->o->console_socket && p->o->console_fd < 0)
 		return iso_error_invalid(err, "config.json: process.terminal is true: "
 					      "--console-socket is required");
 	if (!spec->process.terminal && p->o->console_socket)
@@ -160,6 +161,17 @@ static int fill_state(const struct create_plan *p, pid_t pid, struct container_s
 	return 0;
 }
 
+static int send_terminal_master(const struct create_options *o, int master,
+				struct iso_error *err)
+{
+	int r;
+
+	if (o->console_socket)
+		return terminal_send_to_console_socket(o->console_socket, master, err);
+	r = fd_send(o->console_fd, master, "console", 7);
+	return r < 0 ? iso_error_set(err, -r, "sending the pty master") : 0;
+}
+
 /* The runtime's side of the sync protocol, from clone to SYNC_READY. */
 static int drive_init(const struct create_plan *p, int sock, struct container_state *st,
 		      struct iso_error *err)
@@ -186,7 +198,7 @@ static int drive_init(const struct create_plan *p, int sock, struct container_st
 		return r;
 	if (spec->process.terminal) {
 		if ((r = sync_expect(sock, SYNC_TERMINAL_MASTER, NULL, &master, err)) < 0 ||
-		    (r = terminal_send_to_console_socket(p->o->console_socket, master, err)) < 0 ||
+		    (r = send_terminal_master(p->o, master, err)) < 0 ||
 		    (r = sync_send(sock, SYNC_TERMINAL_SENT, NULL, 0, -1, err)) < 0)
 			return r;
 	}
@@ -288,6 +300,7 @@ static int launch(const struct create_plan *p, int dirfd, struct created_contain
 	}
 	ret->pid = pid;
 	ret->pidfd = steal_fd(pidfd);
+	ret->terminal = p->spec->process.terminal;
 	return 0;
 }
 

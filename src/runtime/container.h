@@ -15,6 +15,9 @@ struct create_options {
 	const char *bundle;	    /* NULL for the current directory */
 	const char *pid_file;	    /* NULL for none */
 	const char *console_socket; /* NULL for none */
+	/* A connected socket to send the pty master over instead of console_socket (run's own
+	 * terminal proxy), or -1. */
+	int console_fd;
 	int preserve_fds;
 	bool no_new_keyring;
 };
@@ -22,6 +25,7 @@ struct create_options {
 struct created_container {
 	pid_t pid;
 	int pidfd; /* O_CLOEXEC; the caller closes it */
+	bool terminal; /* process.terminal: the pty master went to the console socket */
 };
 
 /* Creates the container and leaves its init waiting for start.  On failure nothing is left:

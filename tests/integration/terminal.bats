@@ -112,3 +112,36 @@ wait_recvtty() {
 	assert_no_leftovers
 	assert_stderr_contains "no-such.sock"
 }
+
+@test "terminal: run without --console-socket proxies the pty through its own stdin and stdout" {
+	set_cmd 'read line; echo "got:$line"; tty; echo "exit-code-next"; exit 7'
+	printf 'hello-proxy\n' >"$BATS_TEST_TMPDIR/in"
+	iso_run --in "$BATS_TEST_TMPDIR/in" isorun run --bundle "$BUNDLE" "$CTR"
+	assert_equal "$status" 7
+	output=$(tr -d '\r' <<<"$output")
+	assert_output_contains "got:hello-proxy"
+	assert_output_contains "/dev/pts/"
+	assert_no_leftovers
+}
+
+@test "terminal: run on a real terminal passes its size and its input" {
+	command -v script >/dev/null || fail "script(1) not found: install the Debian package bsdutils"
+	set_cmd 'stty size; read line; echo "line:$line"'
+	local cmd
+	printf -v cmd 'stty rows 33 cols 77; %q --root %q run --bundle %q %q' \
+		"$ISORUN" "$ROOT" "$BUNDLE" "$CTR"
+	# script gives the runtime a pty as stdin; the input line arrives through it
+	iso_run --in <(sleep 1; printf 'typed\r'; sleep 2) script -qec "$cmd" /dev/null
+	assert_success
+	output=$(tr -d '\r' <<<"$output")
+	assert_output_contains "33 77"
+	assert_output_contains "line:typed"
+	assert_no_leftovers
+}
+
+@test "terminal: run --detach without --console-socket is an error, nothing left" {
+	iso_run isorun run --detach --bundle "$BUNDLE" "$CTR"
+	assert_failure
+	assert_stderr_contains console
+	assert_no_leftovers
+}
