@@ -17,25 +17,26 @@
 extern char **environ;
 
 static const struct verb verbs[] = {
-	{"create", cmd_create, "Create a container from a bundle; it waits for start.",
-	 "create [--bundle|-b DIR] [--pid-file FILE] [--console-socket SOCKET]\n"
-	 "                     [--preserve-fds N] [--no-new-keyring] ID",
-	 true},
-	{"start", cmd_start, "Start the user process of a created container.", "start ID", false},
-	{"state", cmd_state, "Print the OCI state of a container as JSON.", "state ID", false},
-	{"kill", cmd_kill, "Send a signal (default TERM) to a container's init, or with --all to "
-			   "all its processes.",
-	 "kill [--all|-a] ID [SIGNAL]", false},
-	{"delete", cmd_delete, "Delete a stopped or created container; --force kills it first.",
-	 "delete [--force|-f] ID", false},
-	{"run", cmd_run, "Create and start a container, wait for it, and delete it.",
-	 "run [--bundle|-b DIR] [--detach|-d] [--pid-file FILE] [--console-socket SOCKET]\n"
-	 "                  [--preserve-fds N] [--no-new-keyring] [--keep] ID",
-	 true},
-	{"list", cmd_list, "List the containers under --root.",
-	 "list [--quiet|-q] [--format|-f table|json]", false},
-	{"spec", cmd_spec, "Write a default config.json for a busybox-like rootfs.",
-	 "spec [--bundle|-b DIR] [--rootless]", false},
+    {"create", cmd_create, "Create a container from a bundle; it waits for start.",
+     "create [--bundle|-b DIR] [--pid-file FILE] [--console-socket SOCKET]\n"
+     "                     [--preserve-fds N] [--no-new-keyring] ID",
+     true},
+    {"start", cmd_start, "Start the user process of a created container.", "start ID", false},
+    {"state", cmd_state, "Print the OCI state of a container as JSON.", "state ID", false},
+    {"kill", cmd_kill,
+     "Send a signal (default TERM) to a container's init, or with --all to "
+     "all its processes.",
+     "kill [--all|-a] ID [SIGNAL]", false},
+    {"delete", cmd_delete, "Delete a stopped or created container; --force kills it first.",
+     "delete [--force|-f] ID", false},
+    {"run", cmd_run, "Create and start a container, wait for it, and delete it.",
+     "run [--bundle|-b DIR] [--detach|-d] [--pid-file FILE] [--console-socket SOCKET]\n"
+     "                  [--preserve-fds N] [--no-new-keyring] [--keep] ID",
+     true},
+    {"list", cmd_list, "List the containers under --root.",
+     "list [--quiet|-q] [--format|-f table|json]", false},
+    {"spec", cmd_spec, "Write a default config.json for a busybox-like rootfs.",
+     "spec [--bundle|-b DIR] [--rootless]", false},
 };
 
 const struct verb *cmd_find_verb(const char *name);
@@ -70,18 +71,25 @@ static void print_version(void)
 	printf("isorun version %s\nspec: 1.2.0\n", PACKAGE_VERSION);
 }
 
-enum { GOPT_ROOT = 256, GOPT_LOG, GOPT_LOG_FORMAT, GOPT_DEBUG, GOPT_SYSTEMD_CGROUP, GOPT_VERSION,
-       GOPT_HELP };
+enum {
+	GOPT_ROOT = 256,
+	GOPT_LOG,
+	GOPT_LOG_FORMAT,
+	GOPT_DEBUG,
+	GOPT_SYSTEMD_CGROUP,
+	GOPT_VERSION,
+	GOPT_HELP
+};
 
 static const struct option global_options_table[] = {
-	{"root", required_argument, NULL, GOPT_ROOT},
-	{"log", required_argument, NULL, GOPT_LOG},
-	{"log-format", required_argument, NULL, GOPT_LOG_FORMAT},
-	{"debug", no_argument, NULL, GOPT_DEBUG},
-	{"systemd-cgroup", no_argument, NULL, GOPT_SYSTEMD_CGROUP},
-	{"version", no_argument, NULL, GOPT_VERSION},
-	{"help", no_argument, NULL, GOPT_HELP},
-	{NULL, 0, NULL, 0},
+    {"root", required_argument, NULL, GOPT_ROOT},
+    {"log", required_argument, NULL, GOPT_LOG},
+    {"log-format", required_argument, NULL, GOPT_LOG_FORMAT},
+    {"debug", no_argument, NULL, GOPT_DEBUG},
+    {"systemd-cgroup", no_argument, NULL, GOPT_SYSTEMD_CGROUP},
+    {"version", no_argument, NULL, GOPT_VERSION},
+    {"help", no_argument, NULL, GOPT_HELP},
+    {NULL, 0, NULL, 0},
 };
 
 static int parse_global(int argc, char **argv, struct global_options *g, struct iso_error *err)
@@ -91,48 +99,57 @@ static int parse_global(int argc, char **argv, struct global_options *g, struct 
 	cmd_getopt_reset();
 	while ((opt = cmd_getopt("isorun", argc, argv, "+hv", global_options_table, err)) != -1) {
 		switch (opt) {
-		case GOPT_ROOT: g->root = optarg; break;
-		case GOPT_LOG: g->log_path = optarg; break;
+		case GOPT_ROOT:
+			g->root = optarg;
+			break;
+		case GOPT_LOG:
+			g->log_path = optarg;
+			break;
 		case GOPT_LOG_FORMAT:
 			if (!strcmp(optarg, "json"))
 				g->log_format = LOG_FORMAT_JSON;
 			else if (!strcmp(optarg, "text"))
 				g->log_format = LOG_FORMAT_TEXT;
 			else
-				return iso_error_invalid(err, "--log-format must be text or json, "
-							      "not \"%s\"", optarg);
+				return iso_error_invalid(err,
+							 "--log-format must be text or json, "
+							 "not \"%s\"",
+							 optarg);
 			break;
-		case GOPT_DEBUG: g->debug = true; break;
-		case GOPT_SYSTEMD_CGROUP: g->systemd_cgroup = true; break;
+		case GOPT_DEBUG:
+			g->debug = true;
+			break;
+		case GOPT_SYSTEMD_CGROUP:
+			g->systemd_cgroup = true;
+			break;
 		case 'v':
-		case GOPT_VERSION: print_version(); exit(0);
+		case GOPT_VERSION:
+			print_version();
+			exit(0);
 		case 'h':
-		case GOPT_HELP: print_help(); exit(0);
-		default: return opt;
+		case GOPT_HELP:
+			print_help();
+			exit(0);
+		default:
+			return opt;
 		}
 	}
 	return optind;
 }
 
-static int dispatch(const struct global_options *g, int argc, char **argv, char **full_argv,
-		    struct iso_error *err)
+static int dispatch(const struct global_options *g, int argc, char **argv, struct iso_error *err)
 {
 	const struct verb *v;
-	int r;
 
 	if (argc < 1)
 		return iso_error_invalid(err, "no command given (see isorun --help)");
 	v = cmd_find_verb(argv[0]);
 	if (!v)
-		return iso_error_invalid(err, "unknown command \"%s\" (see isorun --help)", argv[0]);
+		return iso_error_invalid(err, "unknown command \"%s\" (see isorun --help)",
+					 argv[0]);
 	if (v->spawns_container && g->systemd_cgroup)
 		return iso_error_invalid(err, "--systemd-cgroup is not supported: there is no "
 					      "systemd to ask; isorun manages cgroupfs itself");
-	if (v->spawns_container) {
-		r = selfexe_ensure_protected(full_argv, environ, err);
-		if (r < 0)
-			return r;
-	}
 	return v->run(g, argc, argv, err);
 }
 
@@ -142,10 +159,11 @@ int main(int argc, char **argv)
 	struct iso_error err = {0};
 	int first, r;
 
+	selfexe_set_argv(argv);
 	first = parse_global(argc, argv, &g, &err);
 	if (first >= 0 && log_init(g.log_path, g.log_format, g.debug) < 0)
 		fprintf(stderr, "isorun: warning: cannot open --log %s\n", g.log_path);
-	r = first < 0 ? first : dispatch(&g, argc - first, argv + first, argv, &err);
+	r = first < 0 ? first : dispatch(&g, argc - first, argv + first, &err);
 	if (r < 0) {
 		log_error("%s", err.msg);
 		log_close();

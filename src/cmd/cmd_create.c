@@ -10,23 +10,33 @@ int cmd_parse_create_option(const char *verb, int opt, struct create_options *o,
 			    struct iso_error *err)
 {
 	switch (opt) {
-	case 'b': o->bundle = optarg; return 0;
-	case OPT_PID_FILE: o->pid_file = optarg; return 0;
-	case OPT_CONSOLE_SOCKET: o->console_socket = optarg; return 0;
+	case 'b':
+		o->bundle = optarg;
+		return 0;
+	case OPT_PID_FILE:
+		o->pid_file = optarg;
+		return 0;
+	case OPT_CONSOLE_SOCKET:
+		o->console_socket = optarg;
+		return 0;
 	case OPT_PRESERVE_FDS:
 		return cmd_parse_int("--preserve-fds", optarg, 0, 1000, &o->preserve_fds, err);
 	case OPT_NO_PIVOT:
-		return iso_error_invalid(err, "%s: --no-pivot is refused: isorun always uses "
-					      "pivot_root",
+		return iso_error_invalid(err,
+					 "%s: --no-pivot is refused: isorun always uses "
+					 "pivot_root",
 					 verb);
-	case OPT_NO_NEW_KEYRING: o->no_new_keyring = true; return 0;
-	default: return opt < 0 ? opt : 1;
+	case OPT_NO_NEW_KEYRING:
+		o->no_new_keyring = true;
+		return 0;
+	default:
+		return opt < 0 ? opt : 1;
 	}
 }
 
 static const struct option create_options_table[] = {
-	CREATE_LONG_OPTIONS,
-	{NULL, 0, NULL, 0},
+    CREATE_LONG_OPTIONS,
+    {NULL, 0, NULL, 0},
 };
 
 int cmd_create(const struct global_options *g, int argc, char **argv, struct iso_error *err)

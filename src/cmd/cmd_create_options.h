@@ -16,12 +16,14 @@ enum {
 
 #define CREATE_LONG_OPTIONS                                                                        \
 	{"bundle", required_argument, NULL, 'b'},                                                  \
-		{"pid-file", required_argument, NULL, OPT_PID_FILE},                               \
-		{"console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET},                   \
-		{"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},                       \
-		{"no-pivot", no_argument, NULL, OPT_NO_PIVOT},                                     \
-		{"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},                         \
-		{"help", no_argument, NULL, OPT_HELP}
+	    {"pid-file", required_argument, NULL, OPT_PID_FILE},                                   \
+	    {"console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET},                       \
+	    {"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},                           \
+	    {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},                                         \
+	    {"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},                             \
+	{                                                                                          \
+		"help", no_argument, NULL, OPT_HELP                                                \
+	}
 
 /* Applies one option returned by cmd_getopt() to o.  Returns 0 when it was a create option,
  * 1 when it is not one (the verb handles it), or a negative errno with err set. */

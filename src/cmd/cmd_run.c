@@ -18,10 +18,10 @@
 enum { OPT_KEEP = OPT_CREATE_END };
 
 static const struct option run_options_table[] = {
-	CREATE_LONG_OPTIONS,
-	{"detach", no_argument, NULL, 'd'},
-	{"keep", no_argument, NULL, OPT_KEEP},
-	{NULL, 0, NULL, 0},
+    CREATE_LONG_OPTIONS,
+    {"detach", no_argument, NULL, 'd'},
+    {"keep", no_argument, NULL, OPT_KEEP},
+    {NULL, 0, NULL, 0},
 };
 
 struct run_options {
@@ -33,7 +33,7 @@ struct run_options {
 /* The signals `run` passes on to the container, as a foreground parent should. */
 static void forwarded_signals(sigset_t *set)
 {
-	static const int sigs[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGTERM, SIGUSR1,
+	static const int sigs[] = {SIGHUP,  SIGINT,   SIGQUIT, SIGTERM, SIGUSR1,
 				   SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP, SIGALRM};
 
 	sigemptyset(set);
@@ -69,7 +69,8 @@ static int wait_forwarding(const struct created_container *c, const sigset_t *se
 			break;
 		if (pfd[0].revents)
 			break;
-		if (sfd >= 0 && (pfd[1].revents & POLLIN) && read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (sfd >= 0 && (pfd[1].revents & POLLIN) &&
+		    read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			/* The pty signals the container's foreground group itself on a resize. */
 			if (tp && si.ssi_signo == SIGWINCH)
 				terminal_proxy_resize(tp);
@@ -170,9 +171,14 @@ static int parse_run_option(int opt, struct run_options *o, struct iso_error *er
 	if (r <= 0)
 		return r;
 	switch (opt) {
-	case 'd': o->detach = true; return 0;
-	case OPT_KEEP: o->keep = true; return 0;
-	default: return iso_error_invalid(err, "run: unexpected option");
+	case 'd':
+		o->detach = true;
+		return 0;
+	case OPT_KEEP:
+		o->keep = true;
+		return 0;
+	default:
+		return iso_error_invalid(err, "run: unexpected option");
 	}
 }
 

@@ -18,9 +18,11 @@
 #include <unistd.h>
 
 #include "runtime/container_init.h"
+#include "runtime/exec_stub.h"
 #include "runtime/hooks.h"
 #include "runtime/namespaces.h"
 #include "runtime/process.h"
+#include "runtime/selfexe.h"
 #include "runtime/spec.h"
 #include "runtime/sync.h"
 #include "runtime/sysctl.h"
@@ -44,6 +46,7 @@ struct create_plan {
 	char *config_text;
 	size_t config_len;
 	struct spec *spec;
+	int stub_fd; /* exec_stub.h; -1 when the runtime's own image is protected */
 };
 
 static void create_plan_free(struct create_plan *p)
@@ -53,6 +56,8 @@ static void create_plan_free(struct create_plan *p)
 	free(p->config_text);
 	if (p->spec)
 		spec_free(p->spec);
+	if (p->stub_fd >= 0)
+		close(p->stub_fd);
 }
 
 static int resolve_rootfs(struct create_plan *p, struct iso_error *err)
@@ -85,8 +90,8 @@ static int check_plan(const struct create_plan *p, struct iso_error *err)
 	const struct spec_namespace *uts = spec_find_namespace(spec, CLONE_NEWUTS);
 	int r;
 
-	if ((r = spec_validate_for_start(spec, err)) < 0 || (r = namespaces_validate(spec, err)) < 0 ||
-	    (r = sysctl_validate(spec, err)) < 0)
+	if ((r = spec_validate_for_start(spec, err)) < 0 ||
+	    (r = namespaces_validate(spec, err)) < 0 || (r = sysctl_validate(spec, err)) < 0)
 		return r;
 	if ((spec->hostname || spec->domainname) && (!uts || uts->path))
 		return iso_error_invalid(err, "config.json: hostname: setting a hostname needs a "
@@ -98,6 +103,23 @@ static int check_plan(const struct create_plan *p, struct iso_error *err)
 		return iso_error_invalid(err, "--console-socket given but process.terminal is "
 					      "false in config.json");
 	return 0;
+}
+
+/* CVE-2019-5736: the init enters the container as a clone of this process.  Where the exec
+ * stub suffices (exec_stub.h) it costs one tiny exec; otherwise the whole runtime re-executes
+ * from a sealed memfd (not returning here) before anything exists on the host. */
+static int protect_runtime_image(struct create_plan *p, struct iso_error *err)
+{
+	int r = selfexe_is_protected();
+
+	if (r < 0)
+		return iso_error_set(err, -r, "protecting the runtime binary: /proc/self/exe");
+	if (r > 0)
+		return 0;
+	if (!exec_stub_protects(p->spec))
+		return selfexe_ensure_protected(err);
+	p->stub_fd = exec_stub_memfd(err);
+	return p->stub_fd < 0 ? p->stub_fd : 0;
 }
 
 static int load_plan(const struct create_options *o, struct create_plan *p, struct iso_error *err)
@@ -116,9 +138,9 @@ static int load_plan(const struct create_options *o, struct create_plan *p, stru
 	if (r < 0)
 		return r;
 	if ((r = spec_parse(p->config_text, p->config_len, "config.json", &p->spec, err)) < 0 ||
-	    (r = check_plan(p, err)) < 0)
+	    (r = check_plan(p, err)) < 0 || (r = resolve_rootfs(p, err)) < 0)
 		return r;
-	return resolve_rootfs(p, err);
+	return protect_runtime_image(p, err);
 }
 
 static int write_pid_file(const char *path, pid_t pid, struct iso_error *err)
@@ -129,8 +151,8 @@ static int write_pid_file(const char *path, pid_t pid, struct iso_error *err)
 	if (!path)
 		return 0;
 	return write_file_atomic(path, buf, (size_t)n, 0644, err) < 0
-		       ? iso_error_wrap(err, "--pid-file")
-		       : 0;
+		   ? iso_error_wrap(err, "--pid-file")
+		   : 0;
 }
 
 static int fill_state(const struct create_plan *p, pid_t pid, struct container_state *st)
@@ -161,8 +183,7 @@ static int fill_state(const struct create_plan *p, pid_t pid, struct container_s
 	return 0;
 }
 
-static int send_terminal_master(const struct create_options *o, int master,
-				struct iso_error *err)
+static int send_terminal_master(const struct create_options *o, int master, struct iso_error *err)
 {
 	int r;
 
@@ -210,15 +231,16 @@ static void init_args_fill(const struct create_plan *p, int sock, int fifo, stru
 	const struct spec_namespace *user = spec_find_namespace(p->spec, CLONE_NEWUSER);
 
 	*a = (struct init_args){
-		.spec = p->spec,
-		.bundle = p->bundle,
-		.rootfs = p->rootfs,
-		.sync_fd = sock,
-		.fifo_fd = fifo,
-		.log_fd = log_fd(),
-		.preserve_fds = p->o->preserve_fds,
-		.new_session_keyring = !p->o->no_new_keyring,
-		.wait_for_id_maps = user && !user->path,
+	    .spec = p->spec,
+	    .bundle = p->bundle,
+	    .rootfs = p->rootfs,
+	    .sync_fd = sock,
+	    .fifo_fd = fifo,
+	    .log_fd = log_fd(),
+	    .stub_fd = p->stub_fd,
+	    .preserve_fds = p->o->preserve_fds,
+	    .new_session_keyring = !p->o->no_new_keyring,
+	    .wait_for_id_maps = user && !user->path,
 	};
 }
 
@@ -307,7 +329,7 @@ static int launch(const struct create_plan *p, int dirfd, struct created_contain
 int container_create(const struct create_options *o, struct created_container *ret,
 		     struct iso_error *err)
 {
-	struct create_plan plan = {0};
+	struct create_plan plan = {.stub_fd = -1};
 	_cleanup_close_ int dirfd = -1;
 	struct iso_error ignored;
 	int r;
@@ -429,8 +451,9 @@ int container_start(const char *root, const char *id, struct iso_error *err)
 	if (r < 0)
 		return r;
 	if (st.status != STATUS_CREATED)
-		return iso_error_invalid(err, "cannot start container \"%s\": it is %s, not created",
-					 id, state_status_name(st.status));
+		return iso_error_invalid(err,
+					 "cannot start container \"%s\": it is %s, not created", id,
+					 state_status_name(st.status));
 	fifo = openat(dirfd, FIFO_NAME, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo < 0)
 		return iso_error_set(err, errno == ENXIO ? 0 : errno,
@@ -495,8 +518,9 @@ int container_delete(const char *root, const char *id, bool force, struct iso_er
 	if (r < 0)
 		return r;
 	if ((st.status == STATUS_RUNNING || st.status == STATUS_PAUSED) && !force)
-		return iso_error_invalid(err, "cannot delete container \"%s\" that is not stopped "
-					      "(status: %s): use --force",
+		return iso_error_invalid(err,
+					 "cannot delete container \"%s\" that is not stopped "
+					 "(status: %s): use --force",
 					 id, state_status_name(st.status));
 	r = stop_for_delete(&st, err);
 	if (r < 0)

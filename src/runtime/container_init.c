@@ -42,10 +42,10 @@ static bool creates_namespace(const struct spec *spec, int type)
 
 /* Every fd inherited from the caller above the preserved ones (a shim's socket on fd 3, say)
  * is closed now, so nothing of the host survives into the container, not even as a cwd
- * target (CVE-2024-21626).  Only the init's own three fds stay, close-on-exec. */
+ * target (CVE-2024-21626).  Only the init's own fds stay, close-on-exec. */
 static int close_inherited_fds(const struct init_args *a, struct iso_error *err)
 {
-	int keep[] = {a->sync_fd, a->fifo_fd, a->log_fd};
+	int keep[] = {a->sync_fd, a->fifo_fd, a->log_fd, a->stub_fd};
 	unsigned int from = 3 + (unsigned int)a->preserve_fds;
 
 	for (;;) {
@@ -313,7 +313,7 @@ void container_init_main(const struct init_args *a)
 		fprintf(stderr, "isorun: %s\n", err.msg);
 		_exit(1);
 	}
-	executable_exec(&exe, &a->spec->process, &err);
+	executable_exec(&exe, &a->spec->process, a->stub_fd, a->fifo_fd, &err);
 	fprintf(stderr, "isorun: %s\n", err.msg);
 	_exit(err.exit_code ? err.exit_code : 127);
 }

@@ -14,6 +14,7 @@ struct init_args {
 	int sync_fd;		  /* child end of the sync socketpair */
 	int fifo_fd;		  /* the start barrier, opened O_RDWR */
 	int log_fd;		  /* the --log file, or -1 */
+	int stub_fd;		  /* the exec stub's sealed memfd, or -1 (exec_stub.h) */
 	int preserve_fds;	  /* fds 3 .. 3+N-1 pass to the container */
 	bool new_session_keyring; /* false with --no-new-keyring */
 	bool wait_for_id_maps;	  /* a new user namespace: the parent writes the maps */

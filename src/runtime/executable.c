@@ -1,6 +1,8 @@
 #include "config.h"
 #include "runtime/executable.h"
 
+#include "runtime/exec_stub.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -79,11 +81,18 @@ int executable_find(const struct spec_process *p, struct executable *ret, struct
 	return exec_error(name, first_error, err);
 }
 
-int executable_exec(const struct executable *exe, const struct spec_process *p,
-		    struct iso_error *err)
+int executable_exec(const struct executable *exe, const struct spec_process *p, int stub_fd,
+		    int barrier_fd, struct iso_error *err)
 {
 	static char *const empty_env[] = {NULL};
+	char *const *env = p->env ? p->env : empty_env;
+	int r;
 
-	execve(exe->path, p->args, p->env ? p->env : empty_env);
+	if (stub_fd >= 0) {
+		r = exec_stub_exec(stub_fd, barrier_fd, exe->path, p->args, env);
+		return r == -ENOMEM ? iso_error_set(err, ENOMEM, "exec")
+				    : iso_error_set(err, -r, "exec: the exec stub");
+	}
+	execve(exe->path, p->args, env);
 	return exec_error(p->args[0], errno, err);
 }

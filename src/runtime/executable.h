@@ -15,8 +15,10 @@ struct executable {
  * not executable: exit_code 126 and "...: permission denied" (the words podman maps). */
 int executable_find(const struct spec_process *p, struct executable *ret, struct iso_error *err);
 
-/* execve()s; returns only on failure, with the error set as executable_find() would. */
-int executable_exec(const struct executable *exe, const struct spec_process *p,
-		    struct iso_error *err);
+/* execve()s, through the exec stub in stub_fd when it is >= 0 (handing it barrier_fd to close
+ * at the final exec); returns only on failure, with the error set as executable_find()
+ * would. */
+int executable_exec(const struct executable *exe, const struct spec_process *p, int stub_fd,
+		    int barrier_fd, struct iso_error *err);
 
 #endif

@@ -38,9 +38,6 @@ static int fd_is_protected(int fd)
 	return (sv.f_flag & ST_RDONLY) ? 1 : 0;
 }
 
-/* Not in selfexe.h yet: declared here for -Wmissing-prototypes. */
-int selfexe_is_protected(void);
-
 int selfexe_is_protected(void)
 {
 	_cleanup_close_ int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
@@ -84,15 +81,48 @@ static int copy_fd(int out, int in, off_t size)
 	return 0;
 }
 
-static int memfd_for_exec(void)
+static int memfd_for_exec(const char *name)
 {
-	int fd = memfd_create("isorun", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
 
 	/* MFD_EXEC is Linux 6.3: older kernels refuse the flag, and their memfds are executable
 	 * anyway. Newer ones need it when vm.memfd_noexec=1 makes memfds non-executable. */
 	if (fd < 0 && errno == EINVAL)
-		fd = memfd_create("isorun", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+		fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	return fd < 0 ? -errno : fd;
+}
+
+static int seal_for_exec(int mfd, struct iso_error *err)
+{
+	if (fcntl(mfd, F_ADD_SEALS, SELFEXE_SEALS) < 0)
+		return iso_error_set(err, errno, "sealing a memfd");
+	return 0;
+}
+
+static int open_exec_memfd(const char *name, struct iso_error *err)
+{
+	int mfd = memfd_for_exec(name);
+
+	if (mfd == -EACCES)
+		return iso_error_set(err, EACCES,
+				     "memfd_create(MFD_EXEC) (refused when vm.memfd_noexec is 2)");
+	if (mfd < 0)
+		return iso_error_set(err, -mfd, "memfd_create");
+	return mfd;
+}
+
+int selfexe_sealed_memfd(const char *name, const void *image, size_t size, struct iso_error *err)
+{
+	_cleanup_close_ int mfd = open_exec_memfd(name, err);
+	int r;
+
+	if (mfd < 0)
+		return mfd;
+	if ((r = write_all(mfd, image, size)) < 0)
+		return iso_error_set(err, -r, "writing a memfd");
+	if ((r = seal_for_exec(mfd, err)) < 0)
+		return r;
+	return steal_fd(mfd);
 }
 
 /* A sealed memfd with a copy of the binary in exe. */
@@ -104,21 +134,25 @@ static int make_sealed_copy(int exe, struct iso_error *err)
 
 	if (fstat(exe, &st) < 0)
 		return iso_error_set(err, errno, "/proc/self/exe: fstat");
-	mfd = memfd_for_exec();
-	if (mfd == -EACCES)
-		return iso_error_set(err, EACCES,
-				     "memfd_create(MFD_EXEC) (refused when vm.memfd_noexec is 2)");
-	if (mfd < 0)
-		return iso_error_set(err, -mfd, "memfd_create");
+	mfd = r = open_exec_memfd("isorun", err);
+	if (r < 0)
+		return r;
 	r = copy_fd(mfd, exe, st.st_size);
 	if (r < 0)
 		return iso_error_set(err, -r, "copying /proc/self/exe into a memfd");
-	if (fcntl(mfd, F_ADD_SEALS, SELFEXE_SEALS) < 0)
-		return iso_error_set(err, errno, "sealing the memfd copy of /proc/self/exe");
+	if ((r = seal_for_exec(mfd, err)) < 0)
+		return r;
 	return steal_fd(mfd);
 }
 
-int selfexe_ensure_protected(char **argv, char **envp, struct iso_error *err)
+static char **saved_argv;
+
+void selfexe_set_argv(char **argv)
+{
+	saved_argv = argv;
+}
+
+int selfexe_ensure_protected(struct iso_error *err)
 {
 	_cleanup_close_ int exe = -1, mfd = -1;
 	int r;
@@ -131,12 +165,15 @@ int selfexe_ensure_protected(char **argv, char **envp, struct iso_error *err)
 		return iso_error_set(err, -r, "protecting the runtime binary: /proc/self/exe");
 	if (r > 0)
 		return 0;
+	if (!saved_argv)
+		return iso_error_set(err, EINVAL,
+				     "protecting the runtime binary: no argv to re-run");
 	mfd = make_sealed_copy(exe, err);
 	if (mfd < 0)
 		return iso_error_wrap(err, "protecting the runtime binary");
 	/* The memfd is O_CLOEXEC: the kernel keeps it as the new image and closes the fd.
 	 * After this, /proc/self/exe is the sealed copy and the check above returns 1. */
-	execveat(mfd, "", argv, envp, AT_EMPTY_PATH);
+	execveat(mfd, "", saved_argv, environ, AT_EMPTY_PATH);
 	return iso_error_set(err, errno,
 			     "protecting the runtime binary: re-executing from a "
 			     "sealed memfd");

@@ -3,14 +3,22 @@
 #ifndef ISORUN_SELFEXE_H
 #define ISORUN_SELFEXE_H
 
+#include <stddef.h>
+
 #include "util/error.h"
+
+/* Remembers the command line that selfexe_ensure_protected() re-runs (main()'s argv). */
+void selfexe_set_argv(char **argv);
 
 /* Makes sure the running image cannot be written from inside a container.  If the binary is
  * already safe (a sealed memfd, or a file on a read-only mount) it returns 0 at once; otherwise
- * it re-executes argv from a sealed memfd copy and does not return on success. */
-int selfexe_ensure_protected(char **argv, char **envp, struct iso_error *err);
+ * it re-executes the saved argv from a sealed memfd copy and does not return on success. */
+int selfexe_ensure_protected(struct iso_error *err);
 
 /* 1 when the running image cannot be written from a container, 0 when not, or -errno. */
 int selfexe_is_protected(void);
+
+/* A sealed, executable memfd (O_CLOEXEC) named name, holding size bytes of image. */
+int selfexe_sealed_memfd(const char *name, const void *image, size_t size, struct iso_error *err);
 
 #endif

@@ -55,8 +55,8 @@ void terminal_proxy_resize(const struct terminal_proxy *tp)
 
 int terminal_proxy_begin(struct terminal_proxy *tp, int master, struct iso_error *err)
 {
-	*tp = (struct terminal_proxy){.master = master, .in_fd = STDIN_FILENO,
-				      .out_fd = STDOUT_FILENO};
+	*tp = (struct terminal_proxy){
+	    .master = master, .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO};
 	if (fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK) < 0)
 		return iso_error_set(err, errno, "terminal: pty master");
 	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &tp->saved) == 0) {

@@ -12,7 +12,7 @@
 
 struct terminal_proxy {
 	int master;
-	int in_fd;  /* -1 once stdin reached its end */
+	int in_fd; /* -1 once stdin reached its end */
 	int out_fd;
 	bool restore_tty;
 	struct termios saved;
