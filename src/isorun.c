@@ -33,6 +33,12 @@ static const struct verb verbs[] = {
      "run [--bundle|-b DIR] [--detach|-d] [--pid-file FILE] [--console-socket SOCKET]\n"
      "                  [--preserve-fds N] [--no-new-keyring] [--keep] ID",
      true},
+    {"exec", cmd_exec, "Run a new process in a running container.",
+     "exec [--tty|-t] [--detach|-d] [--console-socket SOCKET] [--pid-file FILE]\n"
+     "                   [--process|-p FILE] [--env|-e K=V]... [--cwd DIR]\n"
+     "                   [--user|-u UID[:GID]] [--additional-gids|-g GID]... [--cap|-c CAP]...\n"
+     "                   [--no-new-privs] [--preserve-fds N] [--ignore-paused] ID [COMMAND...]",
+     false},
     {"list", cmd_list, "List the containers under --root.",
      "list [--quiet|-q] [--format|-f table|json]", false},
     {"spec", cmd_spec, "Write a default config.json for a busybox-like rootfs.",

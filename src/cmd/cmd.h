@@ -34,6 +34,7 @@ int cmd_state(const struct global_options *g, int argc, char **argv, struct iso_
 int cmd_kill(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_delete(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_run(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_exec(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_list(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_spec(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 

@@ -392,6 +392,21 @@ static int load_config_copy(int dirfd, struct spec **ret, struct iso_error *err)
 	return spec_parse(text, len, "config.json", ret, err);
 }
 
+int container_load_with_config(const char *root, const char *id, struct container_state *st,
+			       struct spec **ret_spec, struct iso_error *err)
+{
+	_cleanup_close_ int dirfd = -1;
+	int r;
+
+	r = open_locked_state(root, id, &dirfd, st, err);
+	if (r < 0)
+		return r;
+	r = load_config_copy(dirfd, ret_spec, err);
+	if (r < 0)
+		state_clear(st);
+	return r;
+}
+
 /* Poststart and poststop hooks: the spec makes their failures warnings, not errors.  They are
  * prepared (config copy and state read) apart from being run, because poststop runs after the
  * state directory that holds the config is gone. */

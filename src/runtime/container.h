@@ -24,7 +24,7 @@ struct create_options {
 
 struct created_container {
 	pid_t pid;
-	int pidfd; /* O_CLOEXEC; the caller closes it */
+	int pidfd;     /* O_CLOEXEC; the caller closes it */
 	bool terminal; /* process.terminal: the pty master went to the console socket */
 };
 
@@ -44,5 +44,11 @@ int container_delete(const char *root, const char *id, bool force, struct iso_er
 /* Reads the state with its live status. */
 int container_load_state(const char *root, const char *id, struct container_state *st,
 			 struct iso_error *err);
+
+/* The state, and the config the container was created with (a copy kept in the state dir:
+ * the bundle may have changed since). */
+struct spec;
+int container_load_with_config(const char *root, const char *id, struct container_state *st,
+			       struct spec **ret_spec, struct iso_error *err);
 
 #endif

@@ -15,19 +15,18 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "runtime/caps.h"
-#include "runtime/credentials.h"
 #include "runtime/executable.h"
 #include "runtime/hooks.h"
 #include "runtime/loopback.h"
 #include "runtime/mounts.h"
 #include "runtime/namespaces.h"
+#include "runtime/process_setup.h"
 #include "runtime/rootfs.h"
-#include "runtime/seccomp.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
 #include "util/cleanup.h"
 #include "util/fdpass.h"
+#include "util/fds.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -46,39 +45,8 @@ static bool creates_namespace(const struct spec *spec, int type)
 static int close_inherited_fds(const struct init_args *a, struct iso_error *err)
 {
 	int keep[] = {a->sync_fd, a->fifo_fd, a->log_fd, a->stub_fd};
-	unsigned int from = 3 + (unsigned int)a->preserve_fds;
 
-	for (;;) {
-		int next = INT_MAX;
-
-		for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
-			if (keep[i] >= (int)from && keep[i] < next)
-				next = keep[i];
-		if (next == INT_MAX)
-			break;
-		if (next > (int)from && syscall(SYS_close_range, from, next - 1, 0) < 0)
-			return iso_error_set(err, errno, "close_range");
-		from = (unsigned int)next + 1;
-	}
-	if (syscall(SYS_close_range, from, ~0U, 0) < 0)
-		return iso_error_set(err, errno, "close_range");
-	return 0;
-}
-
-static int check_preserved_fds(int n, struct iso_error *err)
-{
-	for (int fd = 3; fd < 3 + n; fd++)
-		if (fcntl(fd, F_GETFD) < 0)
-			return iso_error_set(err, errno, "--preserve-fds: fd %d", fd);
-	return 0;
-}
-
-static int pass_preserved_fds(int n, struct iso_error *err)
-{
-	for (int fd = 3; fd < 3 + n; fd++)
-		if (fcntl(fd, F_SETFD, 0) < 0)
-			return iso_error_set(err, errno, "--preserve-fds: fd %d", fd);
-	return 0;
+	return fds_close_above(3 + (unsigned int)a->preserve_fds, keep, ARRAY_SIZE(keep), err);
 }
 
 static int become_root_in_userns(const struct init_args *a, struct iso_error *err)
@@ -91,8 +59,9 @@ static int become_root_in_userns(const struct init_args *a, struct iso_error *er
 	if (r < 0)
 		return r;
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-		return iso_error_set(err, errno, "linux.uidMappings: becoming root in the user "
-						 "namespace (is container id 0 mapped?)");
+		return iso_error_set(err, errno,
+				     "linux.uidMappings: becoming root in the user "
+				     "namespace (is container id 0 mapped?)");
 	return 0;
 }
 
@@ -116,8 +85,7 @@ static int join_session_keyring(const struct init_args *a, struct iso_error *err
 
 /* Setup that happens while the host is still visible: namespaces, mounts, then the runtime's
  * prestart/createRuntime hooks (in the parent) and createContainer hooks (here). */
-static int setup_before_pivot(const struct init_args *a, char **state_json,
-			      struct iso_error *err)
+static int setup_before_pivot(const struct init_args *a, char **state_json, struct iso_error *err)
 {
 	const struct spec *spec = a->spec;
 	int r;
@@ -185,52 +153,6 @@ static int setup_terminal(const struct init_args *a, struct iso_error *err)
 	return sync_expect(a->sync_fd, SYNC_TERMINAL_SENT, NULL, NULL, err);
 }
 
-/* The working directory must end up inside the container's root: a cwd reached through an fd
- * or a path that escapes shows up as "(unreachable)" or fails here. */
-static int enter_cwd(const struct spec_process *p, struct iso_error *err)
-{
-	char buf[PATH_MAX];
-
-	if (chdir(p->cwd) < 0)
-		return iso_error_set(err, errno, "process.cwd %s", p->cwd);
-	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
-		return iso_error_set(err, EPERM, "process.cwd %s: outside the container's root",
-				     p->cwd);
-	return 0;
-}
-
-/* Drops to the container's identity: rlimits and oom score while still privileged, then the
- * bounding set, the user, the capability sets, no_new_privs, and the seccomp filter last. */
-static int drop_privileges(const struct spec *spec, struct iso_error *err)
-{
-	const struct spec_process *p = &spec->process;
-	int r;
-
-	if (p->has_oom_score_adj && (r = oom_score_adj_apply(p->oom_score_adj, err)) < 0)
-		return r;
-	if ((r = rlimits_apply(p->rlimits, p->n_rlimits, err)) < 0)
-		return r;
-	if ((r = enter_cwd(p, err)) < 0)
-		return r;
-	if (p->has_capabilities && (r = caps_drop_bounding(&p->capabilities, err)) < 0)
-		return r;
-	/* Without no_new_privs the kernel wants CAP_SYS_ADMIN to load a filter: load it while the
-	 * runtime still holds it (the profile must then allow setresuid and capset). */
-	if (!p->no_new_privileges && (r = seccomp_load_from_spec(spec, err)) < 0)
-		return r;
-	/* Our own user namespace's maps are written by a privileged parent, which leaves setgroups
-	 * allowed. */
-	if ((r = credentials_apply(&p->user, true, err)) < 0)
-		return r;
-	if (p->has_capabilities && (r = caps_apply_sets(&p->capabilities, err)) < 0)
-		return r;
-	if (!p->no_new_privileges)
-		return 0;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return iso_error_set(err, errno, "process.noNewPrivileges");
-	return seccomp_load_from_spec(spec, err);
-}
-
 static int setup_after_pivot(const struct init_args *a, struct executable *exe,
 			     struct iso_error *err)
 {
@@ -245,9 +167,9 @@ static int setup_after_pivot(const struct init_args *a, struct executable *exe,
 	/* Looked up before waiting for start, so `create` reports a missing program. */
 	if ((r = executable_find(&spec->process, exe, err)) < 0)
 		return r;
-	if ((r = drop_privileges(spec, err)) < 0)
+	if ((r = process_setup_privileges(spec, err)) < 0)
 		return r;
-	return pass_preserved_fds(a->preserve_fds, err);
+	return fds_pass_preserved(a->preserve_fds, err);
 }
 
 /* Blocks until `start` writes to the barrier. */
@@ -284,7 +206,7 @@ static int init_sequence(const struct init_args *a, struct executable *exe, char
 	reset_signals();
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return iso_error_set(err, errno, "prctl");
-	if ((r = check_preserved_fds(a->preserve_fds, err)) < 0 ||
+	if ((r = fds_check_preserved(a->preserve_fds, err)) < 0 ||
 	    (r = close_inherited_fds(a, err)) < 0 ||
 	    (r = setup_before_pivot(a, state_json, err)) < 0 ||
 	    (r = setup_after_pivot(a, exe, err)) < 0)

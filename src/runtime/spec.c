@@ -445,6 +445,31 @@ int spec_parse(const char *text, size_t len, const char *name, struct spec **ret
 	return 0;
 }
 
+int spec_parse_process(const char *text, size_t len, const char *name, struct spec_process *ret,
+		       struct iso_error *err)
+{
+	struct spec_process p = {0};
+	struct json_walk w;
+	yajl_val tree;
+	int r;
+
+	r = json_parse_tree(text, len, name, &tree, err);
+	if (r < 0)
+		return r;
+	json_walk_init(&w, name, err);
+	if (!YAJL_IS_OBJECT(tree))
+		r = json_walk_fail(&w, "expected a JSON object at the top level");
+	else
+		r = json_walk_object(&w, tree, process_fields, &p);
+	yajl_tree_free(tree);
+	if (r < 0) {
+		spec_process_clear(&p);
+		return r;
+	}
+	*ret = p;
+	return 0;
+}
+
 int spec_load(const char *bundle_dir, struct spec **ret_spec, struct iso_error *err)
 {
 	size_t n = strlen(bundle_dir);
@@ -530,7 +555,7 @@ const char *spec_annotation(const struct spec *spec, const char *key)
 
 /* ---- freeing ---- */
 
-static void free_process(struct spec_process *p)
+void spec_process_clear(struct spec_process *p)
 {
 	free(p->user.additional_gids);
 	strv_free(p->args);
@@ -541,6 +566,7 @@ static void free_process(struct spec_process *p)
 	free(p->rlimits);
 	free(p->apparmor_profile);
 	free(p->selinux_label);
+	*p = (struct spec_process){0};
 }
 
 static void free_mounts(struct spec_mount *mounts, size_t n)
@@ -592,7 +618,7 @@ void spec_free(struct spec *spec)
 		return;
 	free(spec->oci_version);
 	free(spec->root_path);
-	free_process(&spec->process);
+	spec_process_clear(&spec->process);
 	free(spec->hostname);
 	free(spec->domainname);
 	free_mounts(spec->mounts, spec->n_mounts);

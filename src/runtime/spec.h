@@ -27,7 +27,7 @@ struct spec_mount {
 	bool bind;		   /* "bind" or "rbind" (or type "bind") */
 	bool recursive;		   /* "rbind" */
 	bool tmpcopyup;		   /* podman's "tmpcopyup" */
-	char *data;		   /* the filesystem-specific options ("size=65536k,mode=755"), or NULL */
+	char *data; /* the filesystem-specific options ("size=65536k,mode=755"), or NULL */
 };
 
 struct spec_namespace {
@@ -143,8 +143,8 @@ struct spec_linux {
 	size_t n_devices;
 	struct spec_sysctl *sysctl;
 	size_t n_sysctl;
-	char **masked_paths;   /* NULL-terminated, may be NULL */
-	char **readonly_paths; /* NULL-terminated, may be NULL */
+	char **masked_paths;		  /* NULL-terminated, may be NULL */
+	char **readonly_paths;		  /* NULL-terminated, may be NULL */
 	unsigned long rootfs_propagation; /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE, | MS_REC
 					     for the "r" forms (rslave); 0 = default */
 	char *cgroups_path;		  /* may be NULL */
@@ -176,6 +176,13 @@ struct spec {
  * On failure *ret_spec is untouched and err holds "NAME: JSON.PATH: what is wrong". */
 int spec_parse(const char *text, size_t len, const char *name, struct spec **ret_spec,
 	       struct iso_error *err);
+
+/* Parses a process object on its own (`exec --process FILE`); errors are "NAME: PATH: ...". */
+int spec_parse_process(const char *text, size_t len, const char *name, struct spec_process *ret,
+		       struct iso_error *err);
+
+/* Frees what a spec_process owns and zeroes it. */
+void spec_process_clear(struct spec_process *p);
 
 /* Reads and parses BUNDLE/config.json. */
 int spec_load(const char *bundle_dir, struct spec **ret_spec, struct iso_error *err);
