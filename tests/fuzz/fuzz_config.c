@@ -1,0 +1,27 @@
+/* libFuzzer harness: config.json (and exec's process.json) through the whole parser and the
+ * checks create applies, as an untrusted bundle would feed them.  Build and run with
+ * tests/fuzz/run.sh. */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime/spec.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct iso_error err = {0};
+	struct spec *spec = NULL;
+	struct spec_process proc;
+
+	if (spec_parse((const char *)data, size, "config.json", &spec, &err) == 0) {
+		spec_validate_for_start(spec, &err);
+		spec_annotation(spec, "io.isorun.net.veth");
+		spec_free(spec);
+	}
+	if (spec_parse_process((const char *)data, size, "process.json", &proc, &err) == 0)
+		spec_process_clear(&proc);
+	return 0;
+}
