@@ -21,6 +21,8 @@
 #include "runtime/hooks.h"
 #include "runtime/namespaces.h"
 #include "runtime/process.h"
+#include "runtime/seccomp.h"
+#include "runtime/seccomp_notify.h"
 #include "runtime/spec.h"
 #include "runtime/sync.h"
 #include "runtime/sysctl.h"
@@ -43,6 +45,7 @@ struct create_plan {
 	char *config_text;
 	size_t config_len;
 	struct spec *spec;
+	struct seccomp_program seccomp;
 };
 
 static void create_plan_free(struct create_plan *p)
@@ -52,6 +55,7 @@ static void create_plan_free(struct create_plan *p)
 	free(p->config_text);
 	if (p->spec)
 		spec_free(p->spec);
+	seccomp_program_free(&p->seccomp);
 }
 
 static int resolve_rootfs(struct create_plan *p, struct iso_error *err)
@@ -115,9 +119,9 @@ static int load_plan(const struct create_options *o, struct create_plan *p, stru
 	if (r < 0)
 		return r;
 	if ((r = spec_parse(p->config_text, p->config_len, "config.json", &p->spec, err)) < 0 ||
-	    (r = check_plan(p, err)) < 0)
+	    (r = check_plan(p, err)) < 0 || (r = resolve_rootfs(p, err)) < 0)
 		return r;
-	return resolve_rootfs(p, err);
+	return seccomp_prepare(p->spec, o->root, &p->seccomp, err);
 }
 
 static int write_pid_file(const char *path, pid_t pid, struct iso_error *err)
@@ -160,6 +164,23 @@ static int fill_state(const struct create_plan *p, pid_t pid, struct container_s
 	return 0;
 }
 
+/* The init's seccomp notify fd goes on to linux.seccomp.listenerPath, with the state. */
+static int hand_over_listener(const struct create_plan *p, int sock,
+			      const struct container_state *st, struct iso_error *err)
+{
+	_cleanup_free_ char *state_json = NULL;
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	if ((r = sync_expect(sock, SYNC_SECCOMP_LISTENER, NULL, &fd, err)) < 0 ||
+	    (r = state_to_json(st, false, &state_json, err)) < 0)
+		return r;
+	if (fd < 0)
+		return iso_error_set(err, EPROTO, "sync: no seccomp notify fd");
+	return seccomp_notify_send(p->seccomp.listener_path, p->seccomp.listener_metadata, fd,
+				   st->pid, state_json, err);
+}
+
 /* The runtime's side of the sync protocol, from clone to SYNC_READY. */
 static int drive_init(const struct create_plan *p, int sock, struct container_state *st,
 		      struct iso_error *err)
@@ -190,6 +211,8 @@ static int drive_init(const struct create_plan *p, int sock, struct container_st
 		    (r = sync_send(sock, SYNC_TERMINAL_SENT, NULL, 0, -1, err)) < 0)
 			return r;
 	}
+	if (p->seccomp.needs_listener && (r = hand_over_listener(p, sock, st, err)) < 0)
+		return r;
 	return sync_expect(sock, SYNC_READY, NULL, NULL, err);
 }
 
@@ -199,6 +222,7 @@ static void init_args_fill(const struct create_plan *p, int sock, int fifo, stru
 
 	*a = (struct init_args){
 		.spec = p->spec,
+		.seccomp = &p->seccomp,
 		.bundle = p->bundle,
 		.rootfs = p->rootfs,
 		.sync_fd = sock,

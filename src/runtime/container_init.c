@@ -199,11 +199,36 @@ static int enter_cwd(const struct spec_process *p, struct iso_error *err)
 	return 0;
 }
 
-/* Drops to the container's identity: rlimits and oom score while still privileged, then the
- * bounding set, the user, the capability sets, no_new_privs, and the seccomp filter last. */
-static int drop_privileges(const struct spec *spec, struct iso_error *err)
+/* Loads the filter the runtime compiled; a notify fd goes to the runtime for listenerPath. */
+static int load_seccomp(const struct init_args *a, struct iso_error *err)
 {
-	const struct spec_process *p = &spec->process;
+	_cleanup_close_ int listener = -1;
+	int r;
+
+	if (!seccomp_program_present(a->seccomp))
+		return 0;
+	r = seccomp_program_load(a->seccomp, &listener, err);
+	if (r < 0 || listener < 0)
+		return r;
+	return sync_send(a->sync_fd, SYNC_SECCOMP_LISTENER, NULL, 0, listener, err);
+}
+
+/* The filter is loaded as late as it can be, so that the runtime's own setup is not filtered:
+ * - without no_new_privs the kernel wants CAP_SYS_ADMIN, so before the user and capabilities
+ *   change (the profile must then allow setgroups, setres[ug]id and capset, as Docker's does);
+ * - with a listener, before SYNC_READY: the runtime that passes the fd on exits after it;
+ * - otherwise right before execve, after the start barrier and the startContainer hooks. */
+static bool seccomp_loads_at_exec(const struct init_args *a)
+{
+	return a->spec->process.no_new_privileges && !a->seccomp->needs_listener;
+}
+
+/* Drops to the container's identity: rlimits and oom score while still privileged, then the
+ * bounding set, the user, the capability sets, no_new_privs (and the seccomp filter, see
+ * above). */
+static int drop_privileges(const struct init_args *a, struct iso_error *err)
+{
+	const struct spec_process *p = &a->spec->process;
 	int r;
 
 	if (p->has_oom_score_adj && (r = oom_score_adj_apply(p->oom_score_adj, err)) < 0)
@@ -214,9 +239,7 @@ static int drop_privileges(const struct spec *spec, struct iso_error *err)
 		return r;
 	if (p->has_capabilities && (r = caps_drop_bounding(&p->capabilities, err)) < 0)
 		return r;
-	/* Without no_new_privs the kernel wants CAP_SYS_ADMIN to load a filter: load it while the
-	 * runtime still holds it (the profile must then allow setresuid and capset). */
-	if (!p->no_new_privileges && (r = seccomp_load_from_spec(spec, err)) < 0)
+	if (!p->no_new_privileges && (r = load_seccomp(a, err)) < 0)
 		return r;
 	/* Our own user namespace's maps are written by a privileged parent, which leaves setgroups
 	 * allowed. */
@@ -228,7 +251,7 @@ static int drop_privileges(const struct spec *spec, struct iso_error *err)
 		return 0;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return iso_error_set(err, errno, "process.noNewPrivileges");
-	return seccomp_load_from_spec(spec, err);
+	return seccomp_loads_at_exec(a) ? 0 : load_seccomp(a, err);
 }
 
 static int setup_after_pivot(const struct init_args *a, struct executable *exe,
@@ -245,7 +268,7 @@ static int setup_after_pivot(const struct init_args *a, struct executable *exe,
 	/* Looked up before waiting for start, so `create` reports a missing program. */
 	if ((r = executable_find(&spec->process, exe, err)) < 0)
 		return r;
-	if ((r = drop_privileges(spec, err)) < 0)
+	if ((r = drop_privileges(a, err)) < 0)
 		return r;
 	return pass_preserved_fds(a->preserve_fds, err);
 }
@@ -309,7 +332,8 @@ void container_init_main(const struct init_args *a)
 		sync_send_error(a->sync_fd, &err);
 		_exit(err.exit_code ? err.exit_code : 1);
 	}
-	if (hooks_run(a->spec, HOOK_START_CONTAINER, state_json ? state_json : "{}", &err) < 0) {
+	if (hooks_run(a->spec, HOOK_START_CONTAINER, state_json ? state_json : "{}", &err) < 0 ||
+	    (seccomp_loads_at_exec(a) && load_seccomp(a, &err) < 0)) {
 		fprintf(stderr, "isorun: %s\n", err.msg);
 		_exit(1);
 	}
