@@ -42,7 +42,9 @@ static const struct verb verbs[] = {
     {"list", cmd_list, "List the containers under --root.",
      "list [--quiet|-q] [--format|-f table|json]", false},
     {"spec", cmd_spec, "Write a default config.json for a busybox-like rootfs.",
-     "spec [--bundle|-b DIR] [--rootless]", false},
+     "spec [--bundle|-b DIR] [--rootless] [--seccomp]", false},
+    {"seccomp", cmd_seccomp, "Convert a Docker seccomp profile to linux.seccomp (stdout).",
+     "seccomp convert [--config|-c CONFIG.json] PROFILE.json", false},
 };
 
 const struct verb *cmd_find_verb(const char *name);

@@ -37,5 +37,6 @@ int cmd_run(const struct global_options *g, int argc, char **argv, struct iso_er
 int cmd_exec(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_list(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_spec(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_seccomp(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 
 #endif

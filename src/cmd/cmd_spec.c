@@ -6,21 +6,38 @@
 #include <unistd.h>
 
 #include "cmd/cmd_options.h"
+#include "runtime/seccomp_profile.h"
 #include "runtime/spec.h"
 #include "util/cleanup.h"
 
 static const struct option spec_options_table[] = {
 	{"bundle", required_argument, NULL, 'b'},
 	{"rootless", no_argument, NULL, 'r'},
+	{"seccomp", no_argument, NULL, 's'},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
+
+/* isorun's default profile (contrib/seccomp/default.json) for the default config's caps. */
+static int default_seccomp(struct seccomp_config *cfg, struct iso_error *err)
+{
+	struct seccomp_profile_target target;
+	_cleanup_free_ char *profile = NULL;
+	int r;
+
+	r = seccomp_profile_default_path(&profile, err);
+	if (r < 0)
+		return r;
+	seccomp_profile_target_host(&target, spec_default_bounding());
+	return seccomp_profile_convert_file(profile, &target, cfg, err);
+}
 
 int cmd_spec(const struct global_options *g, int argc, char **argv, struct iso_error *err)
 {
 	const char *bundle = ".";
 	_cleanup_free_ char *path = NULL;
-	bool rootless = false;
+	struct seccomp_config seccomp = {0};
+	bool rootless = false, with_seccomp = false;
 	int opt, r;
 
 	cmd_getopt_reset();
@@ -28,6 +45,7 @@ int cmd_spec(const struct global_options *g, int argc, char **argv, struct iso_e
 		switch (opt) {
 		case 'b': bundle = optarg; break;
 		case 'r': rootless = true; break;
+		case 's': with_seccomp = true; break;
 		case OPT_HELP: return cmd_print_usage("spec");
 		default: return opt;
 		}
@@ -38,5 +56,9 @@ int cmd_spec(const struct global_options *g, int argc, char **argv, struct iso_e
 		return iso_error_set(err, ENOMEM, "spec");
 	if (access(path, F_OK) == 0)
 		return iso_error_set(err, EEXIST, "%s", path);
-	return spec_write_default(path, rootless, err);
+	if (with_seccomp && (r = default_seccomp(&seccomp, err)) < 0)
+		return r;
+	r = spec_write_default(path, rootless, with_seccomp ? &seccomp : NULL, err);
+	seccomp_config_free(&seccomp);
+	return r;
 }

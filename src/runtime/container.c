@@ -23,6 +23,8 @@
 #include "runtime/namespaces.h"
 #include "runtime/process.h"
 #include "runtime/selfexe.h"
+#include "runtime/seccomp.h"
+#include "runtime/seccomp_notify.h"
 #include "runtime/spec.h"
 #include "runtime/sync.h"
 #include "runtime/sysctl.h"
@@ -47,6 +49,7 @@ struct create_plan {
 	size_t config_len;
 	struct spec *spec;
 	int stub_fd; /* exec_stub.h; -1 when the runtime's own image is protected */
+	struct seccomp_program seccomp;
 };
 
 static void create_plan_free(struct create_plan *p)
@@ -58,6 +61,7 @@ static void create_plan_free(struct create_plan *p)
 		spec_free(p->spec);
 	if (p->stub_fd >= 0)
 		close(p->stub_fd);
+	seccomp_program_free(&p->seccomp);
 }
 
 static int resolve_rootfs(struct create_plan *p, struct iso_error *err)
@@ -140,6 +144,8 @@ static int load_plan(const struct create_options *o, struct create_plan *p, stru
 	if ((r = spec_parse(p->config_text, p->config_len, "config.json", &p->spec, err)) < 0 ||
 	    (r = check_plan(p, err)) < 0 || (r = resolve_rootfs(p, err)) < 0)
 		return r;
+	if ((r = seccomp_prepare(p->spec, o->root, &p->seccomp, err)) < 0)
+		return r;
 	return protect_runtime_image(p, err);
 }
 
@@ -193,6 +199,23 @@ static int send_terminal_master(const struct create_options *o, int master, stru
 	return r < 0 ? iso_error_set(err, -r, "sending the pty master") : 0;
 }
 
+/* The init's seccomp notify fd goes on to linux.seccomp.listenerPath, with the state. */
+static int hand_over_listener(const struct create_plan *p, int sock,
+			      const struct container_state *st, struct iso_error *err)
+{
+	_cleanup_free_ char *state_json = NULL;
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	if ((r = sync_expect(sock, SYNC_SECCOMP_LISTENER, NULL, &fd, err)) < 0 ||
+	    (r = state_to_json(st, false, &state_json, err)) < 0)
+		return r;
+	if (fd < 0)
+		return iso_error_set(err, EPROTO, "sync: no seccomp notify fd");
+	return seccomp_notify_send(p->seccomp.listener_path, p->seccomp.listener_metadata, fd,
+				   st->pid, state_json, err);
+}
+
 /* The runtime's side of the sync protocol, from clone to SYNC_READY. */
 static int drive_init(const struct create_plan *p, int sock, struct container_state *st,
 		      struct iso_error *err)
@@ -223,6 +246,8 @@ static int drive_init(const struct create_plan *p, int sock, struct container_st
 		    (r = sync_send(sock, SYNC_TERMINAL_SENT, NULL, 0, -1, err)) < 0)
 			return r;
 	}
+	if (p->seccomp.needs_listener && (r = hand_over_listener(p, sock, st, err)) < 0)
+		return r;
 	return sync_expect(sock, SYNC_READY, NULL, NULL, err);
 }
 
@@ -238,6 +263,7 @@ static void init_args_fill(const struct create_plan *p, int sock, int fifo, stru
 	    .fifo_fd = fifo,
 	    .log_fd = log_fd(),
 	    .stub_fd = p->stub_fd,
+	    .seccomp = &p->seccomp,
 	    .preserve_fds = p->o->preserve_fds,
 	    .new_session_keyring = !p->o->no_new_keyring,
 	    .wait_for_id_maps = user && !user->path,

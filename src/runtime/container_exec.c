@@ -21,6 +21,8 @@
 #include "runtime/executable.h"
 #include "runtime/process.h"
 #include "runtime/process_setup.h"
+#include "runtime/seccomp.h"
+#include "runtime/seccomp_notify.h"
 #include "runtime/selfexe.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
@@ -50,14 +52,16 @@ struct exec_plan {
 	const struct exec_options *o;
 	struct container_state st;
 	struct spec *spec; /* the container's config, its process replaced by the exec'd one */
-	int pidfd;	   /* the container's init */
-	int join_here;	   /* namespaces entered by the runtime: they apply to its children */
-	int join_child;	   /* namespaces the child enters itself */
+	struct seccomp_program seccomp; /* the container's linux.seccomp, compiled */
+	int pidfd;			/* the container's init */
+	int join_here;	/* namespaces entered by the runtime: they apply to its children */
+	int join_child; /* namespaces the child enters itself */
 };
 
 static void exec_plan_clear(struct exec_plan *p)
 {
 	state_clear(&p->st);
+	seccomp_program_free(&p->seccomp);
 	if (p->spec)
 		spec_free(p->spec);
 	if (p->pidfd >= 0)
@@ -271,7 +275,8 @@ static int load_exec_plan(const struct exec_options *o, struct exec_plan *p, str
 		return r;
 	if (o->process_file && (r = load_process_file(p, err)) < 0)
 		return r;
-	if ((r = apply_options(p, err)) < 0 || (r = check_terminal(p, err)) < 0)
+	if ((r = apply_options(p, err)) < 0 || (r = check_terminal(p, err)) < 0 ||
+	    (r = seccomp_prepare(p->spec, o->root, &p->seccomp, err)) < 0)
 		return r;
 	p->pidfd = process_pidfd_open(p->st.pid, p->st.pid_start_time);
 	if (p->pidfd < 0)
@@ -317,6 +322,7 @@ static int child_terminal(const struct spec_process *proc, int sock, struct iso_
 __attribute__((noreturn)) static void exec_child_main(const struct exec_plan *p, int sock)
 {
 	const struct spec_process *proc = &p->spec->process;
+	const struct process_filter filter = {.program = &p->seccomp, .sync_fd = sock};
 	struct iso_error err = {0};
 	struct executable exe = {0};
 	int r;
@@ -327,7 +333,7 @@ __attribute__((noreturn)) static void exec_child_main(const struct exec_plan *p,
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if ((r = child_enter(p, sock, &err)) < 0 || (r = child_terminal(proc, sock, &err)) < 0 ||
 	    (r = executable_find(proc, &exe, &err)) < 0 ||
-	    (r = process_setup_privileges(p->spec, &err)) < 0 ||
+	    (r = process_setup_privileges(proc, &filter, &err)) < 0 ||
 	    (r = fds_pass_preserved(p->o->preserve_fds, &err)) < 0 ||
 	    (r = sync_send(sock, SYNC_READY, NULL, 0, -1, &err)) < 0) {
 		sync_send_error(sock, &err);
@@ -335,6 +341,10 @@ __attribute__((noreturn)) static void exec_child_main(const struct exec_plan *p,
 	}
 	/* From here the process outlives a detached exec. */
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	if (process_filter_at_exec(proc, &filter) && process_filter_load(&filter, &err) < 0) {
+		fprintf(stderr, "isorun: %s\n", err.msg);
+		_exit(1);
+	}
 	executable_exec(&exe, proc, -1, -1, &err);
 	fprintf(stderr, "isorun: %s\n", err.msg);
 	_exit(err.exit_code ? err.exit_code : 127);
@@ -352,7 +362,24 @@ static int send_master(const struct exec_options *o, int master, struct iso_erro
 	return r < 0 ? iso_error_set(err, -r, "sending the pty master") : 0;
 }
 
-static int drive_child(const struct exec_plan *p, int sock, struct iso_error *err)
+/* A notify filter's fd goes to linux.seccomp.listenerPath with the container's state, as for
+ * the init. */
+static int hand_over_listener(const struct exec_plan *p, int sock, pid_t pid, struct iso_error *err)
+{
+	_cleanup_free_ char *state_json = NULL;
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	if ((r = sync_expect(sock, SYNC_SECCOMP_LISTENER, NULL, &fd, err)) < 0 ||
+	    (r = state_to_json(&p->st, false, &state_json, err)) < 0)
+		return r;
+	if (fd < 0)
+		return iso_error_set(err, EPROTO, "sync: no seccomp notify fd");
+	return seccomp_notify_send(p->seccomp.listener_path, p->seccomp.listener_metadata, fd, pid,
+				   state_json, err);
+}
+
+static int drive_child(const struct exec_plan *p, int sock, pid_t pid, struct iso_error *err)
 {
 	_cleanup_close_ int master = -1;
 	int r;
@@ -363,6 +390,8 @@ static int drive_child(const struct exec_plan *p, int sock, struct iso_error *er
 		    (r = sync_send(sock, SYNC_TERMINAL_SENT, NULL, 0, -1, err)) < 0)
 			return r;
 	}
+	if (p->seccomp.needs_listener && (r = hand_over_listener(p, sock, pid, err)) < 0)
+		return r;
 	return sync_expect(sock, SYNC_READY, NULL, NULL, err);
 }
 
@@ -389,7 +418,7 @@ static int spawn(const struct exec_plan *p, struct exec_result *ret, struct iso_
 	}
 	close(sv[1]);
 	sv[1] = -1;
-	r = drive_child(p, sv[0], err);
+	r = drive_child(p, sv[0], pid, err);
 	if (r == 0 && p->o->pid_file) {
 		char buf[32];
 		int n = snprintf(buf, sizeof(buf), "%d", (int)pid);

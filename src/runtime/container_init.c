@@ -156,6 +156,7 @@ static int setup_terminal(const struct init_args *a, struct iso_error *err)
 static int setup_after_pivot(const struct init_args *a, struct executable *exe,
 			     struct iso_error *err)
 {
+	const struct process_filter filter = {.program = a->seccomp, .sync_fd = a->sync_fd};
 	const struct spec *spec = a->spec;
 	int r;
 
@@ -167,7 +168,7 @@ static int setup_after_pivot(const struct init_args *a, struct executable *exe,
 	/* Looked up before waiting for start, so `create` reports a missing program. */
 	if ((r = executable_find(&spec->process, exe, err)) < 0)
 		return r;
-	if ((r = process_setup_privileges(spec, err)) < 0)
+	if ((r = process_setup_privileges(&spec->process, &filter, err)) < 0)
 		return r;
 	return fds_pass_preserved(a->preserve_fds, err);
 }
@@ -223,6 +224,7 @@ static int init_sequence(const struct init_args *a, struct executable *exe, char
 
 void container_init_main(const struct init_args *a)
 {
+	const struct process_filter filter = {.program = a->seccomp, .sync_fd = a->sync_fd};
 	struct iso_error err = {0};
 	struct executable exe = {0};
 	char *state_json = NULL;
@@ -231,7 +233,9 @@ void container_init_main(const struct init_args *a)
 		sync_send_error(a->sync_fd, &err);
 		_exit(err.exit_code ? err.exit_code : 1);
 	}
-	if (hooks_run(a->spec, HOOK_START_CONTAINER, state_json ? state_json : "{}", &err) < 0) {
+	if (hooks_run(a->spec, HOOK_START_CONTAINER, state_json ? state_json : "{}", &err) < 0 ||
+	    (process_filter_at_exec(&a->spec->process, &filter) &&
+	     process_filter_load(&filter, &err) < 0)) {
 		fprintf(stderr, "isorun: %s\n", err.msg);
 		_exit(1);
 	}

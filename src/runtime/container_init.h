@@ -5,10 +5,12 @@
 
 #include <stdbool.h>
 
+#include "runtime/seccomp.h"
 #include "runtime/spec.h"
 
 struct init_args {
 	const struct spec *spec;
+	const struct seccomp_program *seccomp; /* compiled by the runtime; may be empty */
 	const char *bundle;	  /* absolute; cwd for relative mount sources */
 	const char *rootfs;	  /* absolute host path */
 	int sync_fd;		  /* child end of the sync socketpair */

@@ -8,7 +8,8 @@
 
 #include "runtime/caps.h"
 #include "runtime/credentials.h"
-#include "runtime/seccomp.h"
+#include "runtime/sync.h"
+#include "util/cleanup.h"
 
 /* The working directory must end up inside the container's root: a cwd reached through an fd
  * or a path that escapes shows up as "(unreachable)" or fails here. */
@@ -24,11 +25,34 @@ static int enter_cwd(const struct spec_process *p, struct iso_error *err)
 	return 0;
 }
 
-/* Drops to the container's identity: rlimits and oom score while still privileged, then the
- * bounding set, the user, the capability sets, no_new_privs, and the seccomp filter last. */
-int process_setup_privileges(const struct spec *spec, struct iso_error *err)
+int process_filter_load(const struct process_filter *f, struct iso_error *err)
 {
-	const struct spec_process *p = &spec->process;
+	_cleanup_close_ int listener = -1;
+	int r;
+
+	if (!seccomp_program_present(f->program))
+		return 0;
+	r = seccomp_program_load(f->program, &listener, err);
+	if (r < 0 || listener < 0)
+		return r;
+	return sync_send(f->sync_fd, SYNC_SECCOMP_LISTENER, NULL, 0, listener, err);
+}
+
+/* The filter is loaded as late as it can be, so that the runtime's own setup is not filtered:
+ * - without no_new_privs the kernel wants CAP_SYS_ADMIN, so before the user and capabilities
+ *   change (the profile must then allow setgroups, setres[ug]id and capset, as Docker's does);
+ * - with a listener, before the process reports ready: the runtime that passes the fd on
+ *   exits after that;
+ * - otherwise right before execve (for the init, after the start barrier and the
+ *   startContainer hooks). */
+bool process_filter_at_exec(const struct spec_process *p, const struct process_filter *f)
+{
+	return p->no_new_privileges && !(f->program && f->program->needs_listener);
+}
+
+int process_setup_privileges(const struct spec_process *p, const struct process_filter *f,
+			     struct iso_error *err)
+{
 	int r;
 
 	if (p->has_oom_score_adj && (r = oom_score_adj_apply(p->oom_score_adj, err)) < 0)
@@ -39,9 +63,7 @@ int process_setup_privileges(const struct spec *spec, struct iso_error *err)
 		return r;
 	if (p->has_capabilities && (r = caps_drop_bounding(&p->capabilities, err)) < 0)
 		return r;
-	/* Without no_new_privs the kernel wants CAP_SYS_ADMIN to load a filter: load it while the
-	 * runtime still holds it (the profile must then allow setresuid and capset). */
-	if (!p->no_new_privileges && (r = seccomp_load_from_spec(spec, err)) < 0)
+	if (!p->no_new_privileges && (r = process_filter_load(f, err)) < 0)
 		return r;
 	/* Our own user namespace's maps are written by a privileged parent, which leaves setgroups
 	 * allowed. */
@@ -53,5 +75,5 @@ int process_setup_privileges(const struct spec *spec, struct iso_error *err)
 		return 0;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return iso_error_set(err, errno, "process.noNewPrivileges");
-	return seccomp_load_from_spec(spec, err);
+	return process_filter_at_exec(p, f) ? 0 : process_filter_load(f, err);
 }

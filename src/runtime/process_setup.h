@@ -3,10 +3,29 @@
 #ifndef ISORUN_PROCESS_SETUP_H
 #define ISORUN_PROCESS_SETUP_H
 
+#include <stdbool.h>
+
+#include "runtime/seccomp.h"
 #include "runtime/spec.h"
 
-/* Applies spec->process: oom score and rlimits while still privileged, the working directory,
- * the bounding set, the user, the capability sets, no_new_privs, and linux.seccomp last. */
-int process_setup_privileges(const struct spec *spec, struct iso_error *err);
+/* The seccomp filter of the process, compiled by the runtime, and where a notify listener fd
+ * goes (the sync socket to the runtime). */
+struct process_filter {
+	const struct seccomp_program *program; /* NULL or empty: none */
+	int sync_fd;
+};
+
+/* Applies p: oom score and rlimits while still privileged, the working directory, the
+ * bounding set, the user, the capability sets, no_new_privs, and the filter where the load
+ * order allows it (see process_filter_at_exec()). */
+int process_setup_privileges(const struct spec_process *p, const struct process_filter *f,
+			     struct iso_error *err);
+
+/* True when process_setup_privileges() left the filter for the caller to load with
+ * process_filter_load() right before execve. */
+bool process_filter_at_exec(const struct spec_process *p, const struct process_filter *f);
+
+/* Loads the filter; a notify listener fd goes to f->sync_fd (SYNC_SECCOMP_LISTENER). */
+int process_filter_load(const struct process_filter *f, struct iso_error *err);
 
 #endif

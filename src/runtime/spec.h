@@ -206,7 +206,14 @@ const struct spec_namespace *spec_find_namespace(const struct spec *spec, int ty
 /* The value of an annotation, or NULL. */
 const char *spec_annotation(const struct spec *spec, const char *key);
 
-/* Writes the default config.json (what `isorun spec` prints) to `path` atomically. */
-int spec_write_default(const char *path, bool rootless, struct iso_error *err);
+struct seccomp_config;
+
+/* Writes the default config.json (what `isorun spec` prints) to `path` atomically, with
+ * linux.seccomp when seccomp is not NULL. */
+int spec_write_default(const char *path, bool rootless, const struct seccomp_config *seccomp,
+		       struct iso_error *err);
+
+/* The bounding set of the default config (a capability mask). */
+uint64_t spec_default_bounding(void);
 
 #endif

@@ -1,6 +1,8 @@
 /* The config.json that `isorun spec` writes: what `runc spec` writes, for OCI 1.2.0, with a
  * non-interactive "sh" so that a busybox rootfs runs as is. */
 #include "config.h"
+#include "runtime/caps.h"
+#include "runtime/seccomp_config.h"
 #include "runtime/spec.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
@@ -164,7 +166,16 @@ static void gen_namespaces(yajl_gen g, const char *const *types)
 	yajl_gen_array_close(g);
 }
 
-static void gen_linux(yajl_gen g, bool rootless)
+uint64_t spec_default_bounding(void)
+{
+	uint64_t mask = 0;
+
+	for (const char *const *c = default_caps; *c; c++)
+		mask |= UINT64_C(1) << caps_from_name(*c);
+	return mask;
+}
+
+static void gen_linux(yajl_gen g, bool rootless, const struct seccomp_config *seccomp)
 {
 	jsongen_key(g, "linux");
 	yajl_gen_map_open(g);
@@ -188,10 +199,15 @@ static void gen_linux(yajl_gen g, bool rootless)
 	gen_namespaces(g, rootless ? rootless_namespaces : namespaces);
 	gen_strv(g, "maskedPaths", masked_paths);
 	gen_strv(g, "readonlyPaths", readonly_paths);
+	if (seccomp) {
+		jsongen_key(g, "seccomp");
+		seccomp_config_gen(g, seccomp, false);
+	}
 	yajl_gen_map_close(g);
 }
 
-int spec_write_default(const char *path, bool rootless, struct iso_error *err)
+int spec_write_default(const char *path, bool rootless, const struct seccomp_config *seccomp,
+		       struct iso_error *err)
 {
 	yajl_gen g = jsongen_new(true);
 	_cleanup_free_ char *text = NULL;
@@ -210,7 +226,7 @@ int spec_write_default(const char *path, bool rootless, struct iso_error *err)
 	yajl_gen_map_close(g);
 	jsongen_kv_str(g, "hostname", "isorun");
 	gen_mounts(g, rootless);
-	gen_linux(g, rootless);
+	gen_linux(g, rootless, seccomp);
 	yajl_gen_map_close(g);
 	r = jsongen_finish(g, &text, &len, err);
 	if (r < 0)

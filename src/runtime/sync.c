@@ -22,6 +22,7 @@ static const char *const step_names[] = {
 	[SYNC_RUNTIME_HOOKS_DONE] = "runtime-hooks-done",
 	[SYNC_TERMINAL_MASTER] = "terminal-master",
 	[SYNC_TERMINAL_SENT] = "terminal-sent",
+	[SYNC_SECCOMP_LISTENER] = "seccomp-listener",
 	[SYNC_READY] = "ready",
 	[SYNC_ERROR] = "error",
 };

@@ -16,6 +16,7 @@ enum sync_step {
 	SYNC_RUNTIME_HOOKS_DONE,  /* parent -> child: payload = state JSON for container hooks */
 	SYNC_TERMINAL_MASTER,	  /* child -> parent: fd = pty master for the console socket */
 	SYNC_TERMINAL_SENT,	  /* parent -> child: the console socket has it */
+	SYNC_SECCOMP_LISTENER,	  /* child -> parent: fd = seccomp notify fd for listenerPath */
 	SYNC_READY,		  /* child -> parent: set up, waiting on the start barrier */
 	SYNC_ERROR,		  /* child -> parent: payload = message, errnum/exit_code set */
 };

@@ -24,8 +24,9 @@ export ISORUN ISORUN_SRCDIR
 
 # Seconds any single runtime command may take before the test gives up on it.
 ISO_CMD_TIMEOUT=${ISO_CMD_TIMEOUT:-60}
-# Entries of --root that are not per-container state and may survive a delete (a global lock).
-ISO_ROOT_IGNORE=${ISO_ROOT_IGNORE:-'^\.?[a-z]*\.?lock$'}
+# Entries of --root that are not per-container state and may survive a delete (a global lock,
+# the compiled seccomp filter cache).
+ISO_ROOT_IGNORE=${ISO_ROOT_IGNORE:-'^(\.?[a-z]*\.?lock|\.seccomp-cache)$'}
 
 # ---------------------------------------------------------------------------------------------
 # setup / teardown.  A .bats file that needs more defines its own setup() and calls iso_setup.

@@ -575,7 +575,7 @@ static void check_default(const char *dir, bool rootless)
 
 	if (asprintf(&path, "%s/config.json", dir) < 0)
 		return;
-	r = spec_write_default(path, rootless, &err);
+	r = spec_write_default(path, rootless, NULL, &err);
 	UNIT_CHECK(r == 0, "spec_write_default (rootless=%d)", rootless);
 	r = spec_load(dir, &s, &err);
 	UNIT_CHECK(r == 0 && s, "default config re-parses (rootless=%d)", rootless);
