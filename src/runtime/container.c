@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "net/network.h"
 #include "runtime/container_init.h"
 #include "runtime/exec_stub.h"
 #include "runtime/hooks.h"
@@ -50,10 +51,12 @@ struct create_plan {
 	struct spec *spec;
 	int stub_fd; /* exec_stub.h; -1 when the runtime's own image is protected */
 	struct seccomp_program seccomp;
+	struct net_config net;
 };
 
 static void create_plan_free(struct create_plan *p)
 {
+	net_config_clear(&p->net);
 	free(p->bundle);
 	free(p->rootfs);
 	free(p->config_text);
@@ -88,7 +91,7 @@ static int resolve_rootfs(struct create_plan *p, struct iso_error *err)
 	return 0;
 }
 
-static int check_plan(const struct create_plan *p, struct iso_error *err)
+static int check_plan(struct create_plan *p, struct iso_error *err)
 {
 	const struct spec *spec = p->spec;
 	const struct spec_namespace *uts = spec_find_namespace(spec, CLONE_NEWUTS);
@@ -106,7 +109,8 @@ static int check_plan(const struct create_plan *p, struct iso_error *err)
 	if (!spec->process.terminal && p->o->console_socket)
 		return iso_error_invalid(err, "--console-socket given but process.terminal is "
 					      "false in config.json");
-	return 0;
+	/* Last: it asks the kernel whether the bridge and the netDevices exist. */
+	return net_prepare(spec, &p->net, err);
 }
 
 /* CVE-2019-5736: the init enters the container as a clone of this process.  Where the exec
@@ -216,9 +220,10 @@ static int hand_over_listener(const struct create_plan *p, int sock,
 				   st->pid, state_json, err);
 }
 
-/* The runtime's side of the sync protocol, from clone to SYNC_READY. */
-static int drive_init(const struct create_plan *p, int sock, struct container_state *st,
-		      struct iso_error *err)
+/* The runtime's side of the sync protocol, from clone to SYNC_READY.  The network is set up
+ * while the init mounts its file system. */
+static int drive_init(struct create_plan *p, int sock, struct container_state *st,
+		      struct net_attached *net, struct iso_error *err)
 {
 	const struct spec *spec = p->spec;
 	_cleanup_free_ char *state_json = NULL;
@@ -231,6 +236,8 @@ static int drive_init(const struct create_plan *p, int sock, struct container_st
 		    (r = sync_send(sock, SYNC_ID_MAPS_WRITTEN, NULL, 0, -1, err)) < 0)
 			return r;
 	}
+	if ((r = net_attach(&p->net, st->pid, net, err)) < 0)
+		return r;
 	if ((r = sync_expect(sock, SYNC_MOUNTS_DONE, NULL, NULL, err)) < 0 ||
 	    (r = state_to_json(st, false, &state_json, err)) < 0)
 		return r;
@@ -306,10 +313,11 @@ static void kill_and_reap(pid_t pid, int pidfd)
 		;
 }
 
-static int launch(const struct create_plan *p, int dirfd, struct created_container *ret,
+static int launch(struct create_plan *p, int dirfd, struct created_container *ret,
 		  struct iso_error *err)
 {
 	_cleanup_close_ int fifo = -1, pidfd = -1;
+	_cleanup_net_attached_ struct net_attached net = {.netns_fd = -1};
 	int sv[2] = {-1, -1}, r;
 	struct container_state st = {0};
 	pid_t pid = -1;
@@ -331,9 +339,11 @@ static int launch(const struct create_plan *p, int dirfd, struct created_contain
 		bool zombie;
 
 		st.pid_start_time = state_process_start_time(pid, &zombie);
-		r = drive_init(p, sv[0], &st, err);
+		r = drive_init(p, sv[0], &st, &net, err);
 	}
 	close(sv[0]);
+	if (r == 0)
+		r = net_record_write(dirfd, &net, err);
 	if (r == 0) {
 		st.status = STATUS_CREATED;
 		r = state_write(dirfd, &st, err);
@@ -342,6 +352,7 @@ static int launch(const struct create_plan *p, int dirfd, struct created_contain
 		r = write_pid_file(p->o->pid_file, pid, err);
 	state_clear(&st);
 	if (r < 0) {
+		net_detach(&net); /* first: it may need the init's network namespace */
 		if (pid > 0)
 			kill_and_reap(pid, pidfd);
 		return r;
@@ -550,6 +561,7 @@ int container_delete(const char *root, const char *id, bool force, struct iso_er
 {
 	_cleanup_state_ struct container_state st = {0};
 	_cleanup_close_ int dirfd = -1;
+	struct iso_error net_err;
 	struct late_hooks hooks;
 	int r;
 
@@ -566,6 +578,8 @@ int container_delete(const char *root, const char *id, bool force, struct iso_er
 	r = stop_for_delete(&st, err);
 	if (r < 0)
 		return r;
+	if (net_record_teardown(dirfd, &net_err) < 0)
+		log_warning("%s", net_err.msg);
 	st.status = STATUS_STOPPED;
 	/* The spec runs poststop after the container is deleted. */
 	late_hooks_prepare(dirfd, &st, &hooks);

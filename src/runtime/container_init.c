@@ -17,7 +17,6 @@
 
 #include "runtime/executable.h"
 #include "runtime/hooks.h"
-#include "runtime/loopback.h"
 #include "runtime/mounts.h"
 #include "runtime/namespaces.h"
 #include "runtime/process_setup.h"
@@ -31,13 +30,6 @@
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
-
-static bool creates_namespace(const struct spec *spec, int type)
-{
-	const struct spec_namespace *ns = spec_find_namespace(spec, type);
-
-	return ns && !ns->path;
-}
 
 /* Every fd inherited from the caller above the preserved ones (a shim's socket on fd 3, say)
  * is closed now, so nothing of the host survives into the container, not even as a cwd
@@ -92,8 +84,6 @@ static int setup_before_pivot(const struct init_args *a, char **state_json, stru
 
 	if ((r = become_root_in_userns(a, err)) < 0 || (r = namespaces_join_paths(spec, err)) < 0 ||
 	    (r = join_session_keyring(a, err)) < 0 || (r = set_identity(spec, err)) < 0)
-		return r;
-	if (creates_namespace(spec, CLONE_NEWNET) && (r = loopback_up(err)) < 0)
 		return r;
 	if (chdir(a->bundle) < 0)
 		return iso_error_set(err, errno, "bundle %s", a->bundle);

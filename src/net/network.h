@@ -1,0 +1,62 @@
+/* A container's network, from the runtime's side: checked at create before anything is made,
+ * set up right after the init is cloned (while it mounts its file system), undone when create
+ * fails, and the host side removed at delete.
+ *
+ * Everything goes through rtnetlink (libmnl).  The container's side is configured from the
+ * runtime over a netlink socket that belongs to the container's namespace (see nl_open()), not
+ * by the init: the init then carries no network code, the runtime needs nothing from it but its
+ * pid, and the whole network is in place before any hook or user process runs. */
+#ifndef ISORUN_NET_NETWORK_H
+#define ISORUN_NET_NETWORK_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "net/net_config.h"
+#include "runtime/spec.h"
+#include "util/error.h"
+
+/* What net_attach() made, for net_detach() and the state directory's record.  Until create
+ * succeeds it also holds the container's network namespace open, so that a create failing after
+ * the init died can still take the moved devices back. */
+struct net_attached {
+	bool veth_made;
+	int host_ifindex;
+	char host_name[IFNAMSIZ];
+	const struct net_config *cfg; /* the devices moved in: cfg->devices[0..n_moved) */
+	size_t n_moved;
+	bool holds_netns;
+	int netns_fd;
+};
+
+/* Closes the namespace fd (create succeeded, or net_detach() is done). */
+void net_attached_release(struct net_attached *a);
+
+static inline void cleanup_net_attachedp(struct net_attached *a)
+{
+	net_attached_release(a);
+}
+#define _cleanup_net_attached_ __attribute__((cleanup(cleanup_net_attachedp)))
+
+/* Parses the annotations and linux.netDevices and checks them against the runtime's namespace
+ * (the bridge and the devices exist).  Creates nothing. */
+int net_prepare(const struct spec *spec, struct net_config *cfg, struct iso_error *err);
+
+/* Sets up the network of the init `pid`: lo up in a new namespace, the linux.netDevices moved
+ * in, the veth pair with its addresses, bridge and routes.  *ret records what was made, also
+ * when it fails half-way. */
+int net_attach(struct net_config *cfg, pid_t pid, struct net_attached *ret, struct iso_error *err);
+
+/* Undoes what net_attach() made (best effort: create is failing already): the devices moved in
+ * go back under their own names with their addresses, the host-side veth is deleted.  Call it
+ * before the init is killed. */
+void net_detach(struct net_attached *a);
+
+/* Writes the record of what was made into the state directory (nothing when nothing was). */
+int net_record_write(int dirfd, const struct net_attached *a, struct iso_error *err);
+
+/* At delete: removes the host side that the record names, if it is still the link isorun made
+ * (same index, name and kind, in the same namespace).  Gone already is fine. */
+int net_record_teardown(int dirfd, struct iso_error *err);
+
+#endif
