@@ -36,6 +36,17 @@ static const struct verb verbs[] = {
 	 "list [--quiet|-q] [--format|-f table|json]", false},
 	{"spec", cmd_spec, "Write a default config.json for a busybox-like rootfs.",
 	 "spec [--bundle|-b DIR] [--rootless]", false},
+	{"pause", cmd_pause, "Freeze every process of a container.", "pause ID", false},
+	{"resume", cmd_resume, "Thaw a paused container.", "resume ID", false},
+	{"update", cmd_update, "Change the resource limits of a running container.",
+	 "update [-r|--resources FILE|-] [--memory N] [--memory-reservation N]\n"
+	 "                     [--memory-swap N] [--cpu-quota N] [--cpu-period N] [--cpu-shares N]\n"
+	 "                     [--pids-limit N] [--cpuset-cpus LIST] [--cpuset-mems LIST] ID",
+	 false},
+	{"ps", cmd_ps, "List a container's processes (json: host pids).",
+	 "ps [--format|-f table|json] ID [PS-ARGS...]", false},
+	{"events", cmd_events, "Print a container's stats and OOM events as JSON lines.",
+	 "events [--stats] [--interval DURATION] ID", false},
 };
 
 const struct verb *cmd_find_verb(const char *name);

@@ -36,5 +36,10 @@ int cmd_delete(const struct global_options *g, int argc, char **argv, struct iso
 int cmd_run(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_list(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_spec(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_pause(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_resume(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_update(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_ps(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_events(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 
 #endif

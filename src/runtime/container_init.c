@@ -81,6 +81,19 @@ static int pass_preserved_fds(int n, struct iso_error *err)
 	return 0;
 }
 
+/* The parent moves the init into the container's cgroup first; a new cgroup namespace is made
+ * only then, so that its root is the container's cgroup and not the runtime's. */
+static int wait_for_cgroup(const struct init_args *a, struct iso_error *err)
+{
+	int r = sync_expect(a->sync_fd, SYNC_CGROUP_JOINED, NULL, NULL, err);
+
+	if (r < 0)
+		return r;
+	if (creates_namespace(a->spec, CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		return iso_error_set(err, errno, "linux.namespaces: cgroup");
+	return 0;
+}
+
 static int become_root_in_userns(const struct init_args *a, struct iso_error *err)
 {
 	int r;
@@ -122,8 +135,9 @@ static int setup_before_pivot(const struct init_args *a, char **state_json,
 	const struct spec *spec = a->spec;
 	int r;
 
-	if ((r = become_root_in_userns(a, err)) < 0 || (r = namespaces_join_paths(spec, err)) < 0 ||
-	    (r = join_session_keyring(a, err)) < 0 || (r = set_identity(spec, err)) < 0)
+	if ((r = wait_for_cgroup(a, err)) < 0 || (r = become_root_in_userns(a, err)) < 0 ||
+	    (r = namespaces_join_paths(spec, err)) < 0 || (r = join_session_keyring(a, err)) < 0 ||
+	    (r = set_identity(spec, err)) < 0)
 		return r;
 	if (creates_namespace(spec, CLONE_NEWNET) && (r = loopback_up(err)) < 0)
 		return r;
