@@ -39,6 +39,17 @@ static const struct verb verbs[] = {
      "                   [--user|-u UID[:GID]] [--additional-gids|-g GID]... [--cap|-c CAP]...\n"
      "                   [--no-new-privs] [--preserve-fds N] [--ignore-paused] ID [COMMAND...]",
      false},
+    {"pause", cmd_pause, "Freeze every process of a container.", "pause ID", false},
+    {"resume", cmd_resume, "Thaw a paused container.", "resume ID", false},
+    {"update", cmd_update, "Change the resource limits of a running container.",
+     "update [-r|--resources FILE|-] [--memory N] [--memory-reservation N]\n"
+     "                     [--memory-swap N] [--cpu-quota N] [--cpu-period N] [--cpu-shares N]\n"
+     "                     [--pids-limit N] [--cpuset-cpus LIST] [--cpuset-mems LIST] ID",
+     false},
+    {"ps", cmd_ps, "List a container's processes (json: host pids).",
+     "ps [--format|-f table|json] ID [PS-ARGS...]", false},
+    {"events", cmd_events, "Print a container's stats and OOM events as JSON lines.",
+     "events [--stats] [--interval DURATION] ID", false},
     {"list", cmd_list, "List the containers under --root.",
      "list [--quiet|-q] [--format|-f table|json]", false},
     {"spec", cmd_spec, "Write a default config.json for a busybox-like rootfs.",

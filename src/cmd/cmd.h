@@ -17,14 +17,13 @@ struct global_options {
 };
 
 /* Returns the process exit status (>= 0) or a negative errno with err set. */
-typedef int (*cmd_fn)(const struct global_options *g, int argc, char **argv,
-		      struct iso_error *err);
+typedef int (*cmd_fn)(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 
 struct verb {
 	const char *name;
 	cmd_fn run;
 	const char *summary;
-	const char *usage; /* the lines after "Usage: isorun " */
+	const char *usage;     /* the lines after "Usage: isorun " */
 	bool spawns_container; /* needs the CVE-2019-5736 protection before it runs */
 };
 
@@ -38,5 +37,10 @@ int cmd_exec(const struct global_options *g, int argc, char **argv, struct iso_e
 int cmd_list(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_spec(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_seccomp(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_pause(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_resume(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_update(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_ps(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_events(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 
 #endif

@@ -41,6 +41,11 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct i
  * force on an id that does not exist succeeds. */
 int container_delete(const char *root, const char *id, bool force, struct iso_error *err);
 
+/* Opens and locks ROOT/ID and reads the state with its live status; *ret_dirfd holds the lock
+ * until closed. */
+int container_open_locked(const char *root, const char *id, int *ret_dirfd,
+			  struct container_state *st, struct iso_error *err);
+
 /* Reads the state with its live status. */
 int container_load_state(const char *root, const char *id, struct container_state *st,
 			 struct iso_error *err);

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "runtime/caps.h"
-#include "runtime/cgroup_join.h"
+#include "runtime/cgroup.h"
 #include "runtime/container.h"
 #include "runtime/executable.h"
 #include "runtime/process.h"
@@ -56,6 +56,9 @@ struct exec_plan {
 	int pidfd;			/* the container's init */
 	int join_here;	/* namespaces entered by the runtime: they apply to its children */
 	int join_child; /* namespaces the child enters itself */
+	/* A paused container's cgroup would freeze the child half-way: the runtime moves it there
+	 * after SYNC_READY instead, and the child waits for that before it execs. */
+	bool join_cgroup_late;
 };
 
 static void exec_plan_clear(struct exec_plan *p)
@@ -278,6 +281,7 @@ static int load_exec_plan(const struct exec_options *o, struct exec_plan *p, str
 	if ((r = apply_options(p, err)) < 0 || (r = check_terminal(p, err)) < 0 ||
 	    (r = seccomp_prepare(p->spec, o->root, &p->seccomp, err)) < 0)
 		return r;
+	p->join_cgroup_late = p->st.status == STATUS_PAUSED;
 	p->pidfd = process_pidfd_open(p->st.pid, p->st.pid_start_time);
 	if (p->pidfd < 0)
 		return iso_error_invalid(err, "cannot exec in container \"%s\": its init is gone",
@@ -298,7 +302,8 @@ static int child_enter(const struct exec_plan *p, int sock, struct iso_error *er
 	    (r = fds_close_above(3 + (unsigned int)p->o->preserve_fds, keep, 3, err)) < 0)
 		return r;
 	/* Still in the host's mount namespace, where the cgroup hierarchies are. */
-	if ((r = cgroup_join_process_cgroups(p->st.pid, err)) < 0)
+	if (!p->join_cgroup_late &&
+	    (r = cgroup_enter(p->st.cgroups, p->st.n_cgroups, getpid(), err)) < 0)
 		return r;
 	if (p->join_child && setns(p->pidfd, p->join_child) < 0)
 		return iso_error_set(err, errno, "joining the container's namespaces");
@@ -339,8 +344,12 @@ __attribute__((noreturn)) static void exec_child_main(const struct exec_plan *p,
 		sync_send_error(sock, &err);
 		_exit(err.exit_code ? err.exit_code : 1);
 	}
-	/* From here the process outlives a detached exec. */
+	/* From here the process outlives a detached exec.  (Also while it waits to be released:
+	 * if the runtime dies first, the read below sees the end of the socket.) */
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	/* A plain read: a filter already loaded (noNewPrivileges false) may not allow recvmsg. */
+	if (p->join_cgroup_late && read(sock, &(char){0}, 1) != 1)
+		_exit(1);
 	if (process_filter_at_exec(proc, &filter) && process_filter_load(&filter, &err) < 0) {
 		fprintf(stderr, "isorun: %s\n", err.msg);
 		_exit(1);
@@ -419,6 +428,10 @@ static int spawn(const struct exec_plan *p, struct exec_result *ret, struct iso_
 	close(sv[1]);
 	sv[1] = -1;
 	r = drive_child(p, sv[0], pid, err);
+	if (r == 0 && p->join_cgroup_late &&
+	    (r = cgroup_enter(p->st.cgroups, p->st.n_cgroups, pid, err)) == 0 &&
+	    write(sv[0], "g", 1) != 1)
+		r = iso_error_set(err, errno, "exec: releasing the process");
 	if (r == 0 && p->o->pid_file) {
 		char buf[32];
 		int n = snprintf(buf, sizeof(buf), "%d", (int)pid);

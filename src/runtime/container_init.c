@@ -41,6 +41,20 @@ static int close_inherited_fds(const struct init_args *a, struct iso_error *err)
 	return fds_close_above(3 + (unsigned int)a->preserve_fds, keep, ARRAY_SIZE(keep), err);
 }
 
+/* The parent moves the init into the container's cgroup first; a new cgroup namespace is made
+ * only then, so that its root is the container's cgroup and not the runtime's. */
+static int wait_for_cgroup(const struct init_args *a, struct iso_error *err)
+{
+	const struct spec_namespace *cgns = spec_find_namespace(a->spec, CLONE_NEWCGROUP);
+	int r = sync_expect(a->sync_fd, SYNC_CGROUP_JOINED, NULL, NULL, err);
+
+	if (r < 0)
+		return r;
+	if (cgns && !cgns->path && unshare(CLONE_NEWCGROUP) < 0)
+		return iso_error_set(err, errno, "linux.namespaces: cgroup");
+	return 0;
+}
+
 static int become_root_in_userns(const struct init_args *a, struct iso_error *err)
 {
 	int r;
@@ -82,8 +96,9 @@ static int setup_before_pivot(const struct init_args *a, char **state_json, stru
 	const struct spec *spec = a->spec;
 	int r;
 
-	if ((r = become_root_in_userns(a, err)) < 0 || (r = namespaces_join_paths(spec, err)) < 0 ||
-	    (r = join_session_keyring(a, err)) < 0 || (r = set_identity(spec, err)) < 0)
+	if ((r = wait_for_cgroup(a, err)) < 0 || (r = become_root_in_userns(a, err)) < 0 ||
+	    (r = namespaces_join_paths(spec, err)) < 0 || (r = join_session_keyring(a, err)) < 0 ||
+	    (r = set_identity(spec, err)) < 0)
 		return r;
 	if (chdir(a->bundle) < 0)
 		return iso_error_set(err, errno, "bundle %s", a->bundle);

@@ -40,7 +40,8 @@ unsigned long namespaces_clone_flags(const struct spec *spec)
 	for (size_t i = 0; i < spec->linux_.n_namespaces; i++) {
 		const struct spec_namespace *ns = &spec->linux_.namespaces[i];
 
-		if (!ns->path && ns->type != CLONE_NEWTIME)
+		/* time: unshared later; cgroup: by the init once it is in its cgroup. */
+		if (!ns->path && ns->type != CLONE_NEWTIME && ns->type != CLONE_NEWCGROUP)
 			flags |= (unsigned long)ns->type;
 	}
 	return flags;

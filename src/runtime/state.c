@@ -166,6 +166,24 @@ int state_to_json(const struct container_state *st, bool pretty, char **ret_json
 	return jsongen_finish(g, ret_json, NULL, err);
 }
 
+/* "cgroups": [{"mount", "path", "controllers", "created"}...], state.json only. */
+static void gen_cgroups(yajl_gen g, const struct container_state *st)
+{
+	if (!st->n_cgroups)
+		return;
+	jsongen_key(g, "cgroups");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < st->n_cgroups; i++) {
+		yajl_gen_map_open(g);
+		jsongen_kv_str(g, "mount", st->cgroups[i].mount);
+		jsongen_kv_str(g, "path", st->cgroups[i].path);
+		jsongen_kv_str(g, "controllers", st->cgroups[i].controllers);
+		jsongen_kv_int(g, "created", st->cgroups[i].created);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+}
+
 int state_write(int dirfd, const struct container_state *st, struct iso_error *err)
 {
 	_cleanup_free_ char *text = NULL;
@@ -179,6 +197,7 @@ int state_write(int dirfd, const struct container_state *st, struct iso_error *e
 	gen_common(g, st, st->status);
 	jsongen_key(g, "pidStartTime");
 	yajl_gen_integer(g, (long long)st->pid_start_time);
+	gen_cgroups(g, st);
 	yajl_gen_map_close(g);
 	r = jsongen_finish(g, &text, &len, err);
 	if (r < 0)
@@ -195,6 +214,7 @@ void state_clear(struct container_state *st)
 	free(st->created);
 	strv_free(st->annotation_keys);
 	strv_free(st->annotation_values);
+	state_cgroups_free(st->cgroups, st->n_cgroups);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -236,6 +256,43 @@ static int read_annotations(yajl_val tree, struct container_state *st)
 	return 0;
 }
 
+void state_cgroups_free(struct state_cgroup *cgroups, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(cgroups[i].mount);
+		free(cgroups[i].path);
+		free(cgroups[i].controllers);
+	}
+	free(cgroups);
+}
+
+static int read_cgroups(yajl_val tree, struct container_state *st)
+{
+	const char *path[] = {"cgroups", NULL};
+	yajl_val arr = yajl_tree_get(tree, path, yajl_t_array);
+	size_t n = arr ? YAJL_GET_ARRAY(arr)->len : 0;
+
+	if (!n)
+		return 0;
+	st->cgroups = calloc(n, sizeof(*st->cgroups));
+	if (!st->cgroups)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		yajl_val v = YAJL_GET_ARRAY(arr)->values[i];
+		struct state_cgroup *c = &st->cgroups[i];
+
+		st->n_cgroups = i + 1;
+		c->mount = dup_string_field(v, "mount");
+		c->path = dup_string_field(v, "path");
+		c->controllers = dup_string_field(v, "controllers");
+		c->created = (uint32_t)int_field(v, "created");
+		if (!c->mount || !c->path || !c->controllers || c->mount[0] != '/' ||
+		    c->path[0] != '/')
+			return -EINVAL;
+	}
+	return 0;
+}
+
 static int state_from_tree(yajl_val tree, struct container_state *st)
 {
 	_cleanup_free_ char *status = dup_string_field(tree, "status");
@@ -249,6 +306,8 @@ static int state_from_tree(yajl_val tree, struct container_state *st)
 	st->pid_start_time = (uint64_t)int_field(tree, "pidStartTime");
 	st->owner = (uid_t)int_field(tree, "owner");
 	if (!st->id || !st->bundle || !status || status_from_name(status, &st->status) < 0)
+		return -EINVAL;
+	if (read_cgroups(tree, st) < 0)
 		return -EINVAL;
 	return read_annotations(tree, st);
 }

@@ -21,6 +21,15 @@ enum container_status {
 	STATUS_STOPPED,
 };
 
+/* The container's cgroup in one hierarchy (filled in by the cgroup code, kept in state.json so
+ * that every verb finds it). */
+struct state_cgroup {
+	char *mount;	   /* the hierarchy's mount point, e.g. /sys/fs/cgroup/memory */
+	char *path;	   /* the container's cgroup below it, e.g. /isorun/ID */
+	char *controllers; /* v1: the hierarchy's controllers ("cpu,cpuacct"); "" for cgroup2 */
+	uint32_t created;  /* how many trailing components of path isorun created */
+};
+
 struct container_state {
 	char *id;
 	char *oci_version;
@@ -33,7 +42,11 @@ struct container_state {
 	uid_t owner;
 	char **annotation_keys; /* NULL-terminated, parallel to annotation_values */
 	char **annotation_values;
+	struct state_cgroup *cgroups; /* one per hierarchy; NULL/0 when none */
+	size_t n_cgroups;
 };
+
+void state_cgroups_free(struct state_cgroup *cgroups, size_t n);
 
 const char *state_status_name(enum container_status status);
 

@@ -18,6 +18,7 @@ struct sync_header {
 
 static const char *const step_names[] = {
 	[SYNC_ID_MAPS_WRITTEN] = "id-maps-written",
+	[SYNC_CGROUP_JOINED] = "cgroup-joined",
 	[SYNC_MOUNTS_DONE] = "mounts-done",
 	[SYNC_RUNTIME_HOOKS_DONE] = "runtime-hooks-done",
 	[SYNC_TERMINAL_MASTER] = "terminal-master",

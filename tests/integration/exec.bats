@@ -32,25 +32,43 @@ stop_sleeper() {
 }
 
 @test "exec: --detach --pid-file: the process lives in the container's namespaces and cgroups" {
-	# put the init into a cgroup of the test's own, so that joining it shows
-	local cg=/sys/fs/cgroup/pids/isorun-test-$ID_TAG
-	[ -d /sys/fs/cgroup/pids ] || cg=/sys/fs/cgroup/unified/isorun-test-$ID_TAG
 	start_sleeper
-	mkdir "$cg"
-	echo "$INIT_PID" >"$cg/cgroup.procs"
 	iso_run isorun exec --detach --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$CTR" /bin/sleep 600
 	assert_success
 	local pid ns
 	pid=$(cat "$BATS_TEST_TMPDIR/exec.pid")
 	host_pid_alive "$pid" || fail "exec'd process $pid is not running"
-	for ns in pid mnt net ipc uts; do
+	for ns in pid mnt net ipc uts cgroup; do
 		[ "/proc/$pid/ns/$ns" -ef "/proc/$INIT_PID/ns/$ns" ] || fail "not in the container's $ns namespace"
 	done
-	assert_equal "$(grep pids /proc/$pid/cgroup)" "$(grep pids /proc/$INIT_PID/cgroup)"
-	grep -q "isorun-test-$ID_TAG" "/proc/$pid/cgroup" || fail "not in the init's cgroup: $(cat /proc/$pid/cgroup)"
+	# the container's own cgroups (isorun makes them at /isorun/ID), in every hierarchy
+	grep -q "$CTR" "/proc/$INIT_PID/cgroup" || fail "the init is not in its cgroup: $(cat /proc/$INIT_PID/cgroup)"
+	assert_equal "$(cat /proc/$pid/cgroup)" "$(cat /proc/$INIT_PID/cgroup)"
 	stop_sleeper
 	host_pid_alive "$pid" && fail "the exec'd process survived delete --force"
-	rmdir "$cg"
+	assert_no_leftovers
+}
+
+@test "exec: a paused container refuses exec; --ignore-paused runs it once resumed" {
+	start_sleeper
+	iso_run isorun pause "$CTR"
+	assert_success
+	iso_run isorun exec "$CTR" /bin/true
+	assert_failure
+	assert_stderr_contains paused
+	iso_run isorun exec --ignore-paused --detach --pid-file "$BATS_TEST_TMPDIR/p.pid" "$CTR" \
+		/bin/sh -c 'echo ran >/tmp/ran; sleep 600'
+	assert_success
+	local pid
+	pid=$(cat "$BATS_TEST_TMPDIR/p.pid")
+	assert_equal "$(cat /proc/$pid/cgroup)" "$(cat /proc/$INIT_PID/cgroup)"
+	# frozen with the container until it is resumed
+	sleep 0.3
+	[ ! -e "/proc/$INIT_PID/root/tmp/ran" ] || fail "the process ran in a paused container"
+	iso_run isorun resume "$CTR"
+	assert_success
+	retry 50 0.1 test -e "/proc/$INIT_PID/root/tmp/ran" || fail "the process did not run after resume"
+	stop_sleeper
 	assert_no_leftovers
 }
 

@@ -26,7 +26,7 @@ teardown() {
 	[ -z "${HOLDER:-}" ] || { kill "$HOLDER"; wait "$HOLDER"; } 2>/dev/null || true
 	# Delete from the namespace the containers were created in, so the host side is removed.
 	for id in "$CTR" "$CTR2" "$CTR3"; do
-		timeout 30 ip netns exec "$NETNS" "$ISORUN" --root "$ROOT" delete --force "$id" \
+		timeout 30 nsenter --net="/run/netns/$NETNS" "$ISORUN" --root "$ROOT" delete --force "$id" \
 			</dev/null >/dev/null 2>&1 3>&- || true
 	done
 	iso_teardown || rc=1
@@ -36,9 +36,11 @@ teardown() {
 }
 
 # in_ns CMD...: iso_run CMD inside $NETNS; `isorun` is the runtime under test with --root.
+# The runtime enters only the network namespace (nsenter): `ip netns exec` would also remount
+# /sys, hiding the cgroup hierarchies the runtime places the container in.
 in_ns() {
 	if [ "$1" = isorun ]; then
-		iso_run ip netns exec "$NETNS" "$ISORUN" --root "$ROOT" "${@:2}"
+		iso_run nsenter --net="/run/netns/$NETNS" "$ISORUN" --root "$ROOT" "${@:2}"
 	else
 		iso_run ip netns exec "$NETNS" "$@"
 	fi
@@ -265,10 +267,10 @@ fetch() {
 	net_annotations veth=vcyc address=10.77.0.2/24,fd77::2/64 host-address=10.77.0.1/24 \
 		gateway=10.77.0.1
 	for ((i = 0; i < 100; i++)); do
-		ip netns exec "$NETNS" "$ISORUN" --root "$ROOT" create --bundle "$BUNDLE" "$CTR" \
+		nsenter --net="/run/netns/$NETNS" "$ISORUN" --root "$ROOT" create --bundle "$BUNDLE" "$CTR" \
 			</dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- ||
 			fail "create #$i: $(cat "$BATS_TEST_TMPDIR/err")"
-		ip netns exec "$NETNS" "$ISORUN" --root "$ROOT" delete --force "$CTR" \
+		nsenter --net="/run/netns/$NETNS" "$ISORUN" --root "$ROOT" delete --force "$CTR" \
 			</dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- ||
 			fail "delete #$i: $(cat "$BATS_TEST_TMPDIR/err")"
 	done

@@ -1,0 +1,219 @@
+/* What the verbs do to a live cgroup: freeze and thaw, list and signal its processes, remove it. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/cgroup.h"
+#include "runtime/cgroup_apply.h"
+#include "util/cleanup.h"
+
+#define FREEZE_TIMEOUT_MS 10000
+
+static int open_entry(const struct state_cgroup *c, char **ret_dir, struct iso_error *err)
+{
+	_cleanup_free_ char *dir = cgroup_dir_path(c);
+	int fd;
+
+	if (!dir)
+		return iso_error_set(err, ENOMEM, "cgroup");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return iso_error_set(err, errno, "cgroup %s", dir);
+	*ret_dir = steal_ptr(dir);
+	return fd;
+}
+
+static const struct state_cgroup *find_v1(const struct state_cgroup *cg, size_t n, unsigned bit)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cg[i].controllers[0] &&
+		    (cgroup_controllers_parse(cg[i].controllers, ',') & bit))
+			return &cg[i];
+	return NULL;
+}
+
+static const struct state_cgroup *find_v2(const struct state_cgroup *cg, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!cg[i].controllers[0])
+			return &cg[i];
+	return NULL;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+/* ---- freezing ---- */
+
+/* Whether `file` of the directory holds `want` (a line, or the whole content). */
+static bool file_says(int dirfd, const char *file, const char *want)
+{
+	_cleanup_free_ char *text = NULL;
+	struct iso_error ignored;
+	size_t n = strlen(want);
+
+	if (cgroup_read(dirfd, file, &text, &ignored) < 0)
+		return false;
+	for (const char *p = text; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, want, n) && (p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* Writes the request, then waits for the state: a v1 freezer can stay FREEZING while a task
+ * is in an uninterruptible sleep, so the request is repeated. */
+static int freeze_and_wait(const struct state_cgroup *c, const char *file, const char *value,
+			   const char *state_file, const char *state, struct iso_error *err)
+{
+	_cleanup_free_ char *dir = NULL;
+	_cleanup_close_ int fd = open_entry(c, &dir, err);
+	struct cgroup_target t = {.dirfd = fd, .dir = dir, .where = "cgroup"};
+	int r;
+
+	if (fd < 0)
+		return fd;
+	for (long waited = 0; waited < FREEZE_TIMEOUT_MS; waited++) {
+		if (waited % 100 == 0 && (r = cgroup_write(&t, "freezer", file, value, err)) < 0)
+			return r;
+		if (file_says(fd, state_file, state))
+			return 0;
+		sleep_ms(1);
+	}
+	return iso_error_set(err, ETIMEDOUT, "cgroup %s: still not %s", dir, state);
+}
+
+int cgroup_freeze(const struct state_cgroup *cg, size_t n, bool frozen, struct iso_error *err)
+{
+	const struct state_cgroup *v1 = find_v1(cg, n, CG_FREEZER), *v2 = find_v2(cg, n);
+
+	if (v1)
+		return freeze_and_wait(v1, "freezer.state", frozen ? "FROZEN" : "THAWED",
+				       "freezer.state", frozen ? "FROZEN" : "THAWED", err);
+	if (v2)
+		return freeze_and_wait(v2, "cgroup.freeze", frozen ? "1" : "0", "cgroup.events",
+				       frozen ? "frozen 1" : "frozen 0", err);
+	return iso_error_invalid(err, "the container has no freezer cgroup");
+}
+
+/* ---- processes ---- */
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int add_pids(int dirfd, pid_t **pids, size_t *n, struct iso_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	int r = cgroup_read(dirfd, "cgroup.procs", &text, err);
+
+	if (r < 0)
+		return r;
+	for (char *p = text, *end; *p; p = end) {
+		long v = strtol(p, &end, 10);
+		pid_t *grown;
+
+		if (end == p)
+			break;
+		grown = realloc(*pids, (*n + 1) * sizeof(**pids));
+		if (!grown)
+			return iso_error_set(err, ENOMEM, "cgroup.procs");
+		*pids = grown;
+		(*pids)[(*n)++] = (pid_t)v;
+	}
+	return 0;
+}
+
+int cgroup_pids(const struct state_cgroup *cg, size_t n, pid_t **ret, size_t *ret_n,
+		struct iso_error *err)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t count = 0, out = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *dir = NULL;
+		_cleanup_close_ int fd = open_entry(&cg[i], &dir, err);
+		int r;
+
+		if (fd < 0)
+			return fd;
+		if ((r = add_pids(fd, &pids, &count, err)) < 0)
+			return r;
+	}
+	if (count)
+		qsort(pids, count, sizeof(*pids), cmp_pid);
+	for (size_t i = 0; i < count; i++)
+		if (out == 0 || pids[out - 1] != pids[i])
+			pids[out++] = pids[i];
+	*ret = steal_ptr(pids);
+	*ret_n = out;
+	return 0;
+}
+
+int cgroup_signal_all(const struct state_cgroup *cg, size_t n, int sig, struct iso_error *err)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t count;
+	int r = cgroup_pids(cg, n, &pids, &count, err);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < count; i++)
+		if (kill(pids[i], sig) < 0 && errno != ESRCH)
+			return iso_error_set(err, errno, "signalling pid %d", (int)pids[i]);
+	return 0;
+}
+
+/* ---- removal ---- */
+
+/* Thaws (a frozen task cannot die), kills, and waits for the cgroup to be empty. */
+static int empty_cgroup(const struct state_cgroup *cg, size_t n, struct iso_error *err)
+{
+	const struct state_cgroup *v1 = find_v1(cg, n, CG_FREEZER), *v2 = find_v2(cg, n);
+	struct iso_error ignored;
+
+	for (int tries = 0; tries < 5000; tries++) {
+		_cleanup_free_ pid_t *pids = NULL;
+		size_t count = 0;
+
+		if (cgroup_pids(cg, n, &pids, &count, &ignored) < 0 || count == 0)
+			return 0;
+		if (tries == 0) {
+			if (v1)
+				freeze_and_wait(v1, "freezer.state", "THAWED", "freezer.state",
+						"THAWED", &ignored);
+			if (v2)
+				freeze_and_wait(v2, "cgroup.freeze", "0", "cgroup.events",
+						"frozen 0", &ignored);
+		}
+		if (tries % 100 == 0)
+			cgroup_signal_all(cg, n, SIGKILL, &ignored);
+		sleep_ms(1);
+	}
+	return iso_error_set(err, EBUSY, "cgroup: processes are left after SIGKILL");
+}
+
+int cgroup_destroy(const struct state_cgroup *cg, size_t n, struct iso_error *err)
+{
+	int r;
+
+	if (n == 0)
+		return 0;
+	r = empty_cgroup(cg, n, err);
+	if (r < 0)
+		return r;
+	return cgroup_destroy_dirs(cg, n, err);
+}

@@ -1,0 +1,570 @@
+#!/usr/bin/env bats
+# cgroups: linux.cgroupsPath, every linux.resources field the host's hierarchies enforce,
+# and the verbs on a live cgroup: pause, resume, update, ps, events.
+#
+# The CI machine is hybrid (v1 controllers, a cgroup2 mount at /sys/fs/cgroup/unified holding
+# only hugetlb); the tests at the end run only on a pure cgroup v2 host.
+
+load helpers
+
+CG=/sys/fs/cgroup
+
+# Controllers this host has as v1 hierarchies.
+v1_controllers() {
+	awk '$9 == "cgroup" { n = split($NF, o, ","); for (i = 1; i <= n; i++)
+		if (o[i] ~ /^(cpu|cpuacct|cpuset|memory|devices|freezer|blkio|pids|hugetlb|net_cls|net_prio)$/)
+			print $5 }' /proc/self/mountinfo | sort -u
+}
+
+is_pure_v2() {
+	[ "$(stat -fc %T $CG)" = cgroup2fs ]
+}
+
+need_v1() {
+	[ -d "$CG/$1" ] && [ "$(stat -fc %T "$CG/$1")" = cgroupfs ] ||
+		skip "no cgroup v1 $1 hierarchy on this host"
+}
+
+need_v2() {
+	is_pure_v2 || skip "the host is not pure cgroup v2 (hybrid or v1 here): run on a v2 machine"
+}
+
+# resources JSON: set linux.resources to JSON merged over what is there.
+resources() {
+	update_config --argjson r "$1" '.linux.resources += $r'
+}
+
+cgroups_path() {
+	update_config --arg p "$1" '.linux.cgroupsPath = $p'
+}
+
+# A container that counts in /shared/counter and signals readiness.
+counter_cmd() {
+	bind_shared
+	set_cmd 'i=0; while :; do i=$((i+1)); echo $i >/shared/counter; sleep 0.02; done'
+}
+
+create_started() {
+	iso_run isorun create --bundle "$BUNDLE" "$1"
+	assert_success
+	iso_run isorun start "$1"
+	assert_success
+}
+
+# ---------------------------------------------------------------------------------------------
+# linux.cgroupsPath
+
+@test "cgroupsPath: empty gives /isorun/ID in every hierarchy, joined before the init runs" {
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	pid=$(ctr_pid "$CTR")
+	# created, not started: the init is already in its cgroup everywhere
+	for mnt in $(v1_controllers) $CG/unified; do
+		[ -d "$mnt" ] || continue
+		[ -d "$mnt/isorun/$CTR" ] || fail "no $mnt/isorun/$CTR"
+		grep -qx "$pid" "$mnt/isorun/$CTR/cgroup.procs" || fail "$pid not in $mnt/isorun/$CTR"
+	done
+	jq -e '.cgroups | length > 0' "$ROOT/$CTR/state.json" >/dev/null || fail "state.json has no cgroups"
+	iso_run isorun delete "$CTR"
+	assert_success
+	for mnt in $(v1_controllers); do
+		[ ! -e "$mnt/isorun/$CTR" ] || fail "$mnt/isorun/$CTR left after delete"
+	done
+}
+
+@test "cgroupsPath: the default parent /isorun goes with the last container in it" {
+	need_v1 memory
+	[ ! -e $CG/memory/isorun ] || skip "$CG/memory/isorun is in use by other containers"
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	iso_run isorun create --bundle "$BUNDLE" "$CTR2"
+	assert_success
+	# The first made /isorun; the last one out removes it.
+	iso_run isorun delete "$CTR"
+	assert_success
+	[ -d $CG/memory/isorun/$CTR2 ] || fail "the other container's cgroup went too"
+	iso_run isorun delete "$CTR2"
+	assert_success
+	[ ! -e $CG/memory/isorun ] || fail "$CG/memory/isorun is left"
+}
+
+@test "cgroupsPath: the container sees its own cgroup in /proc/self/cgroup" {
+	set_cmd 'cat /proc/self/cgroup'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_output_contains ":memory:/isorun/$CTR"
+	assert_output_contains "0::/isorun/$CTR"
+}
+
+@test "cgroupsPath: with a cgroup namespace the container's cgroup is its root" {
+	update_config '.linux.namespaces += [{type: "cgroup"}]'
+	set_cmd 'cat /proc/self/cgroup'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_output_contains ":memory:/"
+	assert_output_not_contains "isorun"
+}
+
+@test "cgroupsPath: a relative path lies below the runtime's own cgroup" {
+	cgroups_path "rel-$ID_TAG/ctr"
+	own=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
+	dir="$CG/memory${own%/}/rel-$ID_TAG/ctr"
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	grep -qx "$(ctr_pid "$CTR")" "$dir/cgroup.procs" || fail "init not in $dir"
+	iso_run isorun delete "$CTR"
+	assert_success
+	[ ! -e "$CG/memory${own%/}/rel-$ID_TAG" ] || fail "the parent isorun made is left"
+}
+
+@test "cgroupsPath: absolute; parents isorun made are removed, others' are kept" {
+	need_v1 pids
+	mkdir "$CG/pids/pre-$ID_TAG"
+	cgroups_path "/pre-$ID_TAG/x/y"
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	[ -d "$CG/memory/pre-$ID_TAG/x/y" ] || fail "no memory cgroup"
+	[ -d "$CG/pids/pre-$ID_TAG/x/y" ] || fail "no pids cgroup"
+	iso_run isorun delete "$CTR"
+	assert_success
+	[ ! -e "$CG/memory/pre-$ID_TAG" ] || fail "memory: the parents isorun made are left"
+	[ -d "$CG/pids/pre-$ID_TAG" ] || fail "pids: a parent isorun did not make was removed"
+	[ ! -e "$CG/pids/pre-$ID_TAG/x" ] || fail "pids: x (made by isorun) is left"
+	rmdir "$CG/pids/pre-$ID_TAG"
+}
+
+@test "cgroupsPath: '..' is refused and nothing is left" {
+	cgroups_path "/x-$ID_TAG/../../escape-$ID_TAG"
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_one_line_error "linux.cgroupsPath"
+	assert_stderr_contains '".." is not allowed'
+	[ ! -e "$CG/memory/escape-$ID_TAG" ] && [ ! -e "$CG/escape-$ID_TAG" ] || fail "escaped"
+	assert_no_leftovers
+}
+
+# ---------------------------------------------------------------------------------------------
+# memory
+
+@test "memory: a 32 MiB container allocating 64 MiB is OOM-killed and run exits 137" {
+	need_v1 memory
+	resources '{"memory": {"limit": 33554432}}'
+	# busybox tail keeps the whole line it reads: /dev/zero has no newline.
+	set_cmd 'exec tail /dev/zero'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_status 137
+	assert_no_leftovers
+}
+
+@test "memory: limit, reservation, swap, swappiness and disableOOMKiller land in the v1 files" {
+	need_v1 memory
+	resources '{"memory": {"limit": 33554432, "reservation": 16777216, "swap": 67108864,
+		"swappiness": 7, "disableOOMKiller": true, "kernel": 1048576}}'
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_stderr_contains "kernel and kernelTCP are deprecated"
+	d=$CG/memory/isorun/$CTR
+	assert_equal "$(cat $d/memory.limit_in_bytes)" 33554432
+	assert_equal "$(cat $d/memory.soft_limit_in_bytes)" 16777216
+	assert_equal "$(cat $d/memory.memsw.limit_in_bytes)" 67108864
+	assert_equal "$(cat $d/memory.swappiness)" 7
+	grep -qx "oom_kill_disable 1" $d/memory.oom_control || fail "OOM killer not disabled"
+}
+
+@test "events: reports the OOM kill and exits when the container stops" {
+	need_v1 memory
+	resources '{"memory": {"limit": 33554432}}'
+	bind_shared
+	set_cmd 'while [ ! -e /shared/go ]; do sleep 0.02; done; exec tail /dev/zero'
+	create_started "$CTR"
+	timeout 30 "$ISORUN" --root "$ROOT" events --interval 60s "$CTR" >"$BATS_TEST_TMPDIR/ev" 2>&1 3>&- &
+	evpid=$!
+	sleep 0.5
+	touch "$SHARED/go"
+	wait $evpid || fail "events failed or timed out: $(cat "$BATS_TEST_TMPDIR/ev")"
+	cat "$BATS_TEST_TMPDIR/ev" >&2
+	jq -e --arg id "$CTR" 'select(.type == "oom" and .id == $id)' "$BATS_TEST_TMPDIR/ev" >/dev/null ||
+		fail "no oom event"
+}
+
+# ---------------------------------------------------------------------------------------------
+# pids, cpu, cpuset, blkio
+
+@test "pids: pids.limit stops a fork loop" {
+	need_v1 pids
+	resources '{"pids": {"limit": 8}}'
+	# The inner shell forks sleeps until the limit stops it (busybox sh then exits); what is
+	# left: the outer shell and 6 sleeps (the inner shell took the 8th pid).
+	set_cmd 'sh -c "for i in \$(seq 30); do sleep 30 & done"; set -- /proc/[0-9]*; echo procs=$#'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_output_contains "procs=7"
+	assert_stderr_contains "can't fork"
+}
+
+@test "cpu: shares, quota and period land in the files; the quota throttles a busy loop" {
+	need_v1 cpu
+	resources '{"cpu": {"shares": 512, "quota": 10000, "period": 100000}}'
+	set_cmd 'while :; do :; done'
+	create_started "$CTR"
+	d=$CG/cpu/isorun/$CTR
+	assert_equal "$(cat $d/cpu.shares)" 512
+	assert_equal "$(cat $d/cpu.cfs_quota_us)" 10000
+	assert_equal "$(cat $d/cpu.cfs_period_us)" 100000
+	sleep 0.6
+	iso_run isorun events --stats "$CTR"
+	assert_success
+	n=$(jq '.data.cpu.throttling.throttledPeriods' <<<"$output")
+	[ "$n" -gt 0 ] || fail "not throttled: $output"
+	grep -q "nr_throttled [1-9]" $d/cpu.stat || fail "cpu.stat shows no throttling"
+	iso_run isorun delete --force "$CTR"
+	assert_success
+}
+
+@test "cpu: cpus, mems and idle land in the files" {
+	need_v1 cpuset
+	resources '{"cpu": {"cpus": "0", "mems": "0", "idle": 1}}'
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$(cat $CG/cpuset/isorun/$CTR/cpuset.cpus)" 0
+	assert_equal "$(cat $CG/cpuset/isorun/$CTR/cpuset.mems)" 0
+	assert_equal "$(cat $CG/cpu/isorun/$CTR/cpu.idle)" 1
+}
+
+@test "blockIO: a read throttle lands in blkio.throttle.read_bps_device" {
+	need_v1 blkio
+	dev=$(cat /sys/block/$(ls /sys/block | head -1)/dev)
+	major=${dev%:*} minor=${dev#*:}
+	resources "{\"blockIO\": {\"throttleReadBpsDevice\": [{\"major\": $major, \"minor\": $minor, \"rate\": 1048576}],
+		\"throttleWriteIOPSDevice\": [{\"major\": $major, \"minor\": $minor, \"rate\": 100}]}}"
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	grep -qx "$dev 1048576" $CG/blkio/isorun/$CTR/blkio.throttle.read_bps_device || fail "no read throttle"
+	grep -qx "$dev 100" $CG/blkio/isorun/$CTR/blkio.throttle.write_iops_device || fail "no iops throttle"
+}
+
+@test "network: classID without net_cls mounted is a warning, not an error" {
+	[ ! -d $CG/net_cls ] || skip "net_cls is mounted here"
+	resources '{"network": {"classID": 1048577}}'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_stderr_contains "net_cls/net_prio are not mounted"
+}
+
+@test "hugepageLimits: hugetlb.2MB limit" {
+	if [ -d $CG/hugetlb ]; then
+		file=hugetlb.2MB.limit_in_bytes dir=$CG/hugetlb
+	elif grep -qw hugetlb $CG/unified/cgroup.subtree_control 2>/dev/null || is_pure_v2; then
+		file=hugetlb.2MB.max dir=$CG/unified
+		is_pure_v2 && dir=$CG
+	else
+		skip "hugetlb is only in the cgroup2 root here, not enabled for its children: the test does not change the host's root cgroup"
+	fi
+	resources '{"hugepageLimits": [{"pageSize": "2MB", "limit": 4194304}]}'
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$(cat $dir/isorun/$CTR/$file)" 4194304
+}
+
+# ---------------------------------------------------------------------------------------------
+# devices
+
+# The container opens /dev/fuse (bound from the host) and says whether it could.
+fuse_cmd() {
+	add_mount /dev/fuse bind /dev/fuse bind
+	set_cmd 'if (exec 3<>/dev/fuse) 2>/dev/null; then echo OPENED; else echo DENIED; fi'
+}
+
+@test "devices: a node that exists is denied by default" {
+	[ -c /dev/fuse ] || skip "no /dev/fuse"
+	fuse_cmd
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$output" DENIED
+}
+
+@test "devices: an allow rule opens it; the OCI default devices stay usable" {
+	[ -c /dev/fuse ] || skip "no /dev/fuse"
+	fuse_cmd
+	resources '{"devices": [{"allow": false, "access": "rwm"},
+		{"allow": true, "type": "c", "major": 10, "minor": 229, "access": "rw"}]}'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$output" OPENED
+	set_cmd 'head -c 4 /dev/urandom >/dev/null && echo ok >/dev/null && echo FINE'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR2"
+	assert_success
+	assert_equal "$output" FINE
+}
+
+@test "devices: the cgroup2 BPF program denies even when v1 devices allows everything" {
+	[ -c /dev/fuse ] || skip "no /dev/fuse"
+	[ -d $CG/unified ] && [ -d $CG/devices ] || skip "not the hybrid layout"
+	add_mount /dev/fuse bind /dev/fuse bind
+	bind_shared
+	set_cmd 'while [ ! -e /shared/go ]; do sleep 0.02; done
+		if (exec 3<>/dev/fuse) 2>/dev/null; then echo OPENED; else echo DENIED; fi'
+	iso_run isorun run --detach --bundle "$BUNDLE" "$CTR"
+	assert_success
+	# Open up the v1 controller of the container's own cgroup: only the BPF filter is left.
+	echo a >"$CG/devices/isorun/$CTR/devices.allow"
+	grep -qx "a \*:\* rwm" "$CG/devices/isorun/$CTR/devices.list" || fail "v1 not opened"
+	touch "$SHARED/go"
+	wait_for_content "$run_out" D
+	assert_equal "$(cat "$run_out")" DENIED
+}
+
+# ---------------------------------------------------------------------------------------------
+# refused values
+
+@test "refused: values the kernel or the host refuse name the field and the file; nothing is left" {
+	local -a bad=(
+		'{"cpu": {"cpus": "64-65"}}|linux.resources.cpu.cpus|cpuset.cpus'
+		'{"cpu": {"realtimeRuntime": 900000}}|linux.resources.cpu.realtimeRuntime|cpu.rt_runtime_us'
+		'{"memory": {"limit": 1048576, "swap": 524288}}|linux.resources.memory.swap|less than'
+		'{"blockIO": {"weight": 5}}|linux.resources.blockIO.weight|between 10 and 1000'
+		'{"unified": {"memory.high": "1000000"}}|linux.resources.unified.memory.high|memory.high'
+		'{"pids": {"limit": "x"}}|linux.resources.pids.limit|integer'
+	)
+	cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/orig.json"
+	for b in "${bad[@]}"; do
+		IFS='|' read -r json field file <<<"$b"
+		cp "$BATS_TEST_TMPDIR/orig.json" "$BUNDLE/config.json"
+		resources "$json"
+		iso_run isorun run --bundle "$BUNDLE" "$CTR"
+		assert_one_line_error "config.json: $field"
+		assert_stderr_contains "$file"
+		assert_no_leftovers
+		[ ! -e "$CG/memory/isorun/$CTR" ] || fail "cgroup left for $json"
+	done
+}
+
+@test "refused: a resource no hierarchy can enforce is an error, not silently dropped" {
+	[ ! -d $CG/hugetlb ] && ! grep -qw hugetlb $CG/unified/cgroup.controllers 2>/dev/null ||
+		skip "hugetlb is available here"
+	resources '{"hugepageLimits": [{"pageSize": "2MB", "limit": 0}]}'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_one_line_error "linux.resources.hugepageLimits"
+	assert_no_leftovers
+}
+
+# ---------------------------------------------------------------------------------------------
+# pause / resume
+
+@test "pause: the processes stop, state says paused; resume: they go on" {
+	counter_cmd
+	create_started "$CTR"
+	wait_for_file "$SHARED/counter"
+	iso_run isorun pause "$CTR"
+	assert_success
+	assert_equal "$(ctr_status "$CTR")" paused
+	a=$(cat "$SHARED/counter")
+	sleep 0.3
+	b=$(cat "$SHARED/counter")
+	assert_equal "$b" "$a"
+	iso_run isorun pause "$CTR"
+	assert_error "paused, not running"
+	iso_run isorun resume "$CTR"
+	assert_success
+	assert_equal "$(ctr_status "$CTR")" running
+	sleep 0.3
+	c=$(cat "$SHARED/counter")
+	[ "$c" -gt "$b" ] || fail "counter did not advance after resume ($b -> $c)"
+	iso_run isorun resume "$CTR"
+	assert_error "running, not paused"
+}
+
+@test "pause: kill KILL of a paused container ends it" {
+	counter_cmd
+	create_started "$CTR"
+	iso_run isorun pause "$CTR"
+	assert_success
+	iso_run isorun kill "$CTR" KILL
+	assert_success
+	wait_for_status "$CTR" stopped
+	iso_run isorun delete "$CTR"
+	assert_success
+}
+
+@test "pause: delete --force of a paused container works" {
+	counter_cmd
+	create_started "$CTR"
+	iso_run isorun pause "$CTR"
+	assert_success
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	assert_no_leftovers
+}
+
+@test "pause, resume, update, ps, events: --help and unknown containers" {
+	for verb in pause resume update ps events; do
+		iso_run isorun "$verb" --help
+		assert_success
+		assert_output_contains "Usage: isorun $verb"
+		iso_run isorun "$verb" "nope-$ID_TAG"
+		assert_error "does not exist"
+	done
+}
+
+@test "kill --all: reaches every process of the cgroup, also without a pid namespace" {
+	update_config '.linux.namespaces |= map(select(.type != "pid"))'
+	bind_shared
+	set_cmd 'sleep 100 & echo $! >/shared/child; wait'
+	create_started "$CTR"
+	wait_for_file "$SHARED/child"
+	child=$(cat "$SHARED/child")
+	host_pid_alive "$child" || fail "child $child not running"
+	iso_run isorun kill --all "$CTR" KILL
+	assert_success
+	retry 100 0.05 eval '! host_pid_alive "$child"' || fail "child $child survived kill --all"
+}
+
+# ---------------------------------------------------------------------------------------------
+# update
+
+@test "update: --memory and --pids-limit change the live files" {
+	need_v1 memory
+	need_v1 pids
+	resources '{"memory": {"limit": 67108864}, "pids": {"limit": 100}}'
+	counter_cmd
+	create_started "$CTR"
+	iso_run isorun update --memory 48m --pids-limit 20 --cpu-shares 256 --cpu-quota 30000 \
+		--cpu-period 60000 --cpuset-cpus 0 "$CTR"
+	assert_success
+	assert_equal "$(cat $CG/memory/isorun/$CTR/memory.limit_in_bytes)" 50331648
+	assert_equal "$(cat $CG/pids/isorun/$CTR/pids.max)" 20
+	assert_equal "$(cat $CG/cpu/isorun/$CTR/cpu.shares)" 256
+	assert_equal "$(cat $CG/cpu/isorun/$CTR/cpu.cfs_quota_us)" 30000
+	assert_equal "$(cat $CG/cpu/isorun/$CTR/cpu.cfs_period_us)" 60000
+	assert_equal "$(cat $CG/cpuset/isorun/$CTR/cpuset.cpus)" 0
+	echo '{"memory": {"limit": 41943040, "swap": 83886080}, "pids": {"limit": -1}}' >"$BATS_TEST_TMPDIR/r.json"
+	iso_run isorun update -r "$BATS_TEST_TMPDIR/r.json" "$CTR"
+	assert_success
+	assert_equal "$(cat $CG/memory/isorun/$CTR/memory.limit_in_bytes)" 41943040
+	assert_equal "$(cat $CG/memory/isorun/$CTR/memory.memsw.limit_in_bytes)" 83886080
+	assert_equal "$(cat $CG/pids/isorun/$CTR/pids.max)" max
+	iso_run --in "$BATS_TEST_TMPDIR/r.json" isorun update -r - --pids-limit 33 "$CTR"
+	assert_success
+	assert_equal "$(cat $CG/pids/isorun/$CTR/pids.max)" 33
+}
+
+@test "update: a value the kernel refuses names the field and the file; the old value stays" {
+	need_v1 memory
+	counter_cmd
+	create_started "$CTR"
+	old=$(cat $CG/memory/isorun/$CTR/memory.limit_in_bytes)
+	iso_run isorun update --memory 4096 "$CTR"
+	assert_one_line_error "update.memory.limit"
+	assert_stderr_contains "memory.limit_in_bytes"
+	assert_equal "$(cat $CG/memory/isorun/$CTR/memory.limit_in_bytes)" "$old"
+	iso_run isorun update --memory 12q "$CTR"
+	assert_one_line_error "--memory"
+	echo '{"memory": {"limit": "x"}}' >"$BATS_TEST_TMPDIR/r.json"
+	iso_run isorun update -r "$BATS_TEST_TMPDIR/r.json" "$CTR"
+	assert_one_line_error "r.json: memory.limit"
+}
+
+# ---------------------------------------------------------------------------------------------
+# ps, events
+
+@test "ps: --format json lists the container's host pids; table shows ps -ef lines" {
+	bind_shared
+	set_cmd 'sleep 100 & echo >/shared/ready; wait'
+	create_started "$CTR"
+	wait_for_file "$SHARED/ready"
+	pid=$(ctr_pid "$CTR")
+	iso_run isorun ps --format json "$CTR"
+	assert_success
+	jq -e --argjson p "$pid" 'index($p) != null and length == 2' <<<"$output" >/dev/null ||
+		fail "init $pid and the sleep expected in $output"
+	sleeper=$(jq --argjson p "$pid" 'map(select(. != $p))[0]' <<<"$output")
+	grep -q sleep "/proc/$sleeper/cmdline" || fail "$sleeper is not the sleep"
+	iso_run isorun ps "$CTR"
+	assert_success
+	[[ "${lines[0]}" == *PID* ]] || fail "no header"
+	[ "${#lines[@]}" -eq 3 ] || fail "expected a header and 2 processes"
+	assert_output_contains "sleep 100"
+	iso_run isorun ps --format yaml "$CTR"
+	assert_one_line_error "--format"
+}
+
+@test "events: --stats prints one valid stats line; --interval repeats it" {
+	resources '{"pids": {"limit": 50}, "memory": {"limit": 67108864}}'
+	counter_cmd
+	create_started "$CTR"
+	iso_run isorun events --stats --interval 1s "$CTR"
+	assert_success
+	[ "${#lines[@]}" -eq 1 ] || fail "expected one line"
+	jq -e --arg id "$CTR" '.type == "stats" and .id == $id and .data.pids.limit == 50 and
+		.data.pids.current >= 1 and .data.memory.usage.limit == 67108864 and
+		.data.memory.usage.usage > 0 and .data.cpu.usage.total > 0 and
+		(.data.blkio.ioServiceBytesRecursive | type) == "array" and
+		(.data.memory.raw | has("cache"))' <<<"$output" >/dev/null ||
+		fail "bad stats: $output"
+	iso_run --timeout 1 isorun events --interval 200ms "$CTR"
+	[ "${#lines[@]}" -ge 2 ] || fail "expected repeated stats lines"
+	jq -e -s 'all(.type == "stats")' "$run_out" >/dev/null || fail "not all stats"
+	iso_run isorun events --interval 5x "$CTR"
+	assert_one_line_error "--interval"
+}
+
+# ---------------------------------------------------------------------------------------------
+# leaks
+
+@test "leaks: 200 create/delete cycles leave no cgroup of isorun's" {
+	resources '{"memory": {"limit": 67108864}, "pids": {"limit": 64}, "cpu": {"shares": 512}}'
+	for i in $(seq 200); do
+		"$ISORUN" --root "$ROOT" create --bundle "$BUNDLE" "$CTR" </dev/null >/dev/null 3>&- ||
+			fail "create $i failed"
+		"$ISORUN" --root "$ROOT" delete --force "$CTR" </dev/null >/dev/null 3>&- ||
+			fail "delete $i failed"
+	done
+	for mnt in $(v1_controllers) $CG/unified $CG; do
+		[ ! -e "$mnt/isorun/$CTR" ] || fail "$mnt/isorun/$CTR left"
+	done
+	assert_no_leftovers
+}
+
+# ---------------------------------------------------------------------------------------------
+# pure cgroup v2 (skipped on hybrid and v1 hosts)
+
+@test "v2: memory.max, memory.swap.max, pids.max, cpu.weight, cpu.max, io and cgroup.freeze" {
+	need_v2
+	resources '{"memory": {"limit": 33554432, "swap": 50331648}, "pids": {"limit": 9},
+		"cpu": {"shares": 1024, "quota": 20000, "period": 50000},
+		"unified": {"memory.high": "30000000"}}'
+	counter_cmd
+	create_started "$CTR"
+	d=$CG/isorun/$CTR
+	assert_equal "$(cat $d/memory.max)" 33554432
+	assert_equal "$(cat $d/memory.swap.max)" 16777216
+	assert_equal "$(cat $d/pids.max)" 9
+	assert_equal "$(cat $d/cpu.weight)" 39
+	assert_equal "$(cat $d/cpu.max)" "20000 50000"
+	assert_equal "$(cat $d/memory.high)" 29999104
+	iso_run isorun pause "$CTR"
+	assert_success
+	grep -qx "frozen 1" $d/cgroup.events || fail "not frozen"
+	iso_run isorun resume "$CTR"
+	assert_success
+	grep -qx "frozen 0" $d/cgroup.events || fail "still frozen"
+	iso_run isorun update --memory 40m "$CTR"
+	assert_success
+	assert_equal "$(cat $d/memory.max)" 41943040
+}
+
+@test "v2: OOM kill is reported from memory.events and run exits 137" {
+	need_v2
+	resources '{"memory": {"limit": 33554432, "swap": 33554432}}'
+	set_cmd 'exec tail /dev/zero'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_status 137
+}
+
+@test "v2: devices are enforced by the BPF program" {
+	need_v2
+	[ -c /dev/fuse ] || skip "no /dev/fuse"
+	fuse_cmd
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$output" DENIED
+}
