@@ -36,6 +36,8 @@ static const struct verb verbs[] = {
 	 "list [--quiet|-q] [--format|-f table|json]", false},
 	{"spec", cmd_spec, "Write a default config.json for a busybox-like rootfs.",
 	 "spec [--bundle|-b DIR] [--rootless]", false},
+	{"tenant", cmd_tenant, "Tenant packages as bundles over a shared base (see tenant --help).",
+	 "tenant [--tenant-root DIR] base|add|run|list|show|delete ...", true},
 };
 
 const struct verb *cmd_find_verb(const char *name);

@@ -36,5 +36,6 @@ int cmd_delete(const struct global_options *g, int argc, char **argv, struct iso
 int cmd_run(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_list(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_spec(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_tenant(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 
 #endif
