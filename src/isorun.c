@@ -20,42 +20,45 @@ static const struct verb verbs[] = {
     {"create", cmd_create, "Create a container from a bundle; it waits for start.",
      "create [--bundle|-b DIR] [--pid-file FILE] [--console-socket SOCKET]\n"
      "                     [--preserve-fds N] [--no-new-keyring] ID",
-     true},
-    {"start", cmd_start, "Start the user process of a created container.", "start ID", false},
-    {"state", cmd_state, "Print the OCI state of a container as JSON.", "state ID", false},
+     true, false},
+    {"start", cmd_start, "Start the user process of a created container.", "start ID", false,
+     false},
+    {"state", cmd_state, "Print the OCI state of a container as JSON.", "state ID", false, false},
     {"kill", cmd_kill,
      "Send a signal (default TERM) to a container's init, or with --all to "
      "all its processes.",
-     "kill [--all|-a] ID [SIGNAL]", false},
+     "kill [--all|-a] ID [SIGNAL]", false, false},
     {"delete", cmd_delete, "Delete a stopped or created container; --force kills it first.",
-     "delete [--force|-f] ID", false},
+     "delete [--force|-f] ID", false, false},
     {"run", cmd_run, "Create and start a container, wait for it, and delete it.",
      "run [--bundle|-b DIR] [--detach|-d] [--pid-file FILE] [--console-socket SOCKET]\n"
      "                  [--preserve-fds N] [--no-new-keyring] [--keep] ID",
-     true},
+     true, false},
     {"exec", cmd_exec, "Run a new process in a running container.",
      "exec [--tty|-t] [--detach|-d] [--console-socket SOCKET] [--pid-file FILE]\n"
      "                   [--process|-p FILE] [--env|-e K=V]... [--cwd DIR]\n"
      "                   [--user|-u UID[:GID]] [--additional-gids|-g GID]... [--cap|-c CAP]...\n"
      "                   [--no-new-privs] [--preserve-fds N] [--ignore-paused] ID [COMMAND...]",
-     false},
-    {"pause", cmd_pause, "Freeze every process of a container.", "pause ID", false},
-    {"resume", cmd_resume, "Thaw a paused container.", "resume ID", false},
+     false, false},
+    {"pause", cmd_pause, "Freeze every process of a container.", "pause ID", false, false},
+    {"resume", cmd_resume, "Thaw a paused container.", "resume ID", false, false},
     {"update", cmd_update, "Change the resource limits of a running container.",
      "update [-r|--resources FILE|-] [--memory N] [--memory-reservation N]\n"
      "                     [--memory-swap N] [--cpu-quota N] [--cpu-period N] [--cpu-shares N]\n"
      "                     [--pids-limit N] [--cpuset-cpus LIST] [--cpuset-mems LIST] ID",
-     false},
+     false, false},
     {"ps", cmd_ps, "List a container's processes (json: host pids).",
-     "ps [--format|-f table|json] ID [PS-ARGS...]", false},
+     "ps [--format|-f table|json] ID [PS-ARGS...]", false, false},
     {"events", cmd_events, "Print a container's stats and OOM events as JSON lines.",
-     "events [--stats] [--interval DURATION] ID", false},
+     "events [--stats] [--interval DURATION] ID", false, false},
+    {"tenant", cmd_tenant, "Tenant packages as bundles over a shared base (see tenant --help).",
+     "tenant [--tenant-root DIR] base|add|run|list|show|delete ...", true, true},
     {"list", cmd_list, "List the containers under --root.",
-     "list [--quiet|-q] [--format|-f table|json]", false},
+     "list [--quiet|-q] [--format|-f table|json]", false, false},
     {"spec", cmd_spec, "Write a default config.json for a busybox-like rootfs.",
-     "spec [--bundle|-b DIR] [--rootless] [--seccomp]", false},
+     "spec [--bundle|-b DIR] [--rootless] [--seccomp]", false, false},
     {"seccomp", cmd_seccomp, "Convert a Docker seccomp profile to linux.seccomp (stdout).",
-     "seccomp convert [--config|-c CONFIG.json] PROFILE.json", false},
+     "seccomp convert [--config|-c CONFIG.json] PROFILE.json", false, false},
 };
 
 const struct verb *cmd_find_verb(const char *name);
@@ -169,6 +172,12 @@ static int dispatch(const struct global_options *g, int argc, char **argv, struc
 	if (v->spawns_container && g->systemd_cgroup)
 		return iso_error_invalid(err, "--systemd-cgroup is not supported: there is no "
 					      "systemd to ask; isorun manages cgroupfs itself");
+	if (v->protect_first) {
+		int r = selfexe_ensure_protected(err);
+
+		if (r < 0)
+			return r;
+	}
 	return v->run(g, argc, argv, err);
 }
 

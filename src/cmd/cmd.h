@@ -24,7 +24,12 @@ struct verb {
 	cmd_fn run;
 	const char *summary;
 	const char *usage;     /* the lines after "Usage: isorun " */
-	bool spawns_container; /* needs the CVE-2019-5736 protection before it runs */
+	bool spawns_container; /* creates containers: --systemd-cgroup is refused */
+	/* Re-executes from a sealed copy before it runs (CVE-2019-5736).  create and run decide
+	 * inside container_create(), after reading the config; a verb that changes things before
+	 * it creates a container (tenant add) must not be re-run half-way, so it is protected
+	 * first. */
+	bool protect_first;
 };
 
 int cmd_create(const struct global_options *g, int argc, char **argv, struct iso_error *err);
@@ -42,5 +47,6 @@ int cmd_resume(const struct global_options *g, int argc, char **argv, struct iso
 int cmd_update(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_ps(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_events(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_tenant(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 
 #endif

@@ -23,6 +23,7 @@
 #include "runtime/exec_stub.h"
 #include "runtime/hooks.h"
 #include "runtime/namespaces.h"
+#include "runtime/overlay_root.h"
 #include "runtime/process.h"
 #include "runtime/selfexe.h"
 #include "runtime/seccomp.h"
@@ -96,10 +97,14 @@ static int check_plan(struct create_plan *p, struct iso_error *err)
 {
 	const struct spec *spec = p->spec;
 	const struct spec_namespace *uts = spec_find_namespace(spec, CLONE_NEWUTS);
+	struct overlay_root overlay;
 	int r;
 
 	if ((r = spec_validate_for_start(spec, err)) < 0 ||
 	    (r = namespaces_validate(spec, err)) < 0 || (r = sysctl_validate(spec, err)) < 0)
+		return r;
+	/* Checked here, before anything exists, so that a bad layer path leaves nothing. */
+	if ((r = overlay_root_from_spec(spec, &overlay, err)) < 0)
 		return r;
 	if ((spec->hostname || spec->domainname) && (!uts || uts->path))
 		return iso_error_invalid(err, "config.json: hostname: setting a hostname needs a "

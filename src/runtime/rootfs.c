@@ -3,6 +3,7 @@
 #include "runtime/devices.h"
 #include "runtime/masked_paths.h"
 #include "runtime/mounts.h"
+#include "runtime/overlay_root.h"
 #include "runtime/sysctl.h"
 #include "util/cleanup.h"
 
@@ -46,6 +47,18 @@ static int bind_rootfs(const char *rootfs, struct iso_error *err)
 		return iso_error_set(err, errno, "rootfs %s: bind onto itself", rootfs);
 	/* Once attached, the fd refers to the new mount's root. */
 	return steal_fd(tree);
+}
+
+/* The root: an overlay when the io.isorun.rootfs.* annotations ask for one (mounted here, in
+ * the container's namespace, onto root.path), else root.path bound onto itself. */
+static int mount_root(const struct spec *spec, const char *rootfs, struct iso_error *err)
+{
+	struct overlay_root o;
+	int r = overlay_root_from_spec(spec, &o, err);
+
+	if (r < 0)
+		return r;
+	return r ? overlay_root_mount(&o, rootfs, err) : bind_rootfs(rootfs, err);
 }
 
 static int is_mount_root(int fd, bool *ret)
@@ -106,7 +119,7 @@ int rootfs_mount_all(const struct spec *spec, const char *rootfs, struct iso_err
 
 	if (make_root_slave(err) < 0)
 		return iso_error_code(err);
-	rootfd = bind_rootfs(rootfs, err);
+	rootfd = mount_root(spec, rootfs, err);
 	if (rootfd < 0)
 		return rootfd;
 	if (make_parent_private(rootfd, err) < 0 || mount_spec_mounts(spec, rootfd, err) < 0)

@@ -10,7 +10,8 @@
 
 /* rootfs: absolute host path of the container's root directory.
  * Makes / a slave/private mount (never propagating back to the host), bind-mounts the rootfs
- * onto itself, mounts spec->mounts in order (destinations resolved inside the rootfs, never
+ * onto itself (or, with the io.isorun.rootfs.* annotations, mounts that overlay onto it: see
+ * overlay_root.h), mounts spec->mounts in order (destinations resolved inside the rootfs, never
  * following a symlink out of it), creates the default devices and linux.devices, the
  * /dev/fd, /dev/stdin, /dev/stdout, /dev/stderr links and /dev/ptmx. */
 int rootfs_mount_all(const struct spec *spec, const char *rootfs, struct iso_error *err);

@@ -1,6 +1,8 @@
 #include "config.h"
 #include "runtime/seccomp_profile.h"
 
+#include "runtime/selfexe.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -329,14 +331,10 @@ int seccomp_profile_convert_file(const char *path, const struct seccomp_profile_
 
 static char *profile_next_to_binary(void)
 {
-	char exe[PATH_MAX], *slash, *path = NULL;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	_cleanup_free_ char *exe = selfexe_original_path();
+	char *slash, *path = NULL;
 
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
+	if (!exe || !(slash = strrchr(exe, '/')))
 		return NULL;
 	*slash = '\0';
 	if (asprintf(&path, "%s/contrib/seccomp/default.json", exe) < 0)

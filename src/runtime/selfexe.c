@@ -5,12 +5,15 @@
 #include "util/fsutil.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #ifndef MFD_EXEC
@@ -145,7 +148,24 @@ static int make_sealed_copy(int exe, struct iso_error *err)
 	return steal_fd(mfd);
 }
 
+#define SELFEXE_PATH_ENV "_ISORUN_SELF"
+
 static char **saved_argv;
+
+char *selfexe_original_path(void)
+{
+	const char *env = getenv(SELFEXE_PATH_ENV);
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		return NULL;
+	self[n] = '\0';
+	/* Only the sealed copy trusts the variable: the process that made the copy set it. */
+	if (strncmp(self, "/memfd:", 7) == 0)
+		return env && *env ? strdup(env) : NULL;
+	return strdup(self);
+}
 
 void selfexe_set_argv(char **argv)
 {
@@ -171,6 +191,14 @@ int selfexe_ensure_protected(struct iso_error *err)
 	mfd = make_sealed_copy(exe, err);
 	if (mfd < 0)
 		return iso_error_wrap(err, "protecting the runtime binary");
+	/* The copy cannot tell where it came from: files installed next to the binary (the
+	 * default seccomp profile) are found through this. */
+	if (!getenv(SELFEXE_PATH_ENV)) {
+		_cleanup_free_ char *self = realpath("/proc/self/exe", NULL);
+
+		if (self)
+			setenv(SELFEXE_PATH_ENV, self, 1);
+	}
 	/* The memfd is O_CLOEXEC: the kernel keeps it as the new image and closes the fd.
 	 * After this, /proc/self/exe is the sealed copy and the check above returns 1. */
 	execveat(mfd, "", saved_argv, environ, AT_EMPTY_PATH);

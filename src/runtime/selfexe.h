@@ -15,6 +15,10 @@ void selfexe_set_argv(char **argv);
  * it re-executes the saved argv from a sealed memfd copy and does not return on success. */
 int selfexe_ensure_protected(struct iso_error *err);
 
+/* The path of the isorun binary on disk, also when running from the sealed copy (malloc'd;
+ * NULL when unknown). */
+char *selfexe_original_path(void);
+
 /* 1 when the running image cannot be written from a container, 0 when not, or -errno. */
 int selfexe_is_protected(void);
 

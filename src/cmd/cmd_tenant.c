@@ -1,0 +1,252 @@
+/* isorun tenant SUBCOMMAND: the tenant layer (src/tenant/).  Each subcommand parses its own
+ * options; --tenant-root may come before or after the subcommand. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd_options.h"
+#include "tenant/base.h"
+#include "tenant/store.h"
+#include "tenant/tenant_list.h"
+#include "tenant/tenant_ops.h"
+#include "util/cleanup.h"
+
+enum { OPT_TENANT_ROOT = 256, OPT_FROM, OPT_FORCE, OPT_CONFIGURE, OPT_FORMAT, OPT_DEFAULT_SECCOMP };
+
+struct tenant_cmd {
+	const struct global_options *g;
+	const char *tenant_root;
+	struct tenant_store store;
+};
+
+typedef int (*tenant_sub_fn)(struct tenant_cmd *t, int argc, char **argv, struct iso_error *err);
+
+static const char tenant_usage[] =
+    "Usage: isorun tenant [--tenant-root DIR] SUBCOMMAND ...\n\n"
+    "  base [--from busybox|DIR|TARBALL|debootstrap:SUITE] [--force]\n"
+    "                         build the shared base file system\n"
+    "  add [--default-seccomp FILE] PKGDIR\n"
+    "                         add a tenant from a package; prints \"tid: TID\"\n"
+    "  run [--configure] TID [-- ARGS...]\n"
+    "                         run a tenant (configure: host network, all capabilities,\n"
+    "                         no seccomp; a shell unless ARGS)\n"
+    "  list [--format table|json]\n"
+    "  show TID               the tenant's registry entry, paths and status, as JSON\n"
+    "  delete [--force] TID   remove a tenant (--force: also a running one)\n\n"
+    "--tenant-root DIR: the tenant store (default " TENANT_DEFAULT_ROOT ").\n";
+
+static int sub_usage(void)
+{
+	fputs(tenant_usage, stdout);
+	return 0;
+}
+
+/* getopt over a subcommand's argv; --tenant-root and --help are understood everywhere. */
+static int sub_getopt(struct tenant_cmd *t, const char *name, int argc, char **argv,
+		      const struct option *extra, size_t n_extra, struct iso_error *err)
+{
+	struct option opts[12] = {
+	    {"tenant-root", required_argument, NULL, OPT_TENANT_ROOT},
+	    {"help", no_argument, NULL, OPT_HELP},
+	};
+	int opt;
+
+	memcpy(opts + 2, extra, n_extra * sizeof(*extra));
+	for (;;) {
+		opt = cmd_getopt(name, argc, argv, "+h", opts, err);
+		if (opt != OPT_TENANT_ROOT)
+			return opt;
+		t->tenant_root = optarg;
+	}
+}
+
+static int open_store(struct tenant_cmd *t, struct iso_error *err)
+{
+	return store_open(t->tenant_root, &t->store, err);
+}
+
+static int sub_base(struct tenant_cmd *t, int argc, char **argv, struct iso_error *err)
+{
+	static const struct option opts[] = {{"from", required_argument, NULL, OPT_FROM},
+					     {"force", no_argument, NULL, OPT_FORCE}};
+	const char *from = "busybox";
+	bool force = false;
+	int opt, r;
+
+	while ((opt = sub_getopt(t, "tenant base", argc, argv, opts, 2, err)) != -1) {
+		if (opt == OPT_HELP)
+			return sub_usage();
+		if (opt == OPT_FROM)
+			from = optarg;
+		else if (opt == OPT_FORCE)
+			force = true;
+		else
+			return opt < 0 ? opt : iso_error_invalid(err, "tenant base: bad option");
+	}
+	if ((r = cmd_expect_args("tenant base", argc, argv, 0, 0, "", err)) < 0 ||
+	    (r = open_store(t, err)) < 0 || (r = base_build(&t->store, from, force, err)) < 0)
+		return r;
+	printf("base: %s (from %s)\n", t->store.base, from);
+	return 0;
+}
+
+static int sub_add(struct tenant_cmd *t, int argc, char **argv, struct iso_error *err)
+{
+	static const struct option opts[] = {
+	    {"default-seccomp", required_argument, NULL, OPT_DEFAULT_SECCOMP}};
+	struct tenant_add_options o = {.state_root = t->g->root};
+	char tid[TID_LEN + 1];
+	int opt, r;
+
+	while ((opt = sub_getopt(t, "tenant add", argc, argv, opts, 1, err)) != -1) {
+		if (opt == OPT_HELP)
+			return sub_usage();
+		if (opt != OPT_DEFAULT_SECCOMP)
+			return opt < 0 ? opt : iso_error_invalid(err, "tenant add: bad option");
+		o.default_seccomp = optarg;
+	}
+	if ((r = cmd_expect_args("tenant add", argc, argv, 1, 1, "a package directory", err)) < 0 ||
+	    (r = open_store(t, err)) < 0 ||
+	    (r = tenant_add(&t->store, argv[optind], &o, tid, err)) < 0)
+		return r;
+	printf("tid: %s\n", tid);
+	return 0;
+}
+
+static int sub_run(struct tenant_cmd *t, int argc, char **argv, struct iso_error *err)
+{
+	/* Configure mode without a command: a shell (interactive when stdin is a terminal). */
+	static char *const default_shell[] = {(char *)"/bin/sh", NULL};
+	static const struct option opts[] = {{"configure", no_argument, NULL, OPT_CONFIGURE}};
+	struct tenant_run_options o = {.state_root = t->g->root};
+	char what[64];
+	int opt, r, status = 0;
+
+	while ((opt = sub_getopt(t, "tenant run", argc, argv, opts, 1, err)) != -1) {
+		if (opt == OPT_HELP)
+			return sub_usage();
+		if (opt != OPT_CONFIGURE)
+			return opt < 0 ? opt : iso_error_invalid(err, "tenant run: bad option");
+		o.configure = true;
+	}
+	if (optind >= argc)
+		return iso_error_invalid(err, "tenant run: expected a tenant id");
+	const char *tid = argv[optind++];
+	/* `tenant run TID --configure` as the seed wrote it; ARGS come after "--". */
+	while (optind < argc && strcmp(argv[optind], "--configure") == 0) {
+		o.configure = true;
+		optind++;
+	}
+	if (optind < argc && strcmp(argv[optind], "--") == 0)
+		optind++;
+	if (optind < argc)
+		o.args = argv + optind;
+	else if (o.configure)
+		o.args = default_shell;
+	if ((r = open_store(t, err)) < 0 || (r = tenant_run(&t->store, tid, &o, &status, err)) < 0)
+		return r;
+	fflush(stdout);
+	tenant_describe_status(status, what, sizeof(what));
+	fprintf(stderr, "child exit status: %s\n", what);
+	return tenant_exit_code(status);
+}
+
+static int sub_list(struct tenant_cmd *t, int argc, char **argv, struct iso_error *err)
+{
+	static const struct option opts[] = {{"format", required_argument, NULL, OPT_FORMAT}};
+	bool json = false;
+	int opt, r;
+
+	while ((opt = sub_getopt(t, "tenant list", argc, argv, opts, 1, err)) != -1) {
+		if (opt == OPT_HELP)
+			return sub_usage();
+		if (opt != OPT_FORMAT)
+			return opt < 0 ? opt : iso_error_invalid(err, "tenant list: bad option");
+		if (strcmp(optarg, "json") && strcmp(optarg, "table"))
+			return iso_error_invalid(err,
+						 "tenant list: --format must be table or json, "
+						 "not \"%s\"",
+						 optarg);
+		json = !strcmp(optarg, "json");
+	}
+	if ((r = cmd_expect_args("tenant list", argc, argv, 0, 0, "", err)) < 0 ||
+	    (r = open_store(t, err)) < 0)
+		return r;
+	return tenant_list_print(&t->store, json, err);
+}
+
+static int sub_show(struct tenant_cmd *t, int argc, char **argv, struct iso_error *err)
+{
+	int opt, r;
+
+	while ((opt = sub_getopt(t, "tenant show", argc, argv, NULL, 0, err)) != -1) {
+		if (opt == OPT_HELP)
+			return sub_usage();
+		return opt < 0 ? opt : iso_error_invalid(err, "tenant show: bad option");
+	}
+	if ((r = cmd_expect_args("tenant show", argc, argv, 1, 1, "a tenant id", err)) < 0 ||
+	    (r = open_store(t, err)) < 0)
+		return r;
+	return tenant_show_print(&t->store, argv[optind], err);
+}
+
+static int sub_delete(struct tenant_cmd *t, int argc, char **argv, struct iso_error *err)
+{
+	static const struct option opts[] = {{"force", no_argument, NULL, 'f'}};
+	bool force = false;
+	int opt, r;
+
+	while ((opt = sub_getopt(t, "tenant delete", argc, argv, opts, 1, err)) != -1) {
+		if (opt == OPT_HELP)
+			return sub_usage();
+		if (opt != 'f')
+			return opt < 0 ? opt : iso_error_invalid(err, "tenant delete: bad option");
+		force = true;
+	}
+	if ((r = cmd_expect_args("tenant delete", argc, argv, 1, 1, "a tenant id", err)) < 0 ||
+	    (r = open_store(t, err)) < 0)
+		return r;
+	return tenant_delete(&t->store, argv[optind], t->g->root, force, err);
+}
+
+static const struct {
+	const char *name;
+	tenant_sub_fn fn;
+} subcommands[] = {
+    {"base", sub_base}, {"add", sub_add},   {"run", sub_run},
+    {"list", sub_list}, {"show", sub_show}, {"delete", sub_delete},
+};
+
+int cmd_tenant(const struct global_options *g, int argc, char **argv, struct iso_error *err)
+{
+	struct tenant_cmd t = {.g = g, .tenant_root = TENANT_DEFAULT_ROOT};
+	int opt, r;
+
+	cmd_getopt_reset();
+	while ((opt = sub_getopt(&t, "tenant", argc, argv, NULL, 0, err)) != -1) {
+		if (opt == OPT_HELP)
+			return sub_usage();
+		return opt < 0 ? opt : iso_error_invalid(err, "tenant: bad option");
+	}
+	if (optind >= argc)
+		return iso_error_invalid(err, "tenant: expected a subcommand (see isorun tenant "
+					      "--help)");
+	for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++) {
+		if (strcmp(argv[optind], subcommands[i].name) != 0)
+			continue;
+		argc -= optind;
+		argv += optind;
+		cmd_getopt_reset();
+		r = subcommands[i].fn(&t, argc, argv, err);
+		store_close(&t.store);
+		return r;
+	}
+	return iso_error_invalid(err,
+				 "tenant: unknown subcommand \"%s\" (see isorun tenant "
+				 "--help)",
+				 argv[optind]);
+}

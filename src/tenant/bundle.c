@@ -1,0 +1,427 @@
+#include "config.h"
+#include "tenant/bundle.h"
+#include "runtime/json_walk.h"
+#include "runtime/caps.h"
+#include "runtime/overlay_root.h"
+#include "util/cleanup.h"
+#include "util/fsutil.h"
+#include "util/jsongen.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#define CPU_PERIOD_US 100000
+
+/* What a tenant keeps of root's powers: enough to manage its own files and processes, nothing
+ * that reaches the kernel or the host (no SYS_ADMIN, SYS_BOOT, NET_ADMIN, SYS_PTRACE, MKNOD). */
+static const char *const tenant_caps[] = {
+    "CAP_CHOWN",  "CAP_DAC_OVERRIDE", "CAP_FOWNER",	      "CAP_FSETID", "CAP_KILL",
+    "CAP_SETGID", "CAP_SETUID",	      "CAP_NET_BIND_SERVICE", NULL};
+
+uint64_t bundle_tenant_bounding(void)
+{
+	uint64_t mask = 0;
+
+	for (size_t i = 0; tenant_caps[i]; i++) {
+		int cap = caps_from_name(tenant_caps[i]);
+
+		if (cap >= 0)
+			mask |= UINT64_C(1) << cap;
+	}
+	return mask;
+}
+
+/* Configure mode: every capability of capability(7) up to CAP_CHECKPOINT_RESTORE that isorun
+ * itself holds in its bounding set (a runtime cannot give more than it has). */
+static const char *const all_caps[] = {"CAP_CHOWN",
+				       "CAP_DAC_OVERRIDE",
+				       "CAP_DAC_READ_SEARCH",
+				       "CAP_FOWNER",
+				       "CAP_FSETID",
+				       "CAP_KILL",
+				       "CAP_SETGID",
+				       "CAP_SETUID",
+				       "CAP_SETPCAP",
+				       "CAP_LINUX_IMMUTABLE",
+				       "CAP_NET_BIND_SERVICE",
+				       "CAP_NET_BROADCAST",
+				       "CAP_NET_ADMIN",
+				       "CAP_NET_RAW",
+				       "CAP_IPC_LOCK",
+				       "CAP_IPC_OWNER",
+				       "CAP_SYS_MODULE",
+				       "CAP_SYS_RAWIO",
+				       "CAP_SYS_CHROOT",
+				       "CAP_SYS_PTRACE",
+				       "CAP_SYS_PACCT",
+				       "CAP_SYS_ADMIN",
+				       "CAP_SYS_BOOT",
+				       "CAP_SYS_NICE",
+				       "CAP_SYS_RESOURCE",
+				       "CAP_SYS_TIME",
+				       "CAP_SYS_TTY_CONFIG",
+				       "CAP_MKNOD",
+				       "CAP_LEASE",
+				       "CAP_AUDIT_WRITE",
+				       "CAP_AUDIT_CONTROL",
+				       "CAP_SETFCAP",
+				       "CAP_MAC_OVERRIDE",
+				       "CAP_MAC_ADMIN",
+				       "CAP_SYSLOG",
+				       "CAP_WAKE_ALARM",
+				       "CAP_BLOCK_SUSPEND",
+				       "CAP_AUDIT_READ",
+				       "CAP_PERFMON",
+				       "CAP_BPF",
+				       "CAP_CHECKPOINT_RESTORE",
+				       NULL};
+
+/* The same paths as `isorun spec` (runc's defaults). */
+static const char *const masked_paths[] = {"/proc/acpi",
+					   "/proc/asound",
+					   "/proc/kcore",
+					   "/proc/keys",
+					   "/proc/latency_stats",
+					   "/proc/timer_list",
+					   "/proc/timer_stats",
+					   "/proc/sched_debug",
+					   "/sys/firmware",
+					   "/proc/scsi",
+					   "/sys/devices/virtual/powercap",
+					   NULL};
+static const char *const readonly_paths[] = {
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL};
+
+struct tenant_paths {
+	char *dir, *home, *upper, *work, *rootfs;
+};
+
+static void paths_free(struct tenant_paths *t)
+{
+	free(t->dir);
+	free(t->home);
+	free(t->upper);
+	free(t->work);
+	free(t->rootfs);
+}
+
+static int paths_of(const struct bundle_params *p, struct tenant_paths *t, struct iso_error *err)
+{
+	t->dir = store_tenant_path(p->store, p->tid, NULL);
+	t->home = store_tenant_path(p->store, p->tid, "home");
+	t->upper = store_tenant_path(p->store, p->tid, "upper");
+	t->work = store_tenant_path(p->store, p->tid, "work");
+	t->rootfs = store_tenant_path(p->store, p->tid, "rootfs");
+	if (!t->dir || !t->home || !t->upper || !t->work || !t->rootfs)
+		return iso_error_set(err, ENOMEM, "tenant %s", p->tid);
+	return 0;
+}
+
+/* ---- generic pieces --------------------------------------------------------------------- */
+
+static void gen_strv(yajl_gen g, const char *key, const char *const *v)
+{
+	jsongen_key(g, key);
+	yajl_gen_array_open(g);
+	for (size_t i = 0; v && v[i]; i++)
+		jsongen_str(g, v[i]);
+	yajl_gen_array_close(g);
+}
+
+static void gen_held_caps(yajl_gen g, const char *key)
+{
+	jsongen_key(g, key);
+	yajl_gen_array_open(g);
+	for (size_t i = 0; all_caps[i]; i++) {
+		int cap = caps_from_name(all_caps[i]);
+
+		if (cap >= 0 && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+			jsongen_str(g, all_caps[i]);
+	}
+	yajl_gen_array_close(g);
+}
+
+static void gen_caps(yajl_gen g, bool configure)
+{
+	static const char *const sets[] = {"bounding", "effective", "permitted"};
+
+	jsongen_key(g, "capabilities");
+	yajl_gen_map_open(g);
+	for (size_t i = 0; i < ARRAY_SIZE(sets); i++) {
+		if (configure)
+			gen_held_caps(g, sets[i]);
+		else
+			gen_strv(g, sets[i], tenant_caps);
+	}
+	yajl_gen_map_close(g);
+}
+
+/* A parsed JSON value, re-emitted as is (a seccomp profile). Numbers keep their text. */
+static void gen_value(yajl_gen g, yajl_val v)
+{
+	if (YAJL_IS_OBJECT(v)) {
+		yajl_gen_map_open(g);
+		for (size_t i = 0; i < v->u.object.len; i++) {
+			jsongen_key(g, v->u.object.keys[i]);
+			gen_value(g, v->u.object.values[i]);
+		}
+		yajl_gen_map_close(g);
+	} else if (YAJL_IS_ARRAY(v)) {
+		yajl_gen_array_open(g);
+		for (size_t i = 0; i < v->u.array.len; i++)
+			gen_value(g, v->u.array.values[i]);
+		yajl_gen_array_close(g);
+	} else if (YAJL_IS_STRING(v)) {
+		jsongen_str(g, YAJL_GET_STRING(v));
+	} else if (YAJL_IS_NUMBER(v)) {
+		const char *n = YAJL_GET_NUMBER(v);
+
+		yajl_gen_number(g, n, strlen(n));
+	} else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v)) {
+		yajl_gen_bool(g, YAJL_IS_TRUE(v));
+	} else {
+		yajl_gen_null(g);
+	}
+}
+
+static void gen_mount(yajl_gen g, const char *dest, const char *type, const char *source,
+		      const char *const *options)
+{
+	yajl_gen_map_open(g);
+	jsongen_kv_str(g, "destination", dest);
+	jsongen_kv_str(g, "type", type);
+	jsongen_kv_str(g, "source", source);
+	gen_strv(g, "options", options);
+	yajl_gen_map_close(g);
+}
+
+/* ---- the sections of config.json -------------------------------------------------------- */
+
+static void gen_process(yajl_gen g, const struct bundle_params *p)
+{
+	const struct tenant_package *pkg = p->pkg;
+	_cleanup_free_ char *init = NULL, *tid_env = NULL;
+
+	jsongen_key(g, "process");
+	yajl_gen_map_open(g);
+	jsongen_kv_bool(g, "terminal", false);
+	jsongen_key(g, "user");
+	yajl_gen_map_open(g);
+	jsongen_kv_int(g, "uid", 0);
+	jsongen_kv_int(g, "gid", 0);
+	yajl_gen_map_close(g);
+	jsongen_key(g, "args");
+	yajl_gen_array_open(g);
+	if (p->args) {
+		for (size_t i = 0; p->args[i]; i++)
+			jsongen_str(g, p->args[i]);
+	} else {
+		if (asprintf(&init, "/home/%s", pkg->init) > 0)
+			jsongen_str(g, init);
+		for (size_t i = 0; pkg->args && pkg->args[i]; i++)
+			jsongen_str(g, pkg->args[i]);
+	}
+	yajl_gen_array_close(g);
+	jsongen_key(g, "env");
+	yajl_gen_array_open(g);
+	jsongen_str(g, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	jsongen_str(g, "HOME=/home");
+	if (asprintf(&tid_env, "TENANT_ID=%s", p->tid) > 0)
+		jsongen_str(g, tid_env);
+	if (p->configure)
+		jsongen_str(g, "TERM=xterm");
+	for (size_t i = 0; pkg->env && pkg->env[i]; i++)
+		jsongen_str(g, pkg->env[i]);
+	yajl_gen_array_close(g);
+	jsongen_kv_str(g, "cwd", "/home");
+	gen_caps(g, p->configure);
+	jsongen_kv_bool(g, "noNewPrivileges", !p->configure);
+	yajl_gen_map_close(g);
+}
+
+static void gen_mounts(yajl_gen g, const struct bundle_params *p, const struct tenant_paths *t)
+{
+	static const char *const home_opts[] = {"rbind", "rw", "nosuid", "nodev", NULL};
+	static const char *const ipc_opts[] = {"rbind", "ro", "nosuid", "nodev", "noexec", NULL};
+	static const char *const resolv_opts[] = {"bind", "ro", "nosuid", "nodev", "noexec", NULL};
+
+	jsongen_key(g, "mounts");
+	yajl_gen_array_open(g);
+	gen_mount(g, "/proc", "proc", "proc",
+		  (const char *const[]){"nosuid", "noexec", "nodev", NULL});
+	gen_mount(g, "/dev", "tmpfs", "tmpfs",
+		  (const char *const[]){"nosuid", "strictatime", "mode=755", "size=65536k", NULL});
+	gen_mount(g, "/dev/pts", "devpts", "devpts",
+		  (const char *const[]){"nosuid", "noexec", "newinstance", "ptmxmode=0666",
+					"mode=0620", "gid=5", NULL});
+	gen_mount(
+	    g, "/dev/shm", "tmpfs", "shm",
+	    (const char *const[]){"nosuid", "noexec", "nodev", "mode=1777", "size=65536k", NULL});
+	gen_mount(g, "/dev/mqueue", "mqueue", "mqueue",
+		  (const char *const[]){"nosuid", "noexec", "nodev", NULL});
+	gen_mount(g, "/sys", "sysfs", "sysfs",
+		  (const char *const[]){"nosuid", "noexec", "nodev", "ro", NULL});
+	gen_mount(g, "/tmp", "tmpfs", "tmpfs",
+		  (const char *const[]){"nosuid", "nodev", "mode=1777", "size=65536k", NULL});
+	gen_mount(g, "/home", "bind", t->home, home_opts);
+	if (package_ipc_enabled(p->pkg))
+		gen_mount(g, TENANT_IPC_DEST, "bind", p->store->ipc, ipc_opts);
+	/* Configure mode uses the host's network: give it the host's resolver too. */
+	if (p->configure && access("/etc/resolv.conf", R_OK) == 0)
+		gen_mount(g, "/etc/resolv.conf", "bind", "/etc/resolv.conf", resolv_opts);
+	yajl_gen_array_close(g);
+}
+
+static void gen_resources(yajl_gen g, const struct package_resources *r)
+{
+	jsongen_key(g, "resources");
+	yajl_gen_map_open(g);
+	if (r->has_memory) {
+		jsongen_key(g, "memory");
+		yajl_gen_map_open(g);
+		jsongen_kv_int(g, "limit", r->memory);
+		yajl_gen_map_close(g);
+	}
+	if (r->has_cpus) {
+		jsongen_key(g, "cpu");
+		yajl_gen_map_open(g);
+		jsongen_kv_int(g, "quota", (long long)(r->cpus * CPU_PERIOD_US + 0.5));
+		jsongen_kv_int(g, "period", CPU_PERIOD_US);
+		yajl_gen_map_close(g);
+	}
+	if (r->has_pids) {
+		jsongen_key(g, "pids");
+		yajl_gen_map_open(g);
+		jsongen_kv_int(g, "limit", r->pids);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_map_close(g);
+}
+
+static void gen_namespaces(yajl_gen g, bool configure)
+{
+	static const char *const types[] = {"pid", "mount", "uts", "ipc", "network"};
+
+	jsongen_key(g, "namespaces");
+	yajl_gen_array_open(g);
+	/* Configure mode stays in the host's network namespace (the last entry). */
+	for (size_t i = 0; i < ARRAY_SIZE(types) - (configure ? 1 : 0); i++) {
+		yajl_gen_map_open(g);
+		jsongen_kv_str(g, "type", types[i]);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+}
+
+static void gen_linux(yajl_gen g, const struct bundle_params *p, yajl_val seccomp)
+{
+	_cleanup_free_ char *cgroup = NULL;
+
+	jsongen_key(g, "linux");
+	yajl_gen_map_open(g);
+	gen_namespaces(g, p->configure);
+	gen_strv(g, "maskedPaths", masked_paths);
+	gen_strv(g, "readonlyPaths", readonly_paths);
+	if (asprintf(&cgroup, "/isorun/tenant-%s", p->tid) > 0)
+		jsongen_kv_str(g, "cgroupsPath", cgroup);
+	if (p->pkg->has_resources)
+		gen_resources(g, &p->pkg->resources);
+	if (seccomp && !p->configure) {
+		jsongen_key(g, "seccomp");
+		gen_value(g, seccomp);
+	}
+	yajl_gen_map_close(g);
+}
+
+static void gen_network_annotations(yajl_gen g, const struct bundle_params *p)
+{
+	const struct package_network *n = &p->pkg->network;
+	char veth[16], mtu[16];
+
+	if (!p->pkg->has_network || n->mode == PACKAGE_NET_NONE || p->configure)
+		return;
+	/* IFNAMSIZ: "ti" + 13 characters of the tid fits in 15. */
+	snprintf(veth, sizeof(veth), "ti%.13s", p->tid);
+	jsongen_kv_str(g, "io.isorun.net.veth", veth);
+	jsongen_kv_str(g, "io.isorun.net.address", n->address);
+	if (n->host_address)
+		jsongen_kv_str(g, "io.isorun.net.host-address", n->host_address);
+	if (n->bridge)
+		jsongen_kv_str(g, "io.isorun.net.bridge", n->bridge);
+	if (n->gateway)
+		jsongen_kv_str(g, "io.isorun.net.gateway", n->gateway);
+	if (n->has_mtu) {
+		snprintf(mtu, sizeof(mtu), "%" PRIu32, n->mtu);
+		jsongen_kv_str(g, "io.isorun.net.mtu", mtu);
+	}
+}
+
+static void gen_annotations(yajl_gen g, const struct bundle_params *p, const struct tenant_paths *t)
+{
+	jsongen_key(g, "annotations");
+	yajl_gen_map_open(g);
+	jsongen_kv_str(g, OVERLAY_ROOT_LOWER, p->store->base);
+	jsongen_kv_str(g, OVERLAY_ROOT_UPPER, t->upper);
+	jsongen_kv_str(g, OVERLAY_ROOT_WORK, t->work);
+	jsongen_kv_str(g, "io.isorun.tenant.id", p->tid);
+	jsongen_kv_str(g, "io.isorun.tenant.cname", p->pkg->cname);
+	jsongen_kv_str(g, "io.isorun.tenant.mode", p->configure ? "configure" : "run");
+	gen_network_annotations(g, p);
+	yajl_gen_map_close(g);
+}
+
+static int gen_config(const struct bundle_params *p, const struct tenant_paths *t, yajl_val seccomp,
+		      char **ret, size_t *ret_len, struct iso_error *err)
+{
+	yajl_gen g = jsongen_new(true);
+
+	if (!g)
+		return iso_error_set(err, ENOMEM, "config.json");
+	yajl_gen_map_open(g);
+	jsongen_kv_str(g, "ociVersion", "1.2.0");
+	gen_process(g, p);
+	jsongen_key(g, "root");
+	yajl_gen_map_open(g);
+	jsongen_kv_str(g, "path", t->rootfs);
+	jsongen_kv_bool(g, "readonly", false);
+	yajl_gen_map_close(g);
+	jsongen_kv_str(g, "hostname", p->tid);
+	gen_mounts(g, p, t);
+	gen_linux(g, p, seccomp);
+	gen_annotations(g, p, t);
+	yajl_gen_map_close(g);
+	return jsongen_finish(g, ret, ret_len, err);
+}
+
+int bundle_write(const struct bundle_params *p, const char *bundle_dir, struct iso_error *err)
+{
+	struct tenant_paths t = {0};
+	_cleanup_free_ char *text = NULL, *path = NULL;
+	yajl_val seccomp = NULL;
+	size_t len;
+	int r;
+
+	if ((r = paths_of(p, &t, err)) < 0)
+		goto out;
+	if (p->seccomp_json && (r = json_parse_tree(p->seccomp_json, strlen(p->seccomp_json),
+						    "seccomp.json", &seccomp, err)) < 0)
+		goto out;
+	if ((r = gen_config(p, &t, seccomp, &text, &len, err)) < 0 ||
+	    (r = mkdir_p(bundle_dir, 0700, err)) < 0)
+		goto out;
+	if (asprintf(&path, "%s/config.json", bundle_dir) < 0) {
+		r = iso_error_set(err, ENOMEM, "%s", bundle_dir);
+		goto out;
+	}
+	r = write_file_atomic(path, text, len, 0600, err);
+out:
+	if (seccomp)
+		yajl_tree_free(seccomp);
+	paths_free(&t);
+	return r;
+}

@@ -1,0 +1,34 @@
+/* Running a tenant through the OCI runtime, in this process: create, start, wait (forwarding
+ * signals), delete, with the tenant's tid as the container id. */
+#ifndef ISORUN_TENANT_RUN_H
+#define ISORUN_TENANT_RUN_H
+
+#include <stdbool.h>
+
+#include "tenant/package.h"
+#include "tenant/store.h"
+
+struct tenant_run_options {
+	const char *state_root; /* the runtime's --root */
+	bool configure;		/* host network, every capability, no seccomp */
+	char *const *args;	/* instead of the package's init and args; NULL for those */
+};
+
+/* Runs tenant tid, whose run.lock the caller holds.  *ret_status is the wait status of the
+ * container's init.  The default run uses tenants/TID/bundle as written by `tenant add`; with
+ * args or in configure mode a bundle for this run is written to tenants/TID/run-bundle/ and
+ * removed afterwards. */
+int tenant_run_locked(const struct tenant_store *s, const char *tid,
+		      const struct tenant_run_options *o, int *ret_status, struct iso_error *err);
+
+/* "successful", "exit code N" or "killed by SIGNAME" (the seed's words). */
+void tenant_describe_status(int status, char *buf, size_t len);
+
+/* The exit status `tenant run` itself returns: the code, or 128 + the signal. */
+int tenant_exit_code(int status);
+
+/* Reads tenants/TID/package.json and tenants/TID/seccomp.json (absent: none). */
+int tenant_load_package(const struct tenant_store *s, const char *tid,
+			struct tenant_package **ret_pkg, char **ret_seccomp, struct iso_error *err);
+
+#endif

@@ -1,0 +1,19 @@
+/* The seccomp filter a tenant's package asks for, as the text of an OCI linux.seccomp object:
+ *   default   isorun's default profile (found as `isorun spec --seccomp` finds it:
+ *             seccomp_profile_default_path()) or the Docker-format file given with
+ *             --default-seccomp, converted for the capabilities a tenant keeps;
+ *   profile   the file `profile` of the package (an OCI linux.seccomp object);
+ *   none      no filter;
+ *   recorded  an allowlist recorded from the tenant's own runs: needs the recorder of issue 7,
+ *             refused until then. */
+#ifndef ISORUN_TENANT_SECCOMP_H
+#define ISORUN_TENANT_SECCOMP_H
+
+#include "tenant/package.h"
+
+/* *ret_json is NULL for mode none.  Errors name the package field (seccomp.mode, seccomp.profile).
+ */
+int tenant_seccomp_resolve(const struct tenant_package *pkg, const char *default_path,
+			   char **ret_json, struct iso_error *err);
+
+#endif
