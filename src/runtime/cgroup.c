@@ -327,7 +327,9 @@ static int make_dirs(const char *mount, const char *path, const struct mkdir_ctx
 			r = iso_error_set(err, errno, "opening cgroup %s%s", mount, path);
 			break;
 		}
-		if (!c->v2 && created)
+		/* Also for a directory that exists: another runtime may have made it an instant
+		 * ago and not yet given it its cpus (an empty cpuset takes no task). */
+		if (!c->v2)
 			cpuset_inherit(fd, child);
 		close(fd);
 		fd = child;
@@ -495,9 +497,11 @@ static int create_dirs(struct create_ctx *c, struct iso_error *err)
 				break;
 		if (r < 0)
 			return r;
-		/* CGROUP_DEFAULT_PARENT is isorun's own: whoever leaves it last removes it. */
-		if (c->default_path && d->created == 1)
-			d->created = 2;
+		/* CGROUP_DEFAULT_PARENT is isorun's own and shared by every container: it stays,
+		 * like --root.  (Removing it with the last container raced with the next one being
+		 * made in it.) */
+		if (c->default_path && d->created > 1)
+			d->created = 1;
 	}
 	return 0;
 }

@@ -72,20 +72,34 @@ create_started() {
 	done
 }
 
-@test "cgroupsPath: the default parent /isorun goes with the last container in it" {
+@test "cgroupsPath: the default parent /isorun is shared and stays; each container's leaf goes" {
 	need_v1 memory
-	[ ! -e $CG/memory/isorun ] || skip "$CG/memory/isorun is in use by other containers"
 	iso_run isorun create --bundle "$BUNDLE" "$CTR"
 	assert_success
 	iso_run isorun create --bundle "$BUNDLE" "$CTR2"
 	assert_success
-	# The first made /isorun; the last one out removes it.
 	iso_run isorun delete "$CTR"
 	assert_success
+	[ ! -e $CG/memory/isorun/$CTR ] || fail "$CG/memory/isorun/$CTR is left"
 	[ -d $CG/memory/isorun/$CTR2 ] || fail "the other container's cgroup went too"
 	iso_run isorun delete "$CTR2"
 	assert_success
-	[ ! -e $CG/memory/isorun ] || fail "$CG/memory/isorun is left"
+	[ ! -e $CG/memory/isorun/$CTR2 ] || fail "$CG/memory/isorun/$CTR2 is left"
+	[ -d $CG/memory/isorun ] || fail "the shared parent was removed"
+	# a usable cpuset parent: a new container can join it at once
+	[ -n "$(tr -d ' \n' <$CG/cpuset/isorun/cpuset.cpus)" ] || fail "/isorun has no cpus"
+}
+
+@test "cgroupsPath: an existing parent with an empty cpuset is given its cpus" {
+	need_v1 cpuset
+	# what a racing runtime leaves for an instant: the parent made, its cpus not yet set
+	mkdir "$CG/cpuset/race-$ID_TAG"
+	[ -z "$(tr -d ' \n' <"$CG/cpuset/race-$ID_TAG/cpuset.cpus")" ] || fail "a new cpuset has cpus here"
+	cgroups_path "/race-$ID_TAG/ctr"
+	set_args /bin/true
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	rmdir "$CG/cpuset/race-$ID_TAG"
+	assert_success
 }
 
 @test "cgroupsPath: the container sees its own cgroup in /proc/self/cgroup" {
