@@ -41,7 +41,8 @@ cgroups_path() {
 # A container that counts in /shared/counter and signals readiness.
 counter_cmd() {
 	bind_shared
-	set_cmd 'i=0; while :; do i=$((i+1)); echo $i >/shared/counter; sleep 0.02; done'
+	# written aside and renamed: a reader never sees the file truncated and empty
+	set_cmd 'i=0; while :; do i=$((i+1)); echo $i >/shared/counter.new; mv /shared/counter.new /shared/counter; sleep 0.02; done'
 }
 
 create_started() {
