@@ -21,32 +21,6 @@ static inline void cleanup_yajl_treep(yajl_val *v)
 		yajl_tree_free(*v);
 }
 
-/* Re-emits a parsed JSON value (the state document) inside the message being generated. */
-static void gen_value(yajl_gen g, yajl_val v)
-{
-	if (YAJL_IS_OBJECT(v)) {
-		yajl_gen_map_open(g);
-		for (size_t i = 0; i < v->u.object.len; i++) {
-			jsongen_key(g, v->u.object.keys[i]);
-			gen_value(g, v->u.object.values[i]);
-		}
-		yajl_gen_map_close(g);
-	} else if (YAJL_IS_ARRAY(v)) {
-		yajl_gen_array_open(g);
-		for (size_t i = 0; i < v->u.array.len; i++)
-			gen_value(g, v->u.array.values[i]);
-		yajl_gen_array_close(g);
-	} else if (YAJL_IS_STRING(v)) {
-		jsongen_str(g, v->u.string);
-	} else if (YAJL_IS_NUMBER(v)) {
-		yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
-	} else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v)) {
-		yajl_gen_bool(g, YAJL_IS_TRUE(v));
-	} else {
-		yajl_gen_null(g);
-	}
-}
-
 static int process_state_json(const char *metadata, pid_t pid, const char *state_json, char **ret,
 			      size_t *ret_len, struct iso_error *err)
 {
@@ -70,7 +44,7 @@ static int process_state_json(const char *metadata, pid_t pid, const char *state
 	if (metadata)
 		jsongen_kv_str(g, "metadata", metadata);
 	jsongen_key(g, "state");
-	gen_value(g, state);
+	jsongen_value(g, state);
 	yajl_gen_map_close(g);
 	return jsongen_finish(g, ret, ret_len, err);
 }

@@ -200,6 +200,11 @@ static inline void cleanup_spec_freep(struct spec **s)
 }
 #define _cleanup_spec_ __attribute__((cleanup(cleanup_spec_freep)))
 
+/* The maskedPaths and readonlyPaths of the default spec (runc's), NULL-terminated; the tenant
+ * layer's bundles use them too. */
+extern const char *const spec_default_masked_paths[];
+extern const char *const spec_default_readonly_paths[];
+
 /* The namespace entry of the given CLONE_NEW* type, or NULL. */
 const struct spec_namespace *spec_find_namespace(const struct spec *spec, int type);
 

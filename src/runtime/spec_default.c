@@ -44,20 +44,20 @@ static const char *const default_env[] = {
 static const char *const default_caps[] = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE",
 					   NULL};
 
-static const char *const masked_paths[] = {"/proc/acpi",
-					   "/proc/asound",
-					   "/proc/kcore",
-					   "/proc/keys",
-					   "/proc/latency_stats",
-					   "/proc/timer_list",
-					   "/proc/timer_stats",
-					   "/proc/sched_debug",
-					   "/sys/firmware",
-					   "/proc/scsi",
-					   "/sys/devices/virtual/powercap",
-					   NULL};
+const char *const spec_default_masked_paths[] = {"/proc/acpi",
+						 "/proc/asound",
+						 "/proc/kcore",
+						 "/proc/keys",
+						 "/proc/latency_stats",
+						 "/proc/timer_list",
+						 "/proc/timer_stats",
+						 "/proc/sched_debug",
+						 "/sys/firmware",
+						 "/proc/scsi",
+						 "/sys/devices/virtual/powercap",
+						 NULL};
 
-static const char *const readonly_paths[] = {
+const char *const spec_default_readonly_paths[] = {
     "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL};
 
 static const char *const namespaces[] = {"pid", "network", "ipc", "uts", "mount", "cgroup", NULL};
@@ -65,15 +65,6 @@ static const char *const namespaces[] = {"pid", "network", "ipc", "uts", "mount"
 /* The rootless set: no network namespace (an unprivileged user cannot plumb one), a user one. */
 static const char *const rootless_namespaces[] = {"pid",    "ipc",  "uts", "mount",
 						  "cgroup", "user", NULL};
-
-static void gen_strv(yajl_gen g, const char *key, const char *const *v)
-{
-	jsongen_key(g, key);
-	yajl_gen_array_open(g);
-	for (; *v; v++)
-		jsongen_str(g, *v);
-	yajl_gen_array_close(g);
-}
 
 static void gen_process(yajl_gen g)
 {
@@ -85,14 +76,14 @@ static void gen_process(yajl_gen g)
 	jsongen_kv_int(g, "uid", 0);
 	jsongen_kv_int(g, "gid", 0);
 	yajl_gen_map_close(g);
-	gen_strv(g, "args", (const char *const[]){"sh", NULL});
-	gen_strv(g, "env", default_env);
+	jsongen_kv_strv(g, "args", (const char *const[]){"sh", NULL});
+	jsongen_kv_strv(g, "env", default_env);
 	jsongen_kv_str(g, "cwd", "/");
 	jsongen_key(g, "capabilities");
 	yajl_gen_map_open(g);
-	gen_strv(g, "bounding", default_caps);
-	gen_strv(g, "effective", default_caps);
-	gen_strv(g, "permitted", default_caps);
+	jsongen_kv_strv(g, "bounding", default_caps);
+	jsongen_kv_strv(g, "effective", default_caps);
+	jsongen_kv_strv(g, "permitted", default_caps);
 	yajl_gen_map_close(g);
 	jsongen_key(g, "rlimits");
 	yajl_gen_array_open(g);
@@ -197,8 +188,8 @@ static void gen_linux(yajl_gen g, bool rootless, const struct seccomp_config *se
 		yajl_gen_map_close(g);
 	}
 	gen_namespaces(g, rootless ? rootless_namespaces : namespaces);
-	gen_strv(g, "maskedPaths", masked_paths);
-	gen_strv(g, "readonlyPaths", readonly_paths);
+	jsongen_kv_strv(g, "maskedPaths", spec_default_masked_paths);
+	jsongen_kv_strv(g, "readonlyPaths", spec_default_readonly_paths);
 	if (seccomp) {
 		jsongen_key(g, "seccomp");
 		seccomp_config_gen(g, seccomp, false);

@@ -81,22 +81,6 @@ static const char *const all_caps[] = {"CAP_CHOWN",
 				       "CAP_CHECKPOINT_RESTORE",
 				       NULL};
 
-/* The same paths as `isorun spec` (runc's defaults). */
-static const char *const masked_paths[] = {"/proc/acpi",
-					   "/proc/asound",
-					   "/proc/kcore",
-					   "/proc/keys",
-					   "/proc/latency_stats",
-					   "/proc/timer_list",
-					   "/proc/timer_stats",
-					   "/proc/sched_debug",
-					   "/sys/firmware",
-					   "/proc/scsi",
-					   "/sys/devices/virtual/powercap",
-					   NULL};
-static const char *const readonly_paths[] = {
-    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL};
-
 struct tenant_paths {
 	char *dir, *home, *upper, *work, *rootfs;
 };
@@ -124,15 +108,6 @@ static int paths_of(const struct bundle_params *p, struct tenant_paths *t, struc
 
 /* ---- generic pieces --------------------------------------------------------------------- */
 
-static void gen_strv(yajl_gen g, const char *key, const char *const *v)
-{
-	jsongen_key(g, key);
-	yajl_gen_array_open(g);
-	for (size_t i = 0; v && v[i]; i++)
-		jsongen_str(g, v[i]);
-	yajl_gen_array_close(g);
-}
-
 static void gen_held_caps(yajl_gen g, const char *key)
 {
 	jsongen_key(g, key);
@@ -156,37 +131,9 @@ static void gen_caps(yajl_gen g, bool configure)
 		if (configure)
 			gen_held_caps(g, sets[i]);
 		else
-			gen_strv(g, sets[i], tenant_caps);
+			jsongen_kv_strv(g, sets[i], tenant_caps);
 	}
 	yajl_gen_map_close(g);
-}
-
-/* A parsed JSON value, re-emitted as is (a seccomp profile). Numbers keep their text. */
-static void gen_value(yajl_gen g, yajl_val v)
-{
-	if (YAJL_IS_OBJECT(v)) {
-		yajl_gen_map_open(g);
-		for (size_t i = 0; i < v->u.object.len; i++) {
-			jsongen_key(g, v->u.object.keys[i]);
-			gen_value(g, v->u.object.values[i]);
-		}
-		yajl_gen_map_close(g);
-	} else if (YAJL_IS_ARRAY(v)) {
-		yajl_gen_array_open(g);
-		for (size_t i = 0; i < v->u.array.len; i++)
-			gen_value(g, v->u.array.values[i]);
-		yajl_gen_array_close(g);
-	} else if (YAJL_IS_STRING(v)) {
-		jsongen_str(g, YAJL_GET_STRING(v));
-	} else if (YAJL_IS_NUMBER(v)) {
-		const char *n = YAJL_GET_NUMBER(v);
-
-		yajl_gen_number(g, n, strlen(n));
-	} else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v)) {
-		yajl_gen_bool(g, YAJL_IS_TRUE(v));
-	} else {
-		yajl_gen_null(g);
-	}
 }
 
 static void gen_mount(yajl_gen g, const char *dest, const char *type, const char *source,
@@ -196,7 +143,7 @@ static void gen_mount(yajl_gen g, const char *dest, const char *type, const char
 	jsongen_kv_str(g, "destination", dest);
 	jsongen_kv_str(g, "type", type);
 	jsongen_kv_str(g, "source", source);
-	gen_strv(g, "options", options);
+	jsongen_kv_strv(g, "options", options);
 	yajl_gen_map_close(g);
 }
 
@@ -325,15 +272,16 @@ static void gen_linux(yajl_gen g, const struct bundle_params *p, yajl_val seccom
 	jsongen_key(g, "linux");
 	yajl_gen_map_open(g);
 	gen_namespaces(g, p->configure);
-	gen_strv(g, "maskedPaths", masked_paths);
-	gen_strv(g, "readonlyPaths", readonly_paths);
+	/* The same paths as `isorun spec` (runc's defaults). */
+	jsongen_kv_strv(g, "maskedPaths", spec_default_masked_paths);
+	jsongen_kv_strv(g, "readonlyPaths", spec_default_readonly_paths);
 	if (asprintf(&cgroup, "/isorun/tenant-%s", p->tid) > 0)
 		jsongen_kv_str(g, "cgroupsPath", cgroup);
 	if (p->pkg->has_resources)
 		gen_resources(g, &p->pkg->resources);
 	if (seccomp && !p->configure) {
 		jsongen_key(g, "seccomp");
-		gen_value(g, seccomp);
+		jsongen_value(g, seccomp);
 	}
 	yajl_gen_map_close(g);
 }

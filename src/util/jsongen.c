@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yajl/yajl_tree.h>
 
 yajl_gen jsongen_new(bool pretty)
 {
@@ -69,4 +70,38 @@ int jsongen_finish(yajl_gen g, char **ret_text, size_t *ret_len, struct iso_erro
 	if (ret_len)
 		*ret_len = len;
 	return 0;
+}
+
+void jsongen_kv_strv(yajl_gen g, const char *key, const char *const *v)
+{
+	jsongen_key(g, key);
+	yajl_gen_array_open(g);
+	for (size_t i = 0; v && v[i]; i++)
+		jsongen_str(g, v[i]);
+	yajl_gen_array_close(g);
+}
+
+void jsongen_value(yajl_gen g, yajl_val v)
+{
+	if (YAJL_IS_OBJECT(v)) {
+		yajl_gen_map_open(g);
+		for (size_t i = 0; i < v->u.object.len; i++) {
+			jsongen_key(g, v->u.object.keys[i]);
+			jsongen_value(g, v->u.object.values[i]);
+		}
+		yajl_gen_map_close(g);
+	} else if (YAJL_IS_ARRAY(v)) {
+		yajl_gen_array_open(g);
+		for (size_t i = 0; i < v->u.array.len; i++)
+			jsongen_value(g, v->u.array.values[i]);
+		yajl_gen_array_close(g);
+	} else if (YAJL_IS_STRING(v)) {
+		jsongen_str(g, v->u.string);
+	} else if (YAJL_IS_NUMBER(v)) {
+		yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
+	} else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v)) {
+		yajl_gen_bool(g, YAJL_IS_TRUE(v));
+	} else {
+		yajl_gen_null(g);
+	}
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
 
 #include "error.h"
 
@@ -15,6 +16,11 @@ void jsongen_str(yajl_gen g, const char *value); /* NULL is written as null */
 void jsongen_kv_str(yajl_gen g, const char *key, const char *value);
 void jsongen_kv_int(yajl_gen g, const char *key, long long value);
 void jsongen_kv_bool(yajl_gen g, const char *key, bool value);
+/* "key": [strings of the NULL-terminated v] (v NULL: an empty array). */
+void jsongen_kv_strv(yajl_gen g, const char *key, const char *const *v);
+
+/* Re-emits a parsed JSON value as it is (numbers keep their text). */
+void jsongen_value(yajl_gen g, yajl_val v);
 
 /* Copies the generated text out (NUL-terminated) and frees g. */
 int jsongen_finish(yajl_gen g, char **ret_text, size_t *ret_len, struct iso_error *err);
