@@ -6,9 +6,9 @@
 #include "runtime/container.h"
 
 static const struct option delete_options_table[] = {
-	{"force", no_argument, NULL, 'f'},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+    {"force", no_argument, NULL, 'f'},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
 };
 
 int cmd_delete(const struct global_options *g, int argc, char **argv, struct iso_error *err)
@@ -19,9 +19,13 @@ int cmd_delete(const struct global_options *g, int argc, char **argv, struct iso
 	cmd_getopt_reset();
 	while ((opt = cmd_getopt("delete", argc, argv, "+fh", delete_options_table, err)) != -1) {
 		switch (opt) {
-		case 'f': force = true; break;
-		case OPT_HELP: return cmd_print_usage("delete");
-		default: return opt;
+		case 'f':
+			force = true;
+			break;
+		case OPT_HELP:
+			return cmd_print_usage("delete");
+		default:
+			return opt;
 		}
 	}
 	r = cmd_expect_args("delete", argc, argv, 1, 1, "a container id", err);

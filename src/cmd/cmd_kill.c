@@ -9,9 +9,9 @@
 #include "util/signals.h"
 
 static const struct option kill_options_table[] = {
-	{"all", no_argument, NULL, 'a'},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+    {"all", no_argument, NULL, 'a'},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
 };
 
 int cmd_kill(const struct global_options *g, int argc, char **argv, struct iso_error *err)
@@ -22,9 +22,13 @@ int cmd_kill(const struct global_options *g, int argc, char **argv, struct iso_e
 	cmd_getopt_reset();
 	while ((opt = cmd_getopt("kill", argc, argv, "+ah", kill_options_table, err)) != -1) {
 		switch (opt) {
-		case 'a': all = true; break;
-		case OPT_HELP: return cmd_print_usage("kill");
-		default: return opt;
+		case 'a':
+			all = true;
+			break;
+		case OPT_HELP:
+			return cmd_print_usage("kill");
+		default:
+			return opt;
 		}
 	}
 	r = cmd_expect_args("kill", argc, argv, 1, 2, "a container id", err);
@@ -33,7 +37,8 @@ int cmd_kill(const struct global_options *g, int argc, char **argv, struct iso_e
 	if (argc - optind == 2) {
 		sig = signal_parse(argv[optind + 1]);
 		if (sig < 0)
-			return iso_error_invalid(err, "kill: unknown signal \"%s\"", argv[optind + 1]);
+			return iso_error_invalid(err, "kill: unknown signal \"%s\"",
+						 argv[optind + 1]);
 	}
 	return container_kill(g->root, argv[optind], sig, all, err);
 }

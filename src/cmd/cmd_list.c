@@ -12,10 +12,10 @@
 #include "util/jsongen.h"
 
 static const struct option list_options_table[] = {
-	{"quiet", no_argument, NULL, 'q'},
-	{"format", required_argument, NULL, 'f'},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+    {"quiet", no_argument, NULL, 'q'},
+    {"format", required_argument, NULL, 'f'},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
 };
 
 enum list_format { LIST_TABLE, LIST_JSON, LIST_QUIET };

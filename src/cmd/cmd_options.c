@@ -26,7 +26,8 @@ int cmd_getopt(const char *verb, int argc, char **argv, const char *shortopts,
 		return iso_error_invalid(err, "%s: unknown option %s", verb, argv[optind - 1]);
 	}
 	if (c == ':')
-		return iso_error_invalid(err, "%s: option %s needs a value", verb, argv[optind - 1]);
+		return iso_error_invalid(err, "%s: option %s needs a value", verb,
+					 argv[optind - 1]);
 	return c;
 }
 

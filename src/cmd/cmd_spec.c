@@ -11,11 +11,11 @@
 #include "util/cleanup.h"
 
 static const struct option spec_options_table[] = {
-	{"bundle", required_argument, NULL, 'b'},
-	{"rootless", no_argument, NULL, 'r'},
-	{"seccomp", no_argument, NULL, 's'},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+    {"bundle", required_argument, NULL, 'b'},
+    {"rootless", no_argument, NULL, 'r'},
+    {"seccomp", no_argument, NULL, 's'},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
 };
 
 /* isorun's default profile (contrib/seccomp/default.json) for the default config's caps. */
@@ -43,11 +43,19 @@ int cmd_spec(const struct global_options *g, int argc, char **argv, struct iso_e
 	cmd_getopt_reset();
 	while ((opt = cmd_getopt("spec", argc, argv, "+b:h", spec_options_table, err)) != -1) {
 		switch (opt) {
-		case 'b': bundle = optarg; break;
-		case 'r': rootless = true; break;
-		case 's': with_seccomp = true; break;
-		case OPT_HELP: return cmd_print_usage("spec");
-		default: return opt;
+		case 'b':
+			bundle = optarg;
+			break;
+		case 'r':
+			rootless = true;
+			break;
+		case 's':
+			with_seccomp = true;
+			break;
+		case OPT_HELP:
+			return cmd_print_usage("spec");
+		default:
+			return opt;
 		}
 	}
 	if ((r = cmd_expect_args("spec", argc, argv, 0, 0, "no argument", err)) < 0)

@@ -6,8 +6,8 @@
 #include "runtime/container.h"
 
 static const struct option start_options_table[] = {
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
 };
 
 int cmd_start(const struct global_options *g, int argc, char **argv, struct iso_error *err)

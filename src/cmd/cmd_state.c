@@ -8,8 +8,8 @@
 #include "util/cleanup.h"
 
 static const struct option state_options_table[] = {
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
 };
 
 int cmd_state(const struct global_options *g, int argc, char **argv, struct iso_error *err)

@@ -11,11 +11,11 @@
 struct init_args {
 	const struct spec *spec;
 	const struct seccomp_program *seccomp; /* compiled by the runtime; may be empty */
-	const char *bundle;	  /* absolute; cwd for relative mount sources */
-	const char *rootfs;	  /* absolute host path */
-	int sync_fd;		  /* child end of the sync socketpair */
-	int fifo_fd;		  /* the start barrier, opened O_RDWR */
-	int log_fd;		  /* the --log file, or -1 */
+	const char *bundle;		       /* absolute; cwd for relative mount sources */
+	const char *rootfs;		       /* absolute host path */
+	int sync_fd;			       /* child end of the sync socketpair */
+	int fifo_fd;			       /* the start barrier, opened O_RDWR */
+	int log_fd;			       /* the --log file, or -1 */
 	int stub_fd;		  /* the exec stub's sealed memfd, or -1 (exec_stub.h) */
 	int preserve_fds;	  /* fds 3 .. 3+N-1 pass to the container */
 	bool new_session_keyring; /* false with --no-new-keyring */

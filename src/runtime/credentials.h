@@ -8,8 +8,7 @@
 /* setgroups (additionalGids, or none), setresgid, setresuid keeping the permitted capabilities
  * across the uid change (PR_SET_KEEPCAPS), and the umask when given.  `setgroups_allowed` is
  * false inside a user namespace whose setgroups file says "deny". */
-int credentials_apply(const struct spec_user *user, bool setgroups_allowed,
-		      struct iso_error *err);
+int credentials_apply(const struct spec_user *user, bool setgroups_allowed, struct iso_error *err);
 
 /* Applies process.rlimits; a limit above the current hard limit that the kernel refuses is an
  * error naming the rlimit ("process.rlimits: RLIMIT_NOFILE: ..."). */

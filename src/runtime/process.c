@@ -42,9 +42,9 @@ struct clone_args_v2 {
 pid_t process_clone_into_cgroup(unsigned long flags, int cgroup_fd, int *ret_pidfd)
 {
 	struct clone_args_v2 ca = {
-		.flags = flags | CLONE_PIDFD,
-		.pidfd = (uint64_t)(uintptr_t)ret_pidfd,
-		.exit_signal = SIGCHLD,
+	    .flags = flags | CLONE_PIDFD,
+	    .pidfd = (uint64_t)(uintptr_t)ret_pidfd,
+	    .exit_signal = SIGCHLD,
 	};
 	long r;
 

@@ -24,8 +24,8 @@
 #define STATE_MAX_SIZE (1024 * 1024)
 
 static const char *const status_names[] = {
-	[STATUS_CREATING] = "creating", [STATUS_CREATED] = "created", [STATUS_RUNNING] = "running",
-	[STATUS_PAUSED] = "paused",	[STATUS_STOPPED] = "stopped",
+    [STATUS_CREATING] = "creating", [STATUS_CREATED] = "created", [STATUS_RUNNING] = "running",
+    [STATUS_PAUSED] = "paused",	    [STATUS_STOPPED] = "stopped",
 };
 
 const char *state_status_name(enum container_status status)
@@ -51,8 +51,8 @@ int state_validate_id(const char *id, struct iso_error *err)
 	if (len == 0)
 		return iso_error_invalid(err, "container id must not be empty");
 	if (len > CONTAINER_ID_MAX)
-		return iso_error_invalid(err, "invalid container id (%zu characters, at most %d)", len,
-					 CONTAINER_ID_MAX);
+		return iso_error_invalid(err, "invalid container id (%zu characters, at most %d)",
+					 len, CONTAINER_ID_MAX);
 	if (id[0] == '.' || strchr(id, '/'))
 		return iso_error_invalid(err, "invalid container id \"%s\"", id);
 	for (const char *p = id; *p; p++)
@@ -327,13 +327,15 @@ int state_read(int dirfd, const char *id, struct container_state *st, struct iso
 	}
 	tree = yajl_tree_parse(text, errbuf, sizeof(errbuf));
 	if (!tree)
-		return iso_error_set(err, EINVAL, "container \"%s\": %s is corrupt", id, STATE_FILE);
+		return iso_error_set(err, EINVAL, "container \"%s\": %s is corrupt", id,
+				     STATE_FILE);
 	memset(st, 0, sizeof(*st));
 	r = state_from_tree(tree, st);
 	yajl_tree_free(tree);
 	if (r < 0) {
 		state_clear(st);
-		return iso_error_set(err, EINVAL, "container \"%s\": %s is corrupt", id, STATE_FILE);
+		return iso_error_set(err, EINVAL, "container \"%s\": %s is corrupt", id,
+				     STATE_FILE);
 	}
 	return 0;
 }

@@ -17,15 +17,15 @@ struct sync_header {
 };
 
 static const char *const step_names[] = {
-	[SYNC_ID_MAPS_WRITTEN] = "id-maps-written",
-	[SYNC_CGROUP_JOINED] = "cgroup-joined",
-	[SYNC_MOUNTS_DONE] = "mounts-done",
-	[SYNC_RUNTIME_HOOKS_DONE] = "runtime-hooks-done",
-	[SYNC_TERMINAL_MASTER] = "terminal-master",
-	[SYNC_TERMINAL_SENT] = "terminal-sent",
-	[SYNC_SECCOMP_LISTENER] = "seccomp-listener",
-	[SYNC_READY] = "ready",
-	[SYNC_ERROR] = "error",
+    [SYNC_ID_MAPS_WRITTEN] = "id-maps-written",
+    [SYNC_CGROUP_JOINED] = "cgroup-joined",
+    [SYNC_MOUNTS_DONE] = "mounts-done",
+    [SYNC_RUNTIME_HOOKS_DONE] = "runtime-hooks-done",
+    [SYNC_TERMINAL_MASTER] = "terminal-master",
+    [SYNC_TERMINAL_SENT] = "terminal-sent",
+    [SYNC_SECCOMP_LISTENER] = "seccomp-listener",
+    [SYNC_READY] = "ready",
+    [SYNC_ERROR] = "error",
 };
 
 const char *sync_step_name(enum sync_step step)
@@ -54,7 +54,8 @@ int sync_send(int sock, enum sync_step step, const void *payload, size_t len, in
 	int r;
 
 	if (len > SYNC_PAYLOAD_MAX)
-		return iso_error_set(err, E2BIG, "sync %s: payload too large", sync_step_name(step));
+		return iso_error_set(err, E2BIG, "sync %s: payload too large",
+				     sync_step_name(step));
 	r = send_raw(sock, &h, payload, fd);
 	if (r < 0)
 		return iso_error_set(err, -r, "sync %s", sync_step_name(step));
@@ -64,10 +65,10 @@ int sync_send(int sock, enum sync_step step, const void *payload, size_t len, in
 void sync_send_error(int sock, const struct iso_error *child_err)
 {
 	struct sync_header h = {
-		.step = SYNC_ERROR,
-		.errnum = child_err->errnum,
-		.exit_code = child_err->exit_code,
-		.len = (uint32_t)strlen(child_err->msg),
+	    .step = SYNC_ERROR,
+	    .errnum = child_err->errnum,
+	    .exit_code = child_err->exit_code,
+	    .len = (uint32_t)strlen(child_err->msg),
 	};
 
 	send_raw(sock, &h, child_err->msg, -1);

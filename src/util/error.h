@@ -12,7 +12,7 @@
 #define ISO_ERROR_MSG_MAX 1024
 
 struct iso_error {
-	int errnum;		      /* positive errno, 0 when no system error is involved */
+	int errnum;		     /* positive errno, 0 when no system error is involved */
 	char msg[ISO_ERROR_MSG_MAX]; /* one line, no trailing newline */
 	int exit_code; /* the exit status the verb should use; 0 means the default (1) */
 };
@@ -20,13 +20,14 @@ struct iso_error {
 /* Records a failure.  errnum is appended as ": strerror(errnum)" when non-zero.
  * Returns -errnum, or -EINVAL when errnum is 0, so callers can `return iso_error_set(...)`. */
 int iso_error_set(struct iso_error *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Same as iso_error_set() without a system error: a validation failure. */
 #define iso_error_invalid(err, ...) iso_error_set((err), 0, __VA_ARGS__)
 
 /* Prefixes the existing message with "context: ".  Returns -err->errnum (or -EINVAL). */
-int iso_error_wrap(struct iso_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int iso_error_wrap(struct iso_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Records errnum (positive) for a message that already says it all ("container "x" does not
  * exist"): no strerror is appended.  Returns -errnum. */

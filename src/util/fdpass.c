@@ -44,8 +44,10 @@ ssize_t fd_recv(int sock, void *data, size_t len, int *ret_fd)
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = {.iov_base = data, .iov_len = len};
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
 	ssize_t n;
 
 	*ret_fd = -1;

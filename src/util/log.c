@@ -84,6 +84,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	/* With a JSON log the client reads the log file; stderr still gets errors and warnings
 	 * for people running isorun by hand. */
 	if (level >= LOG_LEVEL_WARNING || log_debug_enabled)
-		fprintf(stderr, "isorun: %s%s\n", level == LOG_LEVEL_WARNING ? "warning: " : "", msg);
+		fprintf(stderr, "isorun: %s%s\n", level == LOG_LEVEL_WARNING ? "warning: " : "",
+			msg);
 	errno = saved;
 }

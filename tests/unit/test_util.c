@@ -73,9 +73,14 @@ static void test_ids(void)
 static void test_state_json(void)
 {
 	char *keys[] = {"k", NULL}, *values[] = {"v\"q", NULL};
-	struct container_state st = {.id = "c1", .oci_version = "1.2.0", .status = STATUS_STOPPED,
-				     .pid = 42, .bundle = "/b", .rootfs = "/b/rootfs",
-				     .created = "2026-01-01T00:00:00Z", .annotation_keys = keys,
+	struct container_state st = {.id = "c1",
+				     .oci_version = "1.2.0",
+				     .status = STATUS_STOPPED,
+				     .pid = 42,
+				     .bundle = "/b",
+				     .rootfs = "/b/rootfs",
+				     .created = "2026-01-01T00:00:00Z",
+				     .annotation_keys = keys,
 				     .annotation_values = values};
 	struct iso_error err = {0};
 	char *json = NULL;

@@ -12,7 +12,7 @@ static int unit_failed;
 	do {                                                                                       \
 		int unit_ok_ = !!(cond);                                                           \
 		unit_count++;                                                                      \
-		if (unit_ok_) {                                                                        \
+		if (unit_ok_) {                                                                    \
 			printf("ok %d - ", unit_count);                                            \
 		} else {                                                                           \
 			unit_failed++;                                                             \
@@ -21,7 +21,7 @@ static int unit_failed;
 		printf(__VA_ARGS__);                                                               \
 		printf("\n");                                                                      \
 		if (!unit_ok_)                                                                     \
-			printf("#   failed at %s:%d: %s\n", __FILE__, __LINE__, #cond);          \
+			printf("#   failed at %s:%d: %s\n", __FILE__, __LINE__, #cond);            \
 	} while (0)
 
 #define UNIT_STREQ(a, b, ...) UNIT_CHECK((a) && (b) && strcmp((a), (b)) == 0, __VA_ARGS__)
