@@ -51,8 +51,13 @@ static const struct verb verbs[] = {
      "ps [--format|-f table|json] ID [PS-ARGS...]", false, false},
     {"events", cmd_events, "Print a container's stats and OOM events as JSON lines.",
      "events [--stats] [--interval DURATION] ID", false, false},
+    {"trace", cmd_trace, "Run a bundle once and write the seccomp allowlist it needs.",
+     "trace [--output|-o FILE] [--duration SECONDS] [--merge FILE]\n"
+     "                    [--default-action KILL_PROCESS|ERRNO] [--strict] [--recorded-only]\n"
+     "                    [--bundle|-b DIR] ID",
+     true, false},
     {"tenant", cmd_tenant, "Tenant packages as bundles over a shared base (see tenant --help).",
-     "tenant [--tenant-root DIR] base|add|run|list|show|delete ...", true, true},
+     "tenant [--tenant-root DIR] base|add|allowlist|run|list|show|delete ...", true, true},
     {"list", cmd_list, "List the containers under --root.",
      "list [--quiet|-q] [--format|-f table|json]", false, false},
     {"spec", cmd_spec, "Write a default config.json for a busybox-like rootfs.",

@@ -9,13 +9,26 @@
 #include <unistd.h>
 
 #include "cmd/cmd_options.h"
+#include "cmd/cmd_trace.h"
 #include "tenant/base.h"
 #include "tenant/store.h"
+#include "tenant/tenant_allowlist.h"
 #include "tenant/tenant_list.h"
 #include "tenant/tenant_ops.h"
 #include "util/cleanup.h"
 
-enum { OPT_TENANT_ROOT = 256, OPT_FROM, OPT_FORCE, OPT_CONFIGURE, OPT_FORMAT, OPT_DEFAULT_SECCOMP };
+enum {
+	OPT_TENANT_ROOT = 256,
+	OPT_FROM,
+	OPT_FORCE,
+	OPT_CONFIGURE,
+	OPT_FORMAT,
+	OPT_DEFAULT_SECCOMP,
+	OPT_DURATION
+};
+
+/* seccomp.mode "recorded" in `tenant add`: a service that never exits is recorded this long. */
+#define ADD_RECORD_DURATION_S 10
 
 struct tenant_cmd {
 	const struct global_options *g;
@@ -29,8 +42,13 @@ static const char tenant_usage[] =
     "Usage: isorun tenant [--tenant-root DIR] SUBCOMMAND ...\n\n"
     "  base [--from busybox|DIR|TARBALL|debootstrap:SUITE] [--force]\n"
     "                         build the shared base file system\n"
-    "  add [--default-seccomp FILE] PKGDIR\n"
+    "  add [--default-seccomp FILE] [--duration SECONDS] PKGDIR\n"
     "                         add a tenant from a package; prints \"tid: TID\"\n"
+    "                         (seccomp.mode \"recorded\": its init is recorded as with\n"
+    "                         allowlist, for at most --duration seconds, default 10)\n"
+    "  allowlist [--duration SECONDS] TID\n"
+    "                         run the tenant once recording its syscalls (isorun trace)\n"
+    "                         and make that allowlist its seccomp profile\n"
     "  run [--configure] TID [-- ARGS...]\n"
     "                         run a tenant (configure: host network, all capabilities,\n"
     "                         no seccomp; a shell unless ARGS)\n"
@@ -97,23 +115,61 @@ static int sub_base(struct tenant_cmd *t, int argc, char **argv, struct iso_erro
 static int sub_add(struct tenant_cmd *t, int argc, char **argv, struct iso_error *err)
 {
 	static const struct option opts[] = {
-	    {"default-seccomp", required_argument, NULL, OPT_DEFAULT_SECCOMP}};
-	struct tenant_add_options o = {.state_root = t->g->root};
+	    {"default-seccomp", required_argument, NULL, OPT_DEFAULT_SECCOMP},
+	    {"duration", required_argument, NULL, OPT_DURATION}};
+	struct syscall_set recorded = {0};
+	struct tenant_add_options o = {.state_root = t->g->root,
+				       .record_duration_ms = ADD_RECORD_DURATION_S * 1000,
+				       .recorded = &recorded};
 	char tid[TID_LEN + 1];
-	int opt, r;
+	int opt, r, seconds;
 
-	while ((opt = sub_getopt(t, "tenant add", argc, argv, opts, 1, err)) != -1) {
+	while ((opt = sub_getopt(t, "tenant add", argc, argv, opts, 2, err)) != -1) {
 		if (opt == OPT_HELP)
 			return sub_usage();
-		if (opt != OPT_DEFAULT_SECCOMP)
+		if (opt == OPT_DEFAULT_SECCOMP) {
+			o.default_seccomp = optarg;
+		} else if (opt == OPT_DURATION) {
+			r = cmd_parse_int("--duration", optarg, 1, 86400, &seconds, err);
+			if (r < 0)
+				return r;
+			o.record_duration_ms = seconds * 1000;
+		} else {
 			return opt < 0 ? opt : iso_error_invalid(err, "tenant add: bad option");
-		o.default_seccomp = optarg;
+		}
 	}
 	if ((r = cmd_expect_args("tenant add", argc, argv, 1, 1, "a package directory", err)) < 0 ||
 	    (r = open_store(t, err)) < 0 ||
 	    (r = tenant_add(&t->store, argv[optind], &o, tid, err)) < 0)
 		return r;
+	trace_warn_dangerous(&recorded);
 	printf("tid: %s\n", tid);
+	return 0;
+}
+
+static int sub_allowlist(struct tenant_cmd *t, int argc, char **argv, struct iso_error *err)
+{
+	static const struct option opts[] = {{"duration", required_argument, NULL, OPT_DURATION}};
+	struct syscall_set recorded = {0};
+	struct tenant_allowlist_options o = {.state_root = t->g->root, .ret_profile = &recorded};
+	int opt, r, seconds;
+
+	while ((opt = sub_getopt(t, "tenant allowlist", argc, argv, opts, 1, err)) != -1) {
+		if (opt == OPT_HELP)
+			return sub_usage();
+		if (opt != OPT_DURATION)
+			return opt < 0 ? opt
+				       : iso_error_invalid(err, "tenant allowlist: bad option");
+		r = cmd_parse_int("--duration", optarg, 1, 86400, &seconds, err);
+		if (r < 0)
+			return r;
+		o.duration_ms = seconds * 1000;
+	}
+	if ((r = cmd_expect_args("tenant allowlist", argc, argv, 1, 1, "a tenant id", err)) < 0 ||
+	    (r = open_store(t, err)) < 0 ||
+	    (r = tenant_allowlist(&t->store, argv[optind], &o, err)) < 0)
+		return r;
+	trace_warn_dangerous(&recorded);
 	return 0;
 }
 
@@ -217,7 +273,7 @@ static const struct {
 	const char *name;
 	tenant_sub_fn fn;
 } subcommands[] = {
-    {"base", sub_base}, {"add", sub_add},   {"run", sub_run},
+    {"base", sub_base}, {"add", sub_add},   {"allowlist", sub_allowlist}, {"run", sub_run},
     {"list", sub_list}, {"show", sub_show}, {"delete", sub_delete},
 };
 

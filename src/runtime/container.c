@@ -154,7 +154,11 @@ static int load_plan(const struct create_options *o, struct create_plan *p, stru
 	if ((r = spec_parse(p->config_text, p->config_len, "config.json", &p->spec, err)) < 0 ||
 	    (r = check_plan(p, err)) < 0 || (r = resolve_rootfs(p, err)) < 0)
 		return r;
-	if ((r = seccomp_prepare(p->spec, o->root, &p->seccomp, err)) < 0)
+	if (o->seccomp_override)
+		r = seccomp_program_copy(o->seccomp_override, &p->seccomp, err);
+	else
+		r = seccomp_prepare(p->spec, o->root, &p->seccomp, err);
+	if (r < 0)
 		return r;
 	return protect_runtime_image(p, err);
 }
@@ -222,6 +226,8 @@ static int hand_over_listener(const struct create_plan *p, int sock,
 		return r;
 	if (fd < 0)
 		return iso_error_set(err, EPROTO, "sync: no seccomp notify fd");
+	if (p->o->on_listener)
+		return p->o->on_listener(p->o->on_listener_arg, steal_fd(fd), st->pid, err);
 	return seccomp_notify_send(p->seccomp.listener_path, p->seccomp.listener_metadata, fd,
 				   st->pid, state_json, err);
 }

@@ -9,6 +9,8 @@
 #include "runtime/state.h"
 #include "util/error.h"
 
+struct seccomp_program;
+
 struct create_options {
 	const char *root;
 	const char *id;
@@ -20,6 +22,12 @@ struct create_options {
 	int console_fd;
 	int preserve_fds;
 	bool no_new_keyring;
+	/* isorun trace: load this program instead of linux.seccomp, and hand its listener fd
+	 * (which the callee then owns) to on_listener instead of listenerPath.  on_listener runs
+	 * while the init waits for an answer to its next syscall: it must start answering. */
+	const struct seccomp_program *seccomp_override;
+	int (*on_listener)(void *arg, int listener_fd, pid_t pid, struct iso_error *err);
+	void *on_listener_arg;
 };
 
 struct created_container {

@@ -191,3 +191,23 @@ void seccomp_program_free(struct seccomp_program *p)
 	free(p->listener_metadata);
 	*p = (struct seccomp_program){0};
 }
+
+int seccomp_program_copy(const struct seccomp_program *src, struct seccomp_program *ret,
+			 struct iso_error *err)
+{
+	struct seccomp_program p = {.flags = src->flags, .needs_listener = src->needs_listener};
+	size_t size = src->bpf.n_insns * sizeof(*src->bpf.insns);
+
+	p.bpf.insns = malloc(size ? size : 1);
+	p.listener_path = src->listener_path ? strdup(src->listener_path) : NULL;
+	p.listener_metadata = src->listener_metadata ? strdup(src->listener_metadata) : NULL;
+	if (!p.bpf.insns || (src->listener_path && !p.listener_path) ||
+	    (src->listener_metadata && !p.listener_metadata)) {
+		seccomp_program_free(&p);
+		return iso_error_set(err, ENOMEM, "seccomp");
+	}
+	memcpy(p.bpf.insns, src->bpf.insns, size);
+	p.bpf.n_insns = src->bpf.n_insns;
+	*ret = p;
+	return 0;
+}

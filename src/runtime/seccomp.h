@@ -41,6 +41,10 @@ static inline bool seccomp_program_present(const struct seccomp_program *p)
 int seccomp_program_load(const struct seccomp_program *p, int *ret_listener_fd,
 			 struct iso_error *err);
 
+/* A deep copy of src (isorun trace's recording program, used in place of linux.seccomp). */
+int seccomp_program_copy(const struct seccomp_program *src, struct seccomp_program *ret,
+			 struct iso_error *err);
+
 void seccomp_program_free(struct seccomp_program *p);
 
 #endif

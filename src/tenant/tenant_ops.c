@@ -4,6 +4,7 @@
 #include "tenant/bundle.h"
 #include "tenant/copy_tree.h"
 #include "tenant/package.h"
+#include "tenant/tenant_allowlist.h"
 #include "tenant/tenant_seccomp.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
@@ -104,6 +105,18 @@ static int install_dependencies(const struct add_job *j, struct iso_error *err)
 	return iso_error_invalid(err, "config.json: dependencies: %s failed: %s", script, what);
 }
 
+/* seccomp.mode "recorded": the init's own run, recorded, becomes its profile. */
+static int record_allowlist(const struct add_job *j, struct iso_error *err)
+{
+	struct tenant_allowlist_options ao = {.state_root = j->o->state_root,
+					      .duration_ms = j->o->record_duration_ms,
+					      .ret_profile = j->o->recorded};
+
+	if (!j->pkg->has_seccomp || j->pkg->seccomp.mode != PACKAGE_SECCOMP_RECORDED)
+		return 0;
+	return tenant_allowlist_locked(j->s, j->tid, &ao, err);
+}
+
 static int register_tenant(const struct add_job *j, struct iso_error *err)
 {
 	char now[64];
@@ -129,7 +142,8 @@ static int add_steps(struct add_job *j, struct iso_error *err)
 		return iso_error_set(err, ENOMEM, "tenant %s", j->tid);
 	/* The mark tells a later `tenant add` that a killed one left this directory. */
 	if ((r = write_file_atomic(mark, "", 0, 0600, err)) < 0 || (r = populate(j, err)) < 0 ||
-	    (r = install_dependencies(j, err)) < 0 || (r = register_tenant(j, err)) < 0)
+	    (r = install_dependencies(j, err)) < 0 || (r = record_allowlist(j, err)) < 0 ||
+	    (r = register_tenant(j, err)) < 0)
 		return r;
 	if (unlink(mark) < 0)
 		return iso_error_set(err, errno, "%s", mark);

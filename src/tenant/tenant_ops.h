@@ -4,12 +4,17 @@
 
 #include <stdbool.h>
 
+#include "runtime/syscall_recorder.h"
 #include "tenant/store.h"
 #include "tenant/tenant_run.h"
 
 struct tenant_add_options {
 	const char *state_root;	     /* the runtime's --root, for the dependencies' run */
 	const char *default_seccomp; /* NULL: the installed default profile */
+	/* seccomp.mode "recorded": how long the init's recorded run may last (<= 0: until it
+	 * exits), and where the recorded profile's syscalls go (NULL: nowhere). */
+	int record_duration_ms;
+	struct syscall_set *recorded;
 };
 
 /* Validates the package, makes tenants/TID (home from progs/, upper, work, rootfs, bundle),

@@ -4,14 +4,15 @@
  *             --default-seccomp, converted for the capabilities a tenant keeps;
  *   profile   the file `profile` of the package (an OCI linux.seccomp object);
  *   none      no filter;
- *   recorded  an allowlist recorded from the tenant's own runs: needs the recorder of issue 7,
- *             refused until then. */
+ *   recorded  an allowlist recorded from the tenant's own run (tenant_allowlist.h): none here,
+ *             `tenant add` records it after the dependencies are installed. */
 #ifndef ISORUN_TENANT_SECCOMP_H
 #define ISORUN_TENANT_SECCOMP_H
 
 #include "tenant/package.h"
 
-/* *ret_json is NULL for mode none.  Errors name the package field (seccomp.mode, seccomp.profile).
+/* *ret_json is NULL for modes none and recorded.  Errors name the package field (seccomp.mode,
+ * seccomp.profile).
  */
 int tenant_seccomp_resolve(const struct tenant_package *pkg, const char *default_path,
 			   char **ret_json, struct iso_error *err);

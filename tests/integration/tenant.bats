@@ -510,8 +510,6 @@ bad_pkg() {
 	bad_pkg "config.json: seccomp.profile: required"
 	echo '{"cname": "bad", "init": "/home/hello", "seccomp": {"mode": "profile", "profile": "../../etc/shadow"}}' >"$PKG/config.json"
 	bad_pkg "config.json: seccomp.profile: \"../../etc/shadow\""
-	echo '{"cname": "bad", "init": "/home/hello", "seccomp": {"mode": "recorded"}}' >"$PKG/config.json"
-	bad_pkg "config.json: seccomp.mode \"recorded\""
 	echo '{"cname": "bad", "init": "/home/install_deps.sh", "dependencies": "/home/missing.sh"}' >"$PKG/config.json"
 	bad_pkg "config.json: dependencies: progs/missing.sh"
 	chmod -x "$PKG/progs/hello"

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -23,6 +24,8 @@
 #include "runtime/seccomp_cache.h"
 #include "runtime/seccomp_config.h"
 #include "runtime/seccomp_profile.h"
+#include "runtime/syscall_profile.h"
+#include "runtime/syscall_recorder.h"
 #include "util/cleanup.h"
 #include "util/jsongen.h"
 #include "util/sha256.h"
@@ -462,6 +465,61 @@ static void test_convert(void)
 	free(bad);
 }
 
+/* isorun trace: the recording program, and a recorded set written as a profile and merged. */
+static void test_recorded_profile(void)
+{
+	struct seccomp_program prog = {0};
+	struct syscall_set set = {0}, merged = {0};
+	struct iso_error err = {0};
+	char path[] = "/tmp/isorun-unit-merge-XXXXXX";
+	char *text = NULL;
+	size_t len;
+	int fd, r;
+
+	r = syscall_recorder_program(&prog, &err);
+	UNIT_CHECK(r == 0 && prog.bpf.n_insns > 0 && prog.needs_listener,
+		   "the recording program builds and needs a listener: %s", err.msg);
+	seccomp_program_free(&prog);
+
+	syscall_set_add(&set, __NR_write);
+	syscall_set_add(&set, __NR_read);
+	syscall_set_add(&set, __NR_unshare);
+	UNIT_CHECK(syscall_set_has(&set, __NR_read) && !syscall_set_has(&set, __NR_close),
+		   "the set holds what was added, only that");
+	UNIT_CHECK(syscall_is_dangerous("unshare") && syscall_is_dangerous("bpf") &&
+		       !syscall_is_dangerous("write"),
+		   "dangerous syscalls are told apart");
+	r = syscall_profile_json(&set, false, &text, &len, &err);
+	UNIT_CHECK(r == 0 && strstr(text, "\"SCMP_ACT_KILL_PROCESS\"") &&
+		       !strstr(text, "defaultErrnoRet") && strstr(text, "\"read\"") &&
+		       strstr(text, "\"read\"") < strstr(text, "\"unshare\"") &&
+		       strstr(text, "\"unshare\"") < strstr(text, "\"write\""),
+		   "kill-process profile with sorted names: %s", text);
+	free(text);
+	text = NULL;
+	r = syscall_profile_json(&set, true, &text, &len, &err);
+	UNIT_CHECK(r == 0 && strstr(text, "\"SCMP_ACT_ERRNO\"") && strstr(text, "defaultErrnoRet"),
+		   "errno profile: %s", text);
+
+	/* The profile written merges back to the same set. */
+	fd = mkstemp(path);
+	UNIT_CHECK(fd >= 0 && write(fd, text, len) == (ssize_t)len, "temporary profile");
+	close(fd);
+	r = syscall_profile_merge_file(&merged, path, &err);
+	UNIT_CHECK(r == 0 && !memcmp(&merged, &set, sizeof(set)), "merge gives the set back: %s",
+		   err.msg);
+	free(text);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	text = "{\"defaultAction\": \"SCMP_ACT_KILL\", \"syscalls\": [{\"names\": [\"nope\"], "
+	       "\"action\": \"SCMP_ACT_ALLOW\"}]}";
+	UNIT_CHECK(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text), "rewrite");
+	close(fd);
+	r = syscall_profile_merge_file(&merged, path, &err);
+	UNIT_CHECK(r == -EINVAL && strstr(err.msg, "syscalls[0]: unknown syscall \"nope\""),
+		   "unknown name in --merge refused with its path: %s", err.msg);
+	unlink(path);
+}
+
 int main(void)
 {
 	test_sha256();
@@ -470,5 +528,6 @@ int main(void)
 	test_build();
 	test_cache();
 	test_convert();
+	test_recorded_profile();
 	return unit_done();
 }
