@@ -20,7 +20,10 @@
 
 ISORUN_SRCDIR=${ISORUN_SRCDIR:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 ISORUN=${ISORUN:-$ISORUN_SRCDIR/isorun}
-export ISORUN ISORUN_SRCDIR
+# The tenant packages with their programs built: under the build directory (make check sets
+# ISORUN_BUILDDIR; the same as the sources in an in-tree build).
+ISO_PACKAGES=${ISORUN_BUILDDIR:-$ISORUN_SRCDIR}/bundles
+export ISORUN ISORUN_SRCDIR ISO_PACKAGES
 
 # Seconds any single runtime command may take before the test gives up on it.
 ISO_CMD_TIMEOUT=${ISO_CMD_TIMEOUT:-60}

@@ -17,9 +17,9 @@ setup() {
 		SECCOMP_ARGS=(--default-seccomp "$ISORUN_SRCDIR/tests/fixtures/tenant-seccomp.json")
 	fi
 	for p in hello_container persist_test cap_test ipc_test seccomp_test simple_test; do
-		[ -x "$ISORUN_SRCDIR/bundles/$p/progs/install_deps.sh" ] || fail "bundles/$p: not built"
+		[ -x "$ISO_PACKAGES/$p/progs/install_deps.sh" ] || fail "bundles/$p: not built"
 	done
-	[ -x "$ISORUN_SRCDIR/bundles/hello_container/progs/hello" ] ||
+	[ -x "$ISO_PACKAGES/hello_container/progs/hello" ] ||
 		fail "bundles/hello_container/progs/hello missing: run make first"
 	BROKER_PID=
 }
@@ -55,7 +55,7 @@ make_base() {
 
 # copy_pkg NAME [NEW]: a copy of bundles/NAME (with its built programs) in $PKGS to edit.
 copy_pkg() {
-	cp -a "$ISORUN_SRCDIR/bundles/$1" "$PKGS/${2:-$1}"
+	cp -a "$ISO_PACKAGES/$1" "$PKGS/${2:-$1}"
 	echo "$PKGS/${2:-$1}"
 }
 
@@ -117,7 +117,7 @@ cfg() {
 
 @test "tenant base: refused while tenants use it (unless --force) and while one runs" {
 	make_base
-	add_pkg "$ISORUN_SRCDIR/bundles/simple_test"
+	add_pkg "$ISO_PACKAGES/simple_test"
 	tenant base
 	assert_one_line_error "in use by 1 tenant"
 	"$ISORUN" --root "$ROOT" tenant --tenant-root "$TROOT" run "$TID" -- /bin/sleep 30 \
@@ -139,16 +139,16 @@ cfg() {
 
 @test "tenant add hello_container: tid printed, registry entry, layers, home from progs/" {
 	make_base
-	add_pkg "$ISORUN_SRCDIR/bundles/hello_container"
+	add_pkg "$ISO_PACKAGES/hello_container"
 	assert_equal "$(registry_count)" 1
 	assert_equal "$(jq -r --arg t "$TID" '.tenants[] | select(.tid == $t) | .cname' "$TROOT/tenants.json")" hello_container
-	assert_equal "$(jq -r '.tenants[0].package' "$TROOT/tenants.json")" "$ISORUN_SRCDIR/bundles/hello_container"
+	assert_equal "$(jq -r '.tenants[0].package' "$TROOT/tenants.json")" "$ISO_PACKAGES/hello_container"
 	assert_equal "$(jq -r '.tenants[0].bundle' "$TROOT/tenants.json")" "$TROOT/tenants/$TID/bundle"
 	for d in bundle upper work home rootfs; do
 		[ -d "$TROOT/tenants/$TID/$d" ] || fail "tenants/$TID/$d missing"
 	done
 	[ ! -e "$TROOT/tenants/$TID/.adding" ] || fail ".adding left"
-	cmp "$ISORUN_SRCDIR/bundles/hello_container/progs/hello" "$TROOT/tenants/$TID/home/hello"
+	cmp "$ISO_PACKAGES/hello_container/progs/hello" "$TROOT/tenants/$TID/home/hello"
 	[ -x "$TROOT/tenants/$TID/home/install_deps.sh" ] || fail "install_deps.sh not copied"
 	# install_deps.sh ran in configure mode: its trace is in the upper layer, not in the base
 	[ -f "$TROOT/tenants/$TID/upper/etc/hello_container.installed" ] || fail "dependencies did not run"
@@ -158,7 +158,7 @@ cfg() {
 
 @test "tenant add: the bundle's config.json (overlay root, hostname, mounts, caps, seccomp)" {
 	make_base
-	add_pkg "$ISORUN_SRCDIR/bundles/hello_container"
+	add_pkg "$ISO_PACKAGES/hello_container"
 	assert_equal "$(cfg .hostname)" "$TID"
 	assert_equal "$(cfg .root.path)" "$TROOT/tenants/$TID/rootfs"
 	assert_equal "$(cfg '.annotations["io.isorun.rootfs.lower"]')" "$TROOT/base"
@@ -182,7 +182,7 @@ cfg() {
 
 @test "tenant add: resources, network annotations and seccomp profile in config.json" {
 	make_base
-	add_pkg "$ISORUN_SRCDIR/bundles/simple_test"
+	add_pkg "$ISO_PACKAGES/simple_test"
 	assert_equal "$(cfg .linux.resources.memory.limit)" $((64 * 1024 * 1024))
 	assert_equal "$(cfg .linux.resources.cpu.quota)" 50000
 	assert_equal "$(cfg .linux.resources.cpu.period)" 100000
@@ -213,7 +213,7 @@ cfg() {
 	edit_pkg "$pkg" '.network = {mode: "bridge", address: "10.201.0.2/24", bridge: "br-iso"}'
 	add_pkg "$pkg"
 	assert_equal "$(cfg '.annotations["io.isorun.net.bridge"]')" br-iso
-	add_pkg "$ISORUN_SRCDIR/bundles/seccomp_test"
+	add_pkg "$ISO_PACKAGES/seccomp_test"
 	assert_equal "$(cfg .linux.seccomp.defaultAction)" SCMP_ACT_KILL_PROCESS
 	assert_equal "$(cfg '.linux.seccomp.syscalls[0].names | index("socket")')" null
 	edit_pkg "$pkg" '.seccomp = {mode: "none"} | .network = {mode: "none"}'
@@ -226,7 +226,7 @@ cfg() {
 
 @test "tenant run hello_container: the seed's three lines, with the tid as hostname" {
 	make_base
-	add_pkg "$ISORUN_SRCDIR/bundles/hello_container"
+	add_pkg "$ISO_PACKAGES/hello_container"
 	snapshot_host_state
 	tenant run "$TID"
 	assert_success
@@ -246,7 +246,7 @@ cfg() {
 
 @test "tenant run: root is the overlay, /home the persistent dir, /tmp a tmpfs, ipc read-only" {
 	make_base
-	add_pkg "$ISORUN_SRCDIR/bundles/simple_test"
+	add_pkg "$ISO_PACKAGES/simple_test"
 	tenant run "$TID" -- /bin/sh -c 'grep -E " / | /home | /tmp | /tmp/tenant_ipc " /proc/self/mountinfo
 		touch /tmp/tenant_ipc/x 2>&1 || echo "ipc not writable"
 		cat /proc/self/status | grep CapEff'
@@ -261,7 +261,7 @@ cfg() {
 
 @test "tenant run: exit codes and signals are reported as the seed did" {
 	make_base
-	add_pkg "$ISORUN_SRCDIR/bundles/simple_test"
+	add_pkg "$ISO_PACKAGES/simple_test"
 	tenant run "$TID" -- /bin/sh -c 'exit 7'
 	assert_status 7
 	assert_stderr_contains "child exit status: exit code 7"
@@ -286,7 +286,7 @@ cfg() {
 
 @test "tenant bundle runs with plain isorun run -b too" {
 	make_base
-	add_pkg "$ISORUN_SRCDIR/bundles/hello_container"
+	add_pkg "$ISO_PACKAGES/hello_container"
 	iso_run isorun run -b "$TROOT/tenants/$TID/bundle" "$CTR"
 	assert_success
 	assert_equal "${lines[0]}" "hello from sandbox"
@@ -295,7 +295,7 @@ cfg() {
 
 @test "persist_test: /home persists across runs" {
 	make_base
-	add_pkg "$ISORUN_SRCDIR/bundles/persist_test"
+	add_pkg "$ISO_PACKAGES/persist_test"
 	tenant run "$TID"
 	assert_success
 	assert_output_contains "run 1: wrote /home/persist.txt"
@@ -307,7 +307,7 @@ cfg() {
 
 @test "cap_test: mount() and reboot() fail in a tenant, succeed past the check in configure mode" {
 	make_base
-	add_pkg "$ISORUN_SRCDIR/bundles/cap_test"
+	add_pkg "$ISO_PACKAGES/cap_test"
 	tenant run "$TID"
 	assert_success
 	assert_output_contains "mount: Operation not permitted"
@@ -322,7 +322,7 @@ cfg() {
 
 @test "seccomp_test: killed by its package's allowlist profile; not in configure mode" {
 	make_base
-	add_pkg "$ISORUN_SRCDIR/bundles/seccomp_test"
+	add_pkg "$ISO_PACKAGES/seccomp_test"
 	tenant run "$TID"
 	assert_status $((128 + 31))
 	assert_output_contains "calling socket(AF_INET6)"
@@ -335,9 +335,9 @@ cfg() {
 
 @test "ipc_test: receives a file descriptor from the host broker through /tmp/tenant_ipc" {
 	make_base
-	add_pkg "$ISORUN_SRCDIR/bundles/ipc_test"
+	add_pkg "$ISO_PACKAGES/ipc_test"
 	echo "secret from the host" >"$BATS_TEST_TMPDIR/handed.txt"
-	"$ISORUN_SRCDIR/contrib/broker/isorun-broker" "$TROOT/ipc/broker.sock" \
+	"${ISORUN_BUILDDIR:-$ISORUN_SRCDIR}/contrib/broker/isorun-broker" "$TROOT/ipc/broker.sock" \
 		"$BATS_TEST_TMPDIR/handed.txt" >"$BATS_TEST_TMPDIR/broker.log" 2>&1 3>&- &
 	BROKER_PID=$!
 	wait_for_file "$TROOT/ipc/broker.sock"
@@ -356,7 +356,7 @@ cfg() {
 
 @test "configure mode: host network, changes land in the upper layer and persist; base untouched" {
 	make_base
-	add_pkg "$ISORUN_SRCDIR/bundles/simple_test"
+	add_pkg "$ISO_PACKAGES/simple_test"
 	tenant run "$TID" --configure -- /bin/sh -c 'echo configured >/etc/configured'
 	assert_success
 	[ -f "$TROOT/tenants/$TID/upper/etc/configured" ] || fail "not in the upper layer"
@@ -376,7 +376,7 @@ cfg() {
 @test "configure mode on a terminal: an interactive shell" {
 	command -v script >/dev/null || skip "script(1) not found (Debian package bsdutils)"
 	make_base
-	add_pkg "$ISORUN_SRCDIR/bundles/simple_test"
+	add_pkg "$ISO_PACKAGES/simple_test"
 	# script(1) gives the runtime a terminal; the shell gets it as its stdin and prompts
 	echo 'echo "interactive=$-"; exit 3' >"$BATS_TEST_TMPDIR/typed"
 	iso_run --timeout 20 --in "$BATS_TEST_TMPDIR/typed" \
@@ -395,9 +395,9 @@ cfg() {
 	tenant list --format json
 	assert_success
 	assert_equal "$output" "[]"
-	add_pkg "$ISORUN_SRCDIR/bundles/hello_container"
+	add_pkg "$ISO_PACKAGES/hello_container"
 	local t1=$TID
-	add_pkg "$ISORUN_SRCDIR/bundles/persist_test"
+	add_pkg "$ISO_PACKAGES/persist_test"
 	tenant list
 	assert_success
 	assert_output_contains "TID"
@@ -418,9 +418,9 @@ cfg() {
 
 @test "tenant delete: removes registry entry and every directory" {
 	make_base
-	add_pkg "$ISORUN_SRCDIR/bundles/hello_container"
+	add_pkg "$ISO_PACKAGES/hello_container"
 	local keep=$TID
-	add_pkg "$ISORUN_SRCDIR/bundles/persist_test"
+	add_pkg "$ISO_PACKAGES/persist_test"
 	tenant run "$TID"
 	assert_success
 	tenant delete "$TID"
@@ -436,7 +436,7 @@ cfg() {
 
 @test "tenant delete: refuses a running tenant without --force; --force kills and removes it" {
 	make_base
-	add_pkg "$ISORUN_SRCDIR/bundles/simple_test"
+	add_pkg "$ISO_PACKAGES/simple_test"
 	"$ISORUN" --root "$ROOT" tenant --tenant-root "$TROOT" run "$TID" -- /bin/sleep 60 \
 		</dev/null >"$BATS_TEST_TMPDIR/bg.out" 2>&1 3>&- &
 	local bg=$!
@@ -477,7 +477,7 @@ bad_pkg() {
 
 @test "bad packages: config.json missing, invalid, fields missing or wrong" {
 	make_base
-	add_pkg "$ISORUN_SRCDIR/bundles/hello_container"
+	add_pkg "$ISO_PACKAGES/hello_container"
 	snapshot_host_state
 	PKG=$(copy_pkg hello_container bad)
 	rm "$PKG/config.json"
@@ -548,7 +548,7 @@ bad_pkg() {
 }
 
 @test "tenant add without a base, or with a missing package, fails and leaves nothing" {
-	tenant add "$ISORUN_SRCDIR/bundles/hello_container"
+	tenant add "$ISO_PACKAGES/hello_container"
 	assert_one_line_error "run \`isorun tenant base\` first"
 	assert_equal "$(tenant_dirs)" 0
 	make_base
@@ -565,7 +565,7 @@ bad_pkg() {
 	local i pids=()
 	for i in 1 2 3 4; do
 		"$ISORUN" --root "$ROOT" tenant --tenant-root "$TROOT" add "${SECCOMP_ARGS[@]}" \
-			"$ISORUN_SRCDIR/bundles/hello_container" >"$BATS_TEST_TMPDIR/add.$i" 2>&1 3>&- &
+			"$ISO_PACKAGES/hello_container" >"$BATS_TEST_TMPDIR/add.$i" 2>&1 3>&- &
 		pids+=($!)
 	done
 	for i in "${pids[@]}"; do
@@ -600,7 +600,7 @@ bad_pkg() {
 	tenant list --format json
 	assert_success
 	assert_equal "$output" "[]"
-	add_pkg "$ISORUN_SRCDIR/bundles/hello_container"
+	add_pkg "$ISO_PACKAGES/hello_container"
 	assert_equal "$(registry_count)" 1
 	[ ! -e "$TROOT/tenants/$stale" ] || fail "the killed add's directory was not collected"
 	[ -z "$(ctr_status "$stale")" ] || fail "the killed add's container is still there"

@@ -18,7 +18,7 @@ setup_file() {
 		}
 	done
 	for p in simple_test/progs/simple_test seccomp_test/progs/seccomp_test; do
-		[ -x "$ISORUN_SRCDIR/bundles/$p" ] || {
+		[ -x "$ISO_PACKAGES/$p" ] || {
 			echo "bundles/$p not found: build it with make" >&2
 			return 1
 		}
@@ -31,8 +31,8 @@ setup() {
 	for f in trace_threads trace_forkexec trace_child trace_unshare; do
 		cp "$FIXTURES/$f" "$BUNDLE/rootfs/bin/$f"
 	done
-	cp "$ISORUN_SRCDIR/bundles/simple_test/progs/simple_test" "$BUNDLE/rootfs/bin/simple_test"
-	cp "$ISORUN_SRCDIR/bundles/seccomp_test/progs/seccomp_test" "$BUNDLE/rootfs/bin/seccomp_test"
+	cp "$ISO_PACKAGES/simple_test/progs/simple_test" "$BUNDLE/rootfs/bin/simple_test"
+	cp "$ISO_PACKAGES/seccomp_test/progs/seccomp_test" "$BUNDLE/rootfs/bin/seccomp_test"
 	PROFILE="$BATS_TEST_TMPDIR/profile.json"
 }
 
@@ -289,7 +289,7 @@ add_pkg() {
 
 @test "tenant allowlist: the recorded profile becomes the tenant's, and tenant run enforces it" {
 	tenant_setup
-	add_pkg "$ISORUN_SRCDIR/bundles/simple_test"
+	add_pkg "$ISO_PACKAGES/simple_test"
 	tenant allowlist "$TID"
 	assert_success
 	assert_output_contains "hello from simple_test with args"
@@ -313,7 +313,7 @@ add_pkg() {
 @test "tenant add with seccomp.mode recorded: seccomp_test recorded without socket() is killed there" {
 	tenant_setup
 	pkg="$PKGS/seccomp_test"
-	cp -a "$ISORUN_SRCDIR/bundles/seccomp_test" "$pkg"
+	cp -a "$ISO_PACKAGES/seccomp_test" "$pkg"
 	jq '.seccomp = {mode: "recorded"} | .args = ["skip-socket"] | del(.dependencies)' \
 		<"$pkg/config.json" >"$pkg/c" && mv "$pkg/c" "$pkg/config.json"
 	add_pkg --duration 5 "$pkg"
