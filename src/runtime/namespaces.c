@@ -20,9 +20,9 @@ static const struct {
 	int type;
 	const char *name;
 } ns_names[] = {
-	{CLONE_NEWPID, "pid"},	     {CLONE_NEWNET, "network"}, {CLONE_NEWNS, "mount"},
-	{CLONE_NEWIPC, "ipc"},	     {CLONE_NEWUTS, "uts"},	{CLONE_NEWUSER, "user"},
-	{CLONE_NEWCGROUP, "cgroup"}, {CLONE_NEWTIME, "time"},
+    {CLONE_NEWPID, "pid"},	 {CLONE_NEWNET, "network"}, {CLONE_NEWNS, "mount"},
+    {CLONE_NEWIPC, "ipc"},	 {CLONE_NEWUTS, "uts"},	    {CLONE_NEWUSER, "user"},
+    {CLONE_NEWCGROUP, "cgroup"}, {CLONE_NEWTIME, "time"},
 };
 
 const char *namespace_type_name(int type)
@@ -31,6 +31,11 @@ const char *namespace_type_name(int type)
 		if (ns_names[i].type == type)
 			return ns_names[i].name;
 	return "unknown";
+}
+
+const char *namespace_name_at(size_t index)
+{
+	return index < ARRAY_SIZE(ns_names) ? ns_names[index].name : NULL;
 }
 
 unsigned long namespaces_clone_flags(const struct spec *spec)
@@ -101,7 +106,7 @@ int namespaces_join_paths(const struct spec *spec, struct iso_error *err)
 {
 	/* The user namespace first (it grants the rights to join the others), mount last (it
 	 * changes how the other paths would resolve). */
-	static const int order[] = {CLONE_NEWUSER, CLONE_NEWIPC,    CLONE_NEWUTS, CLONE_NEWNET,
+	static const int order[] = {CLONE_NEWUSER,   CLONE_NEWIPC,  CLONE_NEWUTS, CLONE_NEWNET,
 				    CLONE_NEWCGROUP, CLONE_NEWTIME, CLONE_NEWNS};
 
 	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
@@ -133,8 +138,10 @@ static int write_time_offsets(yajl_val offsets, struct iso_error *err)
 		int r;
 
 		if (strcmp(clock, "monotonic") && strcmp(clock, "boottime"))
-			return iso_error_invalid(err, "config.json: linux.timeOffsets.%s: unknown "
-						      "clock", clock);
+			return iso_error_invalid(err,
+						 "config.json: linux.timeOffsets.%s: unknown "
+						 "clock",
+						 clock);
 		snprintf(line, sizeof(line), "%s %lld %lld\n", clock,
 			 secs ? YAJL_GET_INTEGER(secs) : 0LL, nsec ? YAJL_GET_INTEGER(nsec) : 0LL);
 		r = write_file_string("/proc/self/timens_offsets", line, err);
