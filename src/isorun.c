@@ -60,6 +60,8 @@ static const struct verb verbs[] = {
      "tenant [--tenant-root DIR] base|add|allowlist|run|list|show|delete ...", true, true},
     {"list", cmd_list, "List the containers under --root.",
      "list [--quiet|-q] [--format|-f table|json]", false, false},
+    {"features", cmd_features, "Print the OCI features document of this build as JSON.", "features",
+     false, false},
     {"spec", cmd_spec, "Write a default config.json for a busybox-like rootfs.",
      "spec [--bundle|-b DIR] [--rootless] [--seccomp]", false, false},
     {"seccomp", cmd_seccomp, "Convert a Docker seccomp profile to linux.seccomp (stdout).",

@@ -48,6 +48,7 @@ int cmd_update(const struct global_options *g, int argc, char **argv, struct iso
 int cmd_ps(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_events(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_trace(const struct global_options *g, int argc, char **argv, struct iso_error *err);
+int cmd_features(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_tenant(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 
 #endif

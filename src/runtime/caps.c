@@ -20,8 +20,7 @@ static bool mask_has(uint64_t mask, int cap)
 	return cap < CAPS_MASK_BITS && (mask & (UINT64_C(1) << cap)) != 0;
 }
 
-/* For error messages: "CAP_SYS_ADMIN", or "capability 45" for one libcap does not know. */
-static const char *cap_name(int cap, char *buf, size_t len)
+const char *caps_name(int cap, char *buf, size_t len)
 {
 	char *name = cap_to_name((cap_value_t)cap);
 
@@ -97,7 +96,7 @@ int caps_drop_bounding(const struct spec_capabilities *caps, struct iso_error *e
 		if (cap_drop_bound((cap_value_t)cap) < 0)
 			return iso_error_set(err, errno,
 					     "process.capabilities.bounding: dropping %s",
-					     cap_name(cap, name, sizeof(name)));
+					     caps_name(cap, name, sizeof(name)));
 	}
 	return 0;
 }
@@ -152,7 +151,7 @@ static int raise_ambient(const struct spec_capabilities *caps, int last, struct 
 			continue;
 		if (cap_set_ambient((cap_value_t)cap, CAP_SET) < 0)
 			return iso_error_set(err, errno, "process.capabilities.ambient: raising %s",
-					     cap_name(cap, name, sizeof(name)));
+					     caps_name(cap, name, sizeof(name)));
 	}
 	return 0;
 }

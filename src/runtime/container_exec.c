@@ -324,6 +324,18 @@ static int child_terminal(const struct spec_process *proc, int sock, struct iso_
 	return sync_expect(sock, SYNC_TERMINAL_SENT, NULL, NULL, err);
 }
 
+/* From here the process outlives a detached exec.  This must come before SYNC_READY: once the
+ * runtime has that it writes the pid file and may exit at once, and a parent-death signal still
+ * armed then killed the process it had just started (seen as exit 137 under containerd).  A
+ * runtime that dies earlier closes the socket: the send of SYNC_READY, or the read that waits to
+ * be released, fails and the process exits. */
+static int outlive_runtime(struct iso_error *err)
+{
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+		return iso_error_set(err, errno, "prctl");
+	return 0;
+}
+
 __attribute__((noreturn)) static void exec_child_main(const struct exec_plan *p, int sock)
 {
 	const struct spec_process *proc = &p->spec->process;
@@ -340,13 +352,11 @@ __attribute__((noreturn)) static void exec_child_main(const struct exec_plan *p,
 	    (r = executable_find(proc, &exe, &err)) < 0 ||
 	    (r = process_setup_privileges(proc, &filter, &err)) < 0 ||
 	    (r = fds_pass_preserved(p->o->preserve_fds, &err)) < 0 ||
+	    (r = outlive_runtime(&err)) < 0 ||
 	    (r = sync_send(sock, SYNC_READY, NULL, 0, -1, &err)) < 0) {
 		sync_send_error(sock, &err);
 		_exit(err.exit_code ? err.exit_code : 1);
 	}
-	/* From here the process outlives a detached exec.  (Also while it waits to be released:
-	 * if the runtime dies first, the read below sees the end of the socket.) */
-	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	/* A plain read: a filter already loaded (noNewPrivileges false) may not allow recvmsg. */
 	if (p->join_cgroup_late && read(sock, &(char){0}, 1) != 1)
 		_exit(1);

@@ -53,6 +53,20 @@ static const struct {
     {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
+/* The options that are neither a flag nor a propagation (see apply_special). */
+static const char *const mount_specials[] = {"bind", "rbind", "tmpcopyup"};
+
+const char *mount_option_name(size_t index)
+{
+	if (index < ARRAY_SIZE(mount_flags))
+		return mount_flags[index].name;
+	index -= ARRAY_SIZE(mount_flags);
+	if (index < ARRAY_SIZE(propagations))
+		return propagations[index].name;
+	index -= ARRAY_SIZE(propagations);
+	return index < ARRAY_SIZE(mount_specials) ? mount_specials[index] : NULL;
+}
+
 int mount_propagation_from_name(const char *name, unsigned long *ret)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(propagations); i++) {

@@ -23,4 +23,9 @@ int mount_options_parse(struct spec_mount *m, const char *json_path, struct iso_
  * MS_REC.  Returns -EINVAL for any other name. */
 int mount_propagation_from_name(const char *name, unsigned long *ret);
 
+/* The options mount_options_parse() recognises itself (flags, propagation, bind, rbind,
+ * tmpcopyup), for `isorun features`: the index-th name, NULL past the end.  Filesystem options
+ * ("mode=", "size=") are passed through and not listed. */
+const char *mount_option_name(size_t index);
+
 #endif

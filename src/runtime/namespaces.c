@@ -33,6 +33,11 @@ const char *namespace_type_name(int type)
 	return "unknown";
 }
 
+const char *namespace_name_at(size_t index)
+{
+	return index < ARRAY_SIZE(ns_names) ? ns_names[index].name : NULL;
+}
+
 unsigned long namespaces_clone_flags(const struct spec *spec)
 {
 	unsigned long flags = 0;

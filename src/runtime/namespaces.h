@@ -2,12 +2,16 @@
 #define ISORUN_NAMESPACES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "runtime/spec.h"
 
 /* The config.json name of a CLONE_NEW* type ("pid", "network", ...). */
 const char *namespace_type_name(int type);
+
+/* The index-th namespace name isorun knows, NULL past the end (for `isorun features`). */
+const char *namespace_name_at(size_t index);
 
 /* CLONE_NEW* flags for the namespaces the container creates at clone time.  A new time
  * namespace is not among them: the child unshares it so that linux.timeOffsets can be written

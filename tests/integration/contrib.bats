@@ -23,7 +23,7 @@ complete_words() {
 	complete_words isorun ex
 	assert_equal "$output" exec
 	complete_words isorun ""
-	for v in create start state kill delete run exec list spec; do
+	for v in create start state kill delete run exec list spec features; do
 		[[ " $output " == *" $v "* ]] || fail "verb $v not offered: $output"
 	done
 }
