@@ -5,6 +5,7 @@
 
 #include "cmd/cmd_create_options.h"
 #include "runtime/container.h"
+#include "runtime/listen_fds.h"
 
 int cmd_parse_create_option(const char *verb, int opt, struct create_options *o,
 			    struct iso_error *err)
@@ -59,6 +60,8 @@ int cmd_create(const struct global_options *g, int argc, char **argv, struct iso
 	if (r < 0)
 		return r;
 	o.id = argv[optind];
+	o.listen_fds = listen_fds_from_env();
+	o.preserve_fds += o.listen_fds;
 	r = container_create(&o, &c, err);
 	if (r < 0)
 		return r;

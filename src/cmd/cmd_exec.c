@@ -8,6 +8,7 @@
 #include "cmd/cmd_foreground.h"
 #include "cmd/cmd_options.h"
 #include "runtime/container_exec.h"
+#include "runtime/listen_fds.h"
 #include "util/cleanup.h"
 
 enum {
@@ -215,6 +216,8 @@ int cmd_exec(const struct global_options *g, int argc, char **argv, struct iso_e
 	r = cmd_expect_args("exec", argc, argv, 1, argc, "a container id", err);
 	if (r == 0) {
 		c.o.id = argv[optind];
+		c.o.listen_fds = listen_fds_from_env();
+		c.o.preserve_fds += c.o.listen_fds;
 		c.o.args = argv + optind + 1;
 		c.o.env = c.env;
 		c.o.caps = c.caps;

@@ -5,6 +5,7 @@
 #include "cmd/cmd_create_options.h"
 #include "cmd/cmd_foreground.h"
 #include "runtime/container.h"
+#include "runtime/listen_fds.h"
 #include "util/log.h"
 
 enum { OPT_KEEP = OPT_CREATE_END };
@@ -104,5 +105,7 @@ int cmd_run(const struct global_options *g, int argc, char **argv, struct iso_er
 	if (r < 0)
 		return r;
 	o.create.id = argv[optind];
+	o.create.listen_fds = listen_fds_from_env();
+	o.create.preserve_fds += o.create.listen_fds;
 	return run_container(g, &o, err);
 }

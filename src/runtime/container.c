@@ -289,6 +289,7 @@ static void init_args_fill(const struct create_plan *p, int sock, int fifo, stru
 	    .stub_fd = p->stub_fd,
 	    .seccomp = &p->seccomp,
 	    .preserve_fds = p->o->preserve_fds,
+	    .listen_fds = p->o->listen_fds,
 	    .new_session_keyring = !p->o->no_new_keyring,
 	    .wait_for_id_maps = user && !user->path,
 	};

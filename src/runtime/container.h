@@ -20,7 +20,8 @@ struct create_options {
 	/* A connected socket to send the pty master over instead of console_socket (run's own
 	 * terminal proxy), or -1. */
 	int console_fd;
-	int preserve_fds;
+	int preserve_fds; /* including the listen_fds ones, which come first */
+	int listen_fds;	  /* socket activation (listen_fds.h): fds 3..3+N-1, 0 for none */
 	bool no_new_keyring;
 	/* isorun trace: load this program instead of linux.seccomp, and hand its listener fd
 	 * (which the callee then owns) to on_listener instead of listenerPath.  on_listener runs

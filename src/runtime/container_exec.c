@@ -19,6 +19,7 @@
 #include "runtime/cgroup.h"
 #include "runtime/container.h"
 #include "runtime/executable.h"
+#include "runtime/listen_fds.h"
 #include "runtime/process.h"
 #include "runtime/process_setup.h"
 #include "runtime/seccomp.h"
@@ -364,7 +365,17 @@ __attribute__((noreturn)) static void exec_child_main(const struct exec_plan *p,
 		fprintf(stderr, "isorun: %s\n", err.msg);
 		_exit(1);
 	}
-	executable_exec(&exe, proc, -1, -1, &err);
+	if (p->o->listen_fds > 0) {
+		struct spec_process with_listen = *proc;
+
+		with_listen.env = listen_fds_env(proc->env, p->o->listen_fds, getpid());
+		if (with_listen.env)
+			executable_exec(&exe, &with_listen, -1, -1, &err);
+		else
+			iso_error_set(&err, ENOMEM, "exec");
+	} else {
+		executable_exec(&exe, proc, -1, -1, &err);
+	}
 	fprintf(stderr, "isorun: %s\n", err.msg);
 	_exit(err.exit_code ? err.exit_code : 127);
 }

@@ -26,7 +26,8 @@ struct exec_options {
 	const char *console_socket;
 	int console_fd; /* as in create_options; -1 for none */
 	const char *pid_file;
-	int preserve_fds;
+	int preserve_fds; /* including the listen_fds ones, which come first */
+	int listen_fds;	  /* socket activation (listen_fds.h): fds 3..3+N-1, 0 for none */
 };
 
 struct exec_result {

@@ -17,6 +17,7 @@
 
 #include "runtime/executable.h"
 #include "runtime/hooks.h"
+#include "runtime/listen_fds.h"
 #include "runtime/mounts.h"
 #include "runtime/namespaces.h"
 #include "runtime/process_setup.h"
@@ -227,6 +228,20 @@ static int init_sequence(const struct init_args *a, struct executable *exe, char
 	return wait_for_start(a, err);
 }
 
+/* The user's program, with the socket-activation variables set for its own pid when the
+ * runtime was socket-activated. */
+static void exec_process(const struct init_args *a, const struct executable *exe,
+			 struct iso_error *err)
+{
+	struct spec_process proc = a->spec->process;
+
+	if (a->listen_fds > 0 && !(proc.env = listen_fds_env(proc.env, a->listen_fds, getpid()))) {
+		iso_error_set(err, ENOMEM, "exec");
+		return;
+	}
+	executable_exec(exe, &proc, a->stub_fd, a->fifo_fd, err);
+}
+
 void container_init_main(const struct init_args *a)
 {
 	const struct process_filter filter = {.program = a->seccomp, .sync_fd = a->sync_fd};
@@ -244,7 +259,7 @@ void container_init_main(const struct init_args *a)
 		fprintf(stderr, "isorun: %s\n", err.msg);
 		_exit(1);
 	}
-	executable_exec(&exe, &a->spec->process, a->stub_fd, a->fifo_fd, &err);
+	exec_process(a, &exe, &err);
 	fprintf(stderr, "isorun: %s\n", err.msg);
 	_exit(err.exit_code ? err.exit_code : 127);
 }

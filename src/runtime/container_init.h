@@ -18,6 +18,7 @@ struct init_args {
 	int log_fd;			       /* the --log file, or -1 */
 	int stub_fd;		  /* the exec stub's sealed memfd, or -1 (exec_stub.h) */
 	int preserve_fds;	  /* fds 3 .. 3+N-1 pass to the container */
+	int listen_fds;		  /* the first ones are socket-activation fds (listen_fds.h) */
 	bool new_session_keyring; /* false with --no-new-keyring */
 	bool wait_for_id_maps;	  /* a new user namespace: the parent writes the maps */
 };

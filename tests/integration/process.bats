@@ -221,3 +221,43 @@ status_field() {
 	assert_output_contains "through fd 3"
 	assert_output_not_contains fd4-marker
 }
+
+# activated ARGS...: the runtime started the way systemd starts a socket-activated service:
+# LISTEN_FDS=2 and LISTEN_PID=its own pid, with fds 3 and 4 open (two marker files here).
+activated() {
+	echo sock-three >"$BATS_TEST_TMPDIR/l3"
+	echo sock-four >"$BATS_TEST_TMPDIR/l4"
+	output=$(bash -c 'export LISTEN_FDS=2 LISTEN_PID=$$; exec "$@"' activated \
+		"$ISORUN" --root "$ROOT" "$@" 3<"$BATS_TEST_TMPDIR/l3" 4<"$BATS_TEST_TMPDIR/l4" </dev/null)
+	mapfile -t lines <<<"$output"
+}
+
+@test "socket activation: LISTEN_FDS fds reach the container with LISTEN_FDS and LISTEN_PID=1" {
+	set_cmd 'echo "fds=$LISTEN_FDS pid=$LISTEN_PID"; cat <&3; cat <&4; ls /proc/$$/fd/; true'
+	activated run --bundle "$BUNDLE" "$CTR"
+	assert_equal "${lines[0]}" "fds=2 pid=1"
+	assert_equal "${lines[1]}" sock-three
+	assert_equal "${lines[2]}" sock-four
+	[[ " $(echo ${lines[@]:3}) " != *" 5 "* ]] || fail "an fd above the activated ones passed: ${lines[*]}"
+}
+
+@test "socket activation: LISTEN_PID naming another process passes nothing" {
+	set_cmd 'echo "fds=${LISTEN_FDS:-none}"; ls /proc/$$/fd/; true'
+	echo x >"$BATS_TEST_TMPDIR/l3"
+	output=$(LISTEN_FDS=1 LISTEN_PID=1 "$ISORUN" --root "$ROOT" run --bundle "$BUNDLE" "$CTR" \
+		3<"$BATS_TEST_TMPDIR/l3" </dev/null)
+	mapfile -t lines <<<"$output"
+	assert_equal "${lines[0]}" "fds=none"
+	[[ " $(echo ${lines[@]:1}) " != *" 3 "* ]] || fail "fd 3 passed: ${lines[*]}"
+}
+
+@test "socket activation: exec passes them too, with LISTEN_PID the exec'd process's pid" {
+	set_args /bin/sleep 600
+	iso_run isorun run --detach --bundle "$BUNDLE" "$CTR"
+	assert_success
+	activated exec "$CTR" /bin/sh -c 'echo "fds=$LISTEN_FDS pid=$LISTEN_PID self=$$"; cat <&3'
+	[[ "${lines[0]}" =~ ^fds=2\ pid=([0-9]+)\ self=([0-9]+)$ ]] || fail "got: ${lines[0]}"
+	assert_equal "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
+	assert_equal "${lines[1]}" sock-three
+	iso_run isorun delete --force "$CTR"
+}
