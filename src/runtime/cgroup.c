@@ -269,6 +269,7 @@ static int v2_enable(int dirfd, const char *dir, unsigned wanted, unsigned requi
 
 struct mkdir_ctx {
 	bool v2;
+	bool v1_cpuset; /* the v1 cpuset hierarchy: new directories need cpus and mems */
 	unsigned v2_wanted, v2_required;
 };
 
@@ -329,7 +330,7 @@ static int make_dirs(const char *mount, const char *path, const struct mkdir_ctx
 		}
 		/* Also for a directory that exists: another runtime may have made it an instant
 		 * ago and not yet given it its cpus (an empty cpuset takes no task). */
-		if (!c->v2)
+		if (c->v1_cpuset)
 			cpuset_inherit(fd, child);
 		close(fd);
 		fd = child;
@@ -491,6 +492,7 @@ static int create_dirs(struct create_ctx *c, struct iso_error *err)
 			return iso_error_set(err, ENOMEM, "cgroup");
 		c->masks[i] = h->mask;
 		mk.v2 = h->v2;
+		mk.v1_cpuset = !h->v2 && (h->mask & CG_CPUSET);
 		/* A parent may vanish under us when the last container in it is deleted. */
 		for (int tries = 0; tries < 10; tries++)
 			if ((r = make_dirs(h->mount, d->path, &mk, &d->created, err)) != -ENOENT)

@@ -11,6 +11,7 @@
 #include "runtime/cgroup.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
+#include "util/mountinfo.h"
 
 static const struct {
 	const char *v1;
@@ -59,42 +60,6 @@ const char *cgroup_controller_v2_name(unsigned bit)
 }
 
 /* ---- mountinfo ---- */
-
-static void unescape_octal(char *s)
-{
-	char *out = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*out++ = *s;
-		}
-	}
-	*out = '\0';
-}
-
-/* Splits one mountinfo line in place: root, mount point, fs type, super options. */
-static bool split_mountinfo(char *line, char **root, char **mnt, char **type, char **opts)
-{
-	char *save = NULL, *f[6], *tok;
-	int i = 0;
-
-	for (tok = strtok_r(line, " ", &save); tok && i < 6; tok = strtok_r(NULL, " ", &save))
-		f[i++] = tok;
-	while (tok && strcmp(tok, "-"))
-		tok = strtok_r(NULL, " ", &save);
-	if (i < 6 || !tok || !(*type = strtok_r(NULL, " ", &save)) || !strtok_r(NULL, " ", &save) ||
-	    !(*opts = strtok_r(NULL, " ", &save)))
-		return false;
-	*root = f[3];
-	*mnt = f[4];
-	unescape_octal(*root);
-	unescape_octal(*mnt);
-	return true;
-}
 
 /* The runtime's own cgroup in a hierarchy: the /proc/self/cgroup line for it. */
 static char *own_cgroup(const char *self, bool v2, unsigned mask)
@@ -172,15 +137,15 @@ int cgroup_layout_parse(const char *mountinfo, const char *self_cgroup, struct c
 	if (!copy)
 		return iso_error_set(err, ENOMEM, "cgroups");
 	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *root, *mnt, *type, *opts;
+		struct mountinfo_entry e;
 		bool v2;
 
-		if (!split_mountinfo(line, &root, &mnt, &type, &opts))
+		if (!mountinfo_parse_line(line, &e))
 			continue;
-		v2 = !strcmp(type, "cgroup2");
-		if (!v2 && strcmp(type, "cgroup"))
+		v2 = !strcmp(e.fstype, "cgroup2");
+		if (!v2 && strcmp(e.fstype, "cgroup"))
 			continue;
-		if (layout_add(&l, root, mnt, v2, opts, self_cgroup) < 0) {
+		if (layout_add(&l, e.root, e.mount_point, v2, e.super_opts, self_cgroup) < 0) {
 			cgroup_layout_clear(&l);
 			return iso_error_set(err, ENOMEM, "cgroups");
 		}

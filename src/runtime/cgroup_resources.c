@@ -105,6 +105,13 @@ static int check_throttle_device(struct json_walk *w, yajl_val obj, void *elems,
 		   .elem_size = sizeof(struct cgroup_throttle_device), .fields = throttle_fields,  \
 		   .check = check_throttle_device)
 
+const char *const cgroup_throttle_fields[THROTTLE__COUNT] = {
+    [THROTTLE_READ_BPS] = "blockIO.throttleReadBpsDevice",
+    [THROTTLE_WRITE_BPS] = "blockIO.throttleWriteBpsDevice",
+    [THROTTLE_READ_IOPS] = "blockIO.throttleReadIOPSDevice",
+    [THROTTLE_WRITE_IOPS] = "blockIO.throttleWriteIOPSDevice",
+};
+
 static const struct json_field block_io_fields[] = {
     JSON_FIELD("weight", JSON_UINT32, struct cgroup_block_io, weight,
 	       .flags = JSON_HAS | JSON_RANGE,

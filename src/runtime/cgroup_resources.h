@@ -56,6 +56,9 @@ enum cgroup_throttle_kind {
 	THROTTLE__COUNT,
 };
 
+/* The JSON path of each kind, for errors ("blockIO.throttleReadBpsDevice"). */
+extern const char *const cgroup_throttle_fields[THROTTLE__COUNT];
+
 struct cgroup_throttle_list {
 	struct cgroup_throttle_device *devices;
 	size_t n;

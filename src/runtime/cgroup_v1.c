@@ -147,13 +147,6 @@ static const char *const v1_throttle_files[THROTTLE__COUNT] = {
     [THROTTLE_WRITE_IOPS] = "blkio.throttle.write_iops_device",
 };
 
-static const char *const throttle_fields[THROTTLE__COUNT] = {
-    [THROTTLE_READ_BPS] = "blockIO.throttleReadBpsDevice",
-    [THROTTLE_WRITE_BPS] = "blockIO.throttleWriteBpsDevice",
-    [THROTTLE_READ_IOPS] = "blockIO.throttleReadIOPSDevice",
-    [THROTTLE_WRITE_IOPS] = "blockIO.throttleWriteIOPSDevice",
-};
-
 static int v1_blkio_weights(const struct cgroup_target *t, const struct cgroup_block_io *b,
 			    struct iso_error *err)
 {
@@ -200,7 +193,8 @@ static int v1_blkio(const struct cgroup_target *t, const struct cgroup_block_io 
 
 			snprintf(buf, sizeof(buf), "%" PRId64 ":%" PRId64 " %" PRIu64, d->major,
 				 d->minor, d->rate);
-			r = cgroup_write(t, throttle_fields[k], v1_throttle_files[k], buf, err);
+			r = cgroup_write(t, cgroup_throttle_fields[k], v1_throttle_files[k], buf,
+					 err);
 		}
 	}
 	return r;

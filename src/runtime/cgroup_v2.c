@@ -127,13 +127,6 @@ static const char *const io_max_keys[THROTTLE__COUNT] = {
     [THROTTLE_WRITE_IOPS] = "wiops",
 };
 
-static const char *const io_fields[THROTTLE__COUNT] = {
-    [THROTTLE_READ_BPS] = "blockIO.throttleReadBpsDevice",
-    [THROTTLE_WRITE_BPS] = "blockIO.throttleWriteBpsDevice",
-    [THROTTLE_READ_IOPS] = "blockIO.throttleReadIOPSDevice",
-    [THROTTLE_WRITE_IOPS] = "blockIO.throttleWriteIOPSDevice",
-};
-
 static int v2_io(const struct cgroup_target *t, const struct cgroup_block_io *b,
 		 struct iso_error *err)
 {
@@ -160,7 +153,7 @@ static int v2_io(const struct cgroup_target *t, const struct cgroup_block_io *b,
 
 			snprintf(buf, sizeof(buf), "%" PRId64 ":%" PRId64 " %s=%" PRIu64, d->major,
 				 d->minor, io_max_keys[k], d->rate);
-			r = cgroup_write(t, io_fields[k], "io.max", buf, err);
+			r = cgroup_write(t, cgroup_throttle_fields[k], "io.max", buf, err);
 		}
 	}
 	if (r == 0 && b->has_leaf_weight)

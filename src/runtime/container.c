@@ -33,7 +33,6 @@
 #include "runtime/sysctl.h"
 #include "runtime/terminal.h"
 #include "util/cleanup.h"
-#include "util/fdpass.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/timefmt.h"
@@ -163,18 +162,6 @@ static int load_plan(const struct create_options *o, struct create_plan *p, stru
 	return protect_runtime_image(p, err);
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct iso_error *err)
-{
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d", (int)pid); /* no newline: containerd Atoi()s it */
-
-	if (!path)
-		return 0;
-	return write_file_atomic(path, buf, (size_t)n, 0644, err) < 0
-		   ? iso_error_wrap(err, "--pid-file")
-		   : 0;
-}
-
 static int fill_state(const struct create_plan *p, pid_t pid, struct container_state *st)
 {
 	char now[64];
@@ -203,19 +190,9 @@ static int fill_state(const struct create_plan *p, pid_t pid, struct container_s
 	return 0;
 }
 
-static int send_terminal_master(const struct create_options *o, int master, struct iso_error *err)
-{
-	int r;
-
-	if (o->console_socket)
-		return terminal_send_to_console_socket(o->console_socket, master, err);
-	r = fd_send(o->console_fd, master, "console", 7);
-	return r < 0 ? iso_error_set(err, -r, "sending the pty master") : 0;
-}
-
-/* The init's seccomp notify fd goes on to linux.seccomp.listenerPath, with the state. */
-static int hand_over_listener(const struct create_plan *p, int sock,
-			      const struct container_state *st, struct iso_error *err)
+int container_forward_listener(int sock, const struct seccomp_program *prog,
+			       const struct container_state *st, pid_t pid,
+			       const struct create_options *o, struct iso_error *err)
 {
 	_cleanup_free_ char *state_json = NULL;
 	_cleanup_close_ int fd = -1;
@@ -226,10 +203,10 @@ static int hand_over_listener(const struct create_plan *p, int sock,
 		return r;
 	if (fd < 0)
 		return iso_error_set(err, EPROTO, "sync: no seccomp notify fd");
-	if (p->o->on_listener)
-		return p->o->on_listener(p->o->on_listener_arg, steal_fd(fd), st->pid, err);
-	return seccomp_notify_send(p->seccomp.listener_path, p->seccomp.listener_metadata, fd,
-				   st->pid, state_json, err);
+	if (o && o->on_listener)
+		return o->on_listener(o->on_listener_arg, steal_fd(fd), pid, err);
+	return seccomp_notify_send(prog->listener_path, prog->listener_metadata, fd, pid,
+				   state_json, err);
 }
 
 /* The runtime's side of the sync protocol, from clone to SYNC_READY.  The network is set up
@@ -266,11 +243,13 @@ static int drive_init(struct create_plan *p, int sock, struct container_state *s
 		return r;
 	if (spec->process.terminal) {
 		if ((r = sync_expect(sock, SYNC_TERMINAL_MASTER, NULL, &master, err)) < 0 ||
-		    (r = send_terminal_master(p->o, master, err)) < 0 ||
+		    (r = terminal_hand_over(p->o->console_socket, p->o->console_fd, master, err)) <
+			0 ||
 		    (r = sync_send(sock, SYNC_TERMINAL_SENT, NULL, 0, -1, err)) < 0)
 			return r;
 	}
-	if (p->seccomp.needs_listener && (r = hand_over_listener(p, sock, st, err)) < 0)
+	if (p->seccomp.needs_listener &&
+	    (r = container_forward_listener(sock, &p->seccomp, st, st->pid, p->o, err)) < 0)
 		return r;
 	return sync_expect(sock, SYNC_READY, NULL, NULL, err);
 }
@@ -324,16 +303,6 @@ static int spawn_init(const struct create_plan *p, int fifo, int sv[2], int cgro
 	return r;
 }
 
-static void kill_and_reap(pid_t pid, int pidfd)
-{
-	if (pidfd >= 0)
-		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-	else
-		kill(pid, SIGKILL);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-}
-
 static int launch(struct create_plan *p, int dirfd, struct created_container *ret,
 		  struct iso_error *err)
 {
@@ -384,11 +353,11 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		r = state_write(dirfd, &st, err);
 	}
 	if (r == 0)
-		r = write_pid_file(p->o->pid_file, pid, err);
+		r = process_write_pid_file(p->o->pid_file, pid, err);
 	if (r < 0) {
 		net_detach(&net); /* first: it may need the init's network namespace */
 		if (pid > 0)
-			kill_and_reap(pid, pidfd);
+			process_kill_and_reap(pid, pidfd);
 		cgroup_destroy(st.cgroups ? st.cgroups : cgroups, n_cgroups, &ignored);
 	}
 	state_cgroups_free(cgroups, cgroups ? n_cgroups : 0);

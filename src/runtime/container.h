@@ -59,6 +59,14 @@ int container_open_locked(const char *root, const char *id, int *ret_dirfd,
 int container_load_state(const char *root, const char *id, struct container_state *st,
 			 struct iso_error *err);
 
+/* The runtime's side of SYNC_SECCOMP_LISTENER, for the init and for exec: receives the notify
+ * fd the process loaded its filter with and sends it, with the container's state, to
+ * linux.seccomp.listenerPath, or hands it to o->on_listener (isorun trace) when o sets one. */
+struct seccomp_program;
+int container_forward_listener(int sock, const struct seccomp_program *prog,
+			       const struct container_state *st, pid_t pid,
+			       const struct create_options *o, struct iso_error *err);
+
 /* The state, and the config the container was created with (a copy kept in the state dir:
  * the bundle may have changed since). */
 struct spec;

@@ -23,12 +23,10 @@
 #include "runtime/process.h"
 #include "runtime/process_setup.h"
 #include "runtime/seccomp.h"
-#include "runtime/seccomp_notify.h"
 #include "runtime/selfexe.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
 #include "util/cleanup.h"
-#include "util/fdpass.h"
 #include "util/fds.h"
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -382,33 +380,6 @@ __attribute__((noreturn)) static void exec_child_main(const struct exec_plan *p,
 
 /* ---- the runtime's side ---- */
 
-static int send_master(const struct exec_options *o, int master, struct iso_error *err)
-{
-	int r;
-
-	if (o->console_socket)
-		return terminal_send_to_console_socket(o->console_socket, master, err);
-	r = fd_send(o->console_fd, master, "console", 7);
-	return r < 0 ? iso_error_set(err, -r, "sending the pty master") : 0;
-}
-
-/* A notify filter's fd goes to linux.seccomp.listenerPath with the container's state, as for
- * the init. */
-static int hand_over_listener(const struct exec_plan *p, int sock, pid_t pid, struct iso_error *err)
-{
-	_cleanup_free_ char *state_json = NULL;
-	_cleanup_close_ int fd = -1;
-	int r;
-
-	if ((r = sync_expect(sock, SYNC_SECCOMP_LISTENER, NULL, &fd, err)) < 0 ||
-	    (r = state_to_json(&p->st, false, &state_json, err)) < 0)
-		return r;
-	if (fd < 0)
-		return iso_error_set(err, EPROTO, "sync: no seccomp notify fd");
-	return seccomp_notify_send(p->seccomp.listener_path, p->seccomp.listener_metadata, fd, pid,
-				   state_json, err);
-}
-
 static int drive_child(const struct exec_plan *p, int sock, pid_t pid, struct iso_error *err)
 {
 	_cleanup_close_ int master = -1;
@@ -416,11 +387,13 @@ static int drive_child(const struct exec_plan *p, int sock, pid_t pid, struct is
 
 	if (p->spec->process.terminal) {
 		if ((r = sync_expect(sock, SYNC_TERMINAL_MASTER, NULL, &master, err)) < 0 ||
-		    (r = send_master(p->o, master, err)) < 0 ||
+		    (r = terminal_hand_over(p->o->console_socket, p->o->console_fd, master, err)) <
+			0 ||
 		    (r = sync_send(sock, SYNC_TERMINAL_SENT, NULL, 0, -1, err)) < 0)
 			return r;
 	}
-	if (p->seccomp.needs_listener && (r = hand_over_listener(p, sock, pid, err)) < 0)
+	if (p->seccomp.needs_listener &&
+	    (r = container_forward_listener(sock, &p->seccomp, &p->st, pid, NULL, err)) < 0)
 		return r;
 	return sync_expect(sock, SYNC_READY, NULL, NULL, err);
 }
@@ -453,18 +426,10 @@ static int spawn(const struct exec_plan *p, struct exec_result *ret, struct iso_
 	    (r = cgroup_enter(p->st.cgroups, p->st.n_cgroups, pid, err)) == 0 &&
 	    write(sv[0], "g", 1) != 1)
 		r = iso_error_set(err, errno, "exec: releasing the process");
-	if (r == 0 && p->o->pid_file) {
-		char buf[32];
-		int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-
-		r = write_file_atomic(p->o->pid_file, buf, (size_t)n, 0644, err);
-		if (r < 0)
-			iso_error_wrap(err, "--pid-file");
-	}
+	if (r == 0)
+		r = process_write_pid_file(p->o->pid_file, pid, err);
 	if (r < 0) {
-		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
+		process_kill_and_reap(pid, pidfd);
 		goto out;
 	}
 	ret->pid = pid;

@@ -3,6 +3,7 @@
 #include "runtime/safe_path.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
+#include "util/mountinfo.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -426,56 +427,6 @@ static int mount_tmpfs_copyup(int rootfd, const struct spec_mount *m, struct iso
 
 /* ---- cgroup ----------------------------------------------------------------------------- */
 
-/* One line of /proc/self/mountinfo, split in place. */
-struct mountinfo_entry {
-	char *root;
-	char *mount_point;
-	char *fstype;
-	char *super_opts;
-};
-
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape_octal(char *s)
-{
-	char *out = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*out++ = *s;
-		}
-	}
-	*out = '\0';
-}
-
-static bool parse_mountinfo_line(char *line, struct mountinfo_entry *e)
-{
-	char *fields[6], *save = NULL, *tok;
-	int i = 0;
-
-	for (tok = strtok_r(line, " ", &save); tok && i < 6; tok = strtok_r(NULL, " ", &save))
-		fields[i++] = tok;
-	if (i < 6)
-		return false;
-	/* Optional fields end with a lone "-". */
-	while (tok && strcmp(tok, "-") != 0)
-		tok = strtok_r(NULL, " ", &save);
-	e->fstype = strtok_r(NULL, " ", &save);
-	if (!tok || !e->fstype || !strtok_r(NULL, " ", &save))
-		return false;
-	e->super_opts = strtok_r(NULL, " ", &save);
-	if (!e->super_opts)
-		return false;
-	e->root = fields[3];
-	e->mount_point = fields[4];
-	unescape_octal(e->root);
-	unescape_octal(e->mount_point);
-	return true;
-}
-
 static bool has_option(const char *opts, const char *name, size_t len)
 {
 	for (const char *p = opts; p && *p;) {
@@ -622,7 +573,7 @@ static int cgroup_v1_populate(int tmpfs, const struct spec_mount *m, struct iso_
 		size_t ctrls_len;
 		int r;
 
-		if (!parse_mountinfo_line(l, &e) || strncmp(e.mount_point, "/sys/fs/cgroup/", 15) ||
+		if (!mountinfo_parse_line(l, &e) || strncmp(e.mount_point, "/sys/fs/cgroup/", 15) ||
 		    (strcmp(e.fstype, "cgroup") && strcmp(e.fstype, "cgroup2")))
 			continue;
 		cg = find_cgroup(cgroups, &e, &ctrls, &ctrls_len);

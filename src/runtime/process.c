@@ -11,10 +11,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "runtime/state.h"
 #include "util/cleanup.h"
+#include "util/fsutil.h"
 
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
@@ -138,4 +140,26 @@ int process_wait_gone(pid_t pid, uint64_t start_time, int timeout_ms)
 	if (r < 0)
 		return -errno;
 	return r == 0 ? -ETIMEDOUT : 0;
+}
+
+void process_kill_and_reap(pid_t pid, int pidfd)
+{
+	if (pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	else
+		kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+int process_write_pid_file(const char *path, pid_t pid, struct iso_error *err)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+
+	if (!path)
+		return 0;
+	return write_file_atomic(path, buf, (size_t)n, 0644, err) < 0
+		   ? iso_error_wrap(err, "--pid-file")
+		   : 0;
 }

@@ -24,6 +24,13 @@ int process_pidfd_open(pid_t pid, uint64_t start_time);
  * namespace is not the runtime's own. */
 int process_signal(pid_t pid, uint64_t start_time, int sig, bool all, struct iso_error *err);
 
+/* Kills a child that never got to run (by pidfd when there is one) and reaps it. */
+void process_kill_and_reap(pid_t pid, int pidfd);
+
+/* --pid-file: the pid in decimal without a newline (containerd Atoi()s it), written atomically.
+ * Nothing when path is NULL. */
+int process_write_pid_file(const char *path, pid_t pid, struct iso_error *err);
+
 /* Waits up to timeout_ms for a process (not necessarily a child) to exit. */
 int process_wait_gone(pid_t pid, uint64_t start_time, int timeout_ms);
 

@@ -164,3 +164,14 @@ int terminal_send_to_console_socket(const char *socket_path, int master, struct 
 				     socket_path);
 	return 0;
 }
+
+int terminal_hand_over(const char *console_socket, int console_fd, int master,
+		       struct iso_error *err)
+{
+	int r;
+
+	if (console_socket)
+		return terminal_send_to_console_socket(console_socket, master, err);
+	r = fd_send(console_fd, master, "console", 7);
+	return r < 0 ? iso_error_set(err, -r, "sending the pty master") : 0;
+}

@@ -17,4 +17,9 @@ int terminal_setup_in_container(bool has_size, uint32_t rows, uint32_t cols, int
  * as runc does. */
 int terminal_send_to_console_socket(const char *socket_path, int master, struct iso_error *err);
 
+/* Hands master to whoever holds the terminal: the --console-socket path when given, else the
+ * already connected socket console_fd (run's and exec's own terminal proxy). */
+int terminal_hand_over(const char *console_socket, int console_fd, int master,
+		       struct iso_error *err);
+
 #endif

@@ -36,51 +36,6 @@ uint64_t bundle_tenant_bounding(void)
 	return mask;
 }
 
-/* Configure mode: every capability of capability(7) up to CAP_CHECKPOINT_RESTORE that isorun
- * itself holds in its bounding set (a runtime cannot give more than it has). */
-static const char *const all_caps[] = {"CAP_CHOWN",
-				       "CAP_DAC_OVERRIDE",
-				       "CAP_DAC_READ_SEARCH",
-				       "CAP_FOWNER",
-				       "CAP_FSETID",
-				       "CAP_KILL",
-				       "CAP_SETGID",
-				       "CAP_SETUID",
-				       "CAP_SETPCAP",
-				       "CAP_LINUX_IMMUTABLE",
-				       "CAP_NET_BIND_SERVICE",
-				       "CAP_NET_BROADCAST",
-				       "CAP_NET_ADMIN",
-				       "CAP_NET_RAW",
-				       "CAP_IPC_LOCK",
-				       "CAP_IPC_OWNER",
-				       "CAP_SYS_MODULE",
-				       "CAP_SYS_RAWIO",
-				       "CAP_SYS_CHROOT",
-				       "CAP_SYS_PTRACE",
-				       "CAP_SYS_PACCT",
-				       "CAP_SYS_ADMIN",
-				       "CAP_SYS_BOOT",
-				       "CAP_SYS_NICE",
-				       "CAP_SYS_RESOURCE",
-				       "CAP_SYS_TIME",
-				       "CAP_SYS_TTY_CONFIG",
-				       "CAP_MKNOD",
-				       "CAP_LEASE",
-				       "CAP_AUDIT_WRITE",
-				       "CAP_AUDIT_CONTROL",
-				       "CAP_SETFCAP",
-				       "CAP_MAC_OVERRIDE",
-				       "CAP_MAC_ADMIN",
-				       "CAP_SYSLOG",
-				       "CAP_WAKE_ALARM",
-				       "CAP_BLOCK_SUSPEND",
-				       "CAP_AUDIT_READ",
-				       "CAP_PERFMON",
-				       "CAP_BPF",
-				       "CAP_CHECKPOINT_RESTORE",
-				       NULL};
-
 struct tenant_paths {
 	char *dir, *home, *upper, *work, *rootfs;
 };
@@ -108,15 +63,18 @@ static int paths_of(const struct bundle_params *p, struct tenant_paths *t, struc
 
 /* ---- generic pieces --------------------------------------------------------------------- */
 
+/* Configure mode: every capability the kernel and libcap know that isorun itself holds in its
+ * bounding set (a runtime cannot give more than it has). */
 static void gen_held_caps(yajl_gen g, const char *key)
 {
 	jsongen_key(g, key);
 	yajl_gen_array_open(g);
-	for (size_t i = 0; all_caps[i]; i++) {
-		int cap = caps_from_name(all_caps[i]);
+	for (int cap = 0; cap <= caps_last_cap(); cap++) {
+		char name[64];
 
-		if (cap >= 0 && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
-			jsongen_str(g, all_caps[i]);
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 &&
+		    strncmp(caps_name(cap, name, sizeof(name)), "CAP_", 4) == 0)
+			jsongen_str(g, name);
 	}
 	yajl_gen_array_close(g);
 }

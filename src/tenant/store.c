@@ -308,6 +308,17 @@ static int try_flock(int fd, bool wait, int timeout_s)
 	return -EWOULDBLOCK;
 }
 
+int store_lock_registered(const struct tenant_store *s, const char *tid, struct iso_error *err)
+{
+	struct tenant_entry e;
+	int r = store_lookup(s, tid, &e, err);
+
+	if (r < 0)
+		return r;
+	tenant_entry_clear(&e);
+	return store_lock_tenant(s, tid, false, 0, err);
+}
+
 int store_lock_tenant(const struct tenant_store *s, const char *tid, bool wait, int timeout_s,
 		      struct iso_error *err)
 {

@@ -72,6 +72,9 @@ void tenant_entry_clear(struct tenant_entry *e);
  * set); with wait, it waits up to timeout_s seconds.  Returns the fd holding it. */
 int store_lock_tenant(const struct tenant_store *s, const char *tid, bool wait, int timeout_s,
 		      struct iso_error *err);
+/* Checks that tid is registered ("does not exist" otherwise) and takes its run.lock without
+ * waiting: -EWOULDBLOCK (no message set) while it runs.  Returns the fd holding it. */
+int store_lock_registered(const struct tenant_store *s, const char *tid, struct iso_error *err);
 /* Someone holds tenants/TID/run.lock (the tenant runs, or is being added). */
 bool store_tenant_busy(const struct tenant_store *s, const char *tid);
 

@@ -59,14 +59,8 @@ int tenant_allowlist_locked(const struct tenant_store *s, const char *tid,
 int tenant_allowlist(const struct tenant_store *s, const char *tid,
 		     const struct tenant_allowlist_options *o, struct iso_error *err)
 {
-	struct tenant_entry e;
-	_cleanup_close_ int lock = -1;
-	int r;
+	_cleanup_close_ int lock = store_lock_registered(s, tid, err);
 
-	if ((r = store_lookup(s, tid, &e, err)) < 0)
-		return r;
-	tenant_entry_clear(&e);
-	lock = store_lock_tenant(s, tid, false, 0, err);
 	if (lock == -EWOULDBLOCK)
 		return iso_error_set(err, EBUSY, "tenant %s is running", tid);
 	if (lock < 0)

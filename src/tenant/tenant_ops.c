@@ -185,14 +185,8 @@ int tenant_add(const struct tenant_store *s, const char *pkgdir, const struct te
 int tenant_run(const struct tenant_store *s, const char *tid, const struct tenant_run_options *o,
 	       int *ret_status, struct iso_error *err)
 {
-	struct tenant_entry e;
-	_cleanup_close_ int lock = -1;
-	int r;
+	_cleanup_close_ int lock = store_lock_registered(s, tid, err);
 
-	if ((r = store_lookup(s, tid, &e, err)) < 0)
-		return r;
-	tenant_entry_clear(&e);
-	lock = store_lock_tenant(s, tid, false, 0, err);
 	if (lock == -EWOULDBLOCK)
 		return iso_error_set(err, EBUSY, "tenant %s is already running", tid);
 	if (lock < 0)
@@ -206,14 +200,9 @@ int tenant_delete(const struct tenant_store *s, const char *tid, const char *sta
 		  struct iso_error *err)
 {
 	_cleanup_free_ char *dir = NULL;
-	_cleanup_close_ int lock = -1;
-	struct tenant_entry e;
+	_cleanup_close_ int lock = store_lock_registered(s, tid, err);
 	int r;
 
-	if ((r = store_lookup(s, tid, &e, err)) < 0)
-		return r;
-	tenant_entry_clear(&e);
-	lock = store_lock_tenant(s, tid, false, 0, err);
 	if (lock == -EWOULDBLOCK && !force)
 		return iso_error_set(err, EBUSY,
 				     "tenant %s is running (stop it, or delete "
