@@ -15,6 +15,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/bench/lib.sh
+. "$here/lib.sh"
 n=30
 while getopts "n:" opt; do
 	case $opt in
@@ -58,7 +60,7 @@ mkbundle bridge '{"io.isorun.net.veth": "vbench1", "io.isorun.net.address": "10.
 
 one() { # KIND: prints the elapsed ns of one `run`
 	local out
-	out=$(ip netns exec "$ns" "$work/timeit" "$ISORUN" --root "$work/root" run -b "$work/$1" "b-$1")
+	out=$(nsenter --net="/run/netns/$ns" "$work/timeit" "$ISORUN" --root "$work/root" run -b "$work/$1" "b-$1")
 	set -- $out "$1"
 	[ "$2" = 0 ] || { echo "run ($4) failed with status $2" >&2; exit 1; }
 	echo "$1"
@@ -69,10 +71,9 @@ for k in "${kinds[@]}"; do one "$k" >/dev/null; done # warm up
 for ((i = 0; i < n; i++)); do
 	for k in "${kinds[@]}"; do one "$k" >>"$work/$k.ns"; done
 done
-median() { sort -n "$1" | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.2f", m / 1e6 }'; }
-base=$(median "$work/lo.ns")
+base=$(bench_median "$work/lo.ns" 1e6)
 echo "isorun run /bin/true, median of $n (ms), in a network namespace of the benchmark's own:"
 for k in "${kinds[@]}"; do
-	m=$(median "$work/$k.ns")
+	m=$(bench_median "$work/$k.ns" 1e6)
 	awk -v k="$k" -v m="$m" -v b="$base" 'BEGIN { printf "  %-7s %7.2f ms  (%+.2f ms)\n", k, m, m - b }'
 done

@@ -20,6 +20,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/bench/lib.sh
+. "$here/lib.sh"
 n=20
 network=()
 while getopts "n:N" opt; do
@@ -108,11 +110,10 @@ for ((i = 0; i < n; i++)); do
 	for k in "${kinds[@]}"; do exec_once "$k" "$work/exec-$k.ns"; done
 done
 
-median() { sort -n "$1" | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f", m / 1e6 }'; }
 echo "podman 4 + conmon, median of $n (ms), interleaved; network: ${network[*]:-bridge (netavark)}"
 for what in run exec; do
-	i=$(median "$work/$what-isorun.ns")
-	r=$(median "$work/$what-runc.ns")
+	i=$(bench_median "$work/$what-isorun.ns" 1e6 1)
+	r=$(bench_median "$work/$what-runc.ns" 1e6 1)
 	awk -v w="$what" -v i="$i" -v r="$r" \
 		'BEGIN { printf "  %-5s isorun %7.1f ms   runc %7.1f ms   isorun/runc %.2f\n", w, i, r, i / r }'
 done

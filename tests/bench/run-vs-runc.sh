@@ -24,6 +24,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/bench/lib.sh
+. "$here/lib.sh"
 n=30
 warm=3
 keep=0
@@ -160,12 +162,6 @@ sample() {
 	[ -z "$file" ] || awk -v ns="$ns" 'BEGIN { printf "%.3f\n", ns / 1e6 }' >>"$file"
 }
 
-# median FILE
-median() {
-	sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit }
-		if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 # order I: the two runtimes in the order of round I (flipped every round)
 order() { if (($1 % 2)); then echo "runc isorun"; else echo "isorun runc"; fi; }
 
@@ -236,13 +232,13 @@ ratio() {
 
 printf '%-24s %12s %12s %12s\n' "" isorun runc isorun/runc
 for what in run create start delete; do
-	a=$(median "$res/$what.isorun")
-	b=$(median "$res/$what.runc")
+	a=$(bench_median "$res/$what.isorun")
+	b=$(bench_median "$res/$what.runc")
 	printf '%-24s %12s %12s %12s\n' "$what (median ms)" "$a" "$b" "$(ratio "$a" "$b")"
 done
 if [ -s "$res/rss.isorun" ]; then
-	a=$(median "$res/rss.isorun")
-	b=$(median "$res/rss.runc")
+	a=$(bench_median "$res/rss.isorun")
+	b=$(bench_median "$res/rss.runc")
 	printf '%-24s %12s %12s %12s\n' "peak RSS of run (KB)" "${a%.*}" "${b%.*}" "$(ratio "$a" "$b")"
 fi
 echo

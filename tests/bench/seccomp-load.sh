@@ -18,6 +18,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/bench/lib.sh
+. "$here/lib.sh"
 n=30
 while getopts "n:h" opt; do
 	case $opt in
@@ -73,23 +75,12 @@ sample() {
 	[ "$st" = 0 ] || { echo "seccomp-load.sh: $v failed (status $st)" >&2; exit 1; }
 	[ -z "${3:-}" ] || awk -v ns="$ns" 'BEGIN { printf "%.3f\n", ns / 1e6 }' >>"$work/$v"
 }
-median() {
-	sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.2f", v[(NR + 1) / 2];
-		else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-for ((i = 0; i < 3; i++)); do for v in "${variants[@]}"; do sample "$v" "w$i-$v"; done; done
-for ((i = 0; i < n; i++)); do
-	for ((j = 0; j < ${#variants[@]}; j++)); do
-		v=${variants[$(((i + j) % ${#variants[@]}))]}
-		sample "$v" "r$i-$v" record
-	done
-done
+bench_interleave 3 "$n" "${variants[@]}"
 
 echo "run /bin/true, busybox bundle from \`runc spec\`, $n interleaved runs each, medians (ms):"
-for v in "${variants[@]}"; do printf '  %-15s %8s\n' "$v" "$(median "$work/$v")"; done
-awk -v a="$(median "$work/isorun-none")" -v b="$(median "$work/isorun-cached")" \
-	-v c="$(median "$work/isorun-compile")" -v d="$(median "$work/runc-none")" \
-	-v e="$(median "$work/runc-profile")" 'BEGIN {
+for v in "${variants[@]}"; do printf '  %-15s %8s\n' "$v" "$(bench_median "$work/$v")"; done
+awk -v a="$(bench_median "$work/isorun-none")" -v b="$(bench_median "$work/isorun-cached")" \
+	-v c="$(bench_median "$work/isorun-compile")" -v d="$(bench_median "$work/runc-none")" \
+	-v e="$(bench_median "$work/runc-profile")" 'BEGIN {
 	printf "profile adds: isorun cached %+.2f ms, isorun compiling %+.2f ms, runc %+.2f ms\n", b - a, c - a, e - d
 	printf "isorun-cached / runc-profile = %.3f\n", b / e }'

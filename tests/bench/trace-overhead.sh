@@ -16,6 +16,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/bench/lib.sh
+. "$here/lib.sh"
 n=15 calls=100000
 while getopts "n:c:h" opt; do
 	case $opt in
@@ -72,22 +74,11 @@ sample() {
 	[ "$st" = 0 ] || { echo "trace-overhead.sh: $v failed (status $st)" >&2; exit 1; }
 	[ -z "${3:-}" ] || awk -v ns="$ns" 'BEGIN { printf "%.3f\n", ns / 1e6 }' >>"$work/$v"
 }
-median() {
-	sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.2f", v[(NR + 1) / 2];
-		else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-for ((i = 0; i < 2; i++)); do for v in "${variants[@]}"; do sample "$v" "w$i-$v"; done; done
-for ((i = 0; i < n; i++)); do
-	for ((j = 0; j < ${#variants[@]}; j++)); do
-		v=${variants[$(((i + j) % ${#variants[@]}))]}
-		sample "$v" "r$i-$v" record
-	done
-done
+bench_interleave 2 "$n" "${variants[@]}"
 
 echo "trace_getpid $calls (getpid by number), busybox bundle, $n interleaved runs each, medians (ms):"
-for v in "${variants[@]}"; do printf '  %-13s %8s\n' "$v" "$(median "$work/$v")"; done
-awk -v a="$(median "$work/run-plain")" -v b="$(median "$work/trace")" \
-	-v c="$(median "$work/run-enforced")" -v n="$calls" 'BEGIN {
+for v in "${variants[@]}"; do printf '  %-13s %8s\n' "$v" "$(bench_median "$work/$v")"; done
+awk -v a="$(bench_median "$work/run-plain")" -v b="$(bench_median "$work/trace")" \
+	-v c="$(bench_median "$work/run-enforced")" -v n="$calls" 'BEGIN {
 	printf "trace / run-plain = %.2f; run-enforced / run-plain = %.2f\n", b / a, c / a
 	if (n > 0) printf "recording costs %.2f us per syscall\n", (b - a) * 1000 / n }'
