@@ -10,12 +10,6 @@ setup() {
 	TROOT="$BATS_TEST_TMPDIR/store"
 	PKGS="$BATS_TEST_TMPDIR/pkgs"
 	mkdir -p "$PKGS"
-	# Until isorun's default profile (contrib/seccomp/default.json, issue 3) is in the tree,
-	# packages in seccomp mode "default" get a permissive test profile.
-	SECCOMP_ARGS=()
-	if [ ! -f "$ISORUN_SRCDIR/contrib/seccomp/default.json" ]; then
-		SECCOMP_ARGS=(--default-seccomp "$ISORUN_SRCDIR/tests/fixtures/tenant-seccomp.json")
-	fi
 	for p in hello_container persist_test cap_test ipc_test seccomp_test simple_test; do
 		[ -x "$ISO_PACKAGES/$p/progs/install_deps.sh" ] || fail "bundles/$p: not built"
 	done
@@ -42,7 +36,7 @@ tenant() {
 
 # add_pkg DIR: `tenant add` (with the test seccomp profile when needed); sets TID.
 add_pkg() {
-	tenant add "${SECCOMP_ARGS[@]}" "$1"
+	tenant add "$1"
 	assert_success
 	TID=$(sed -n 's/^tid: //p' <<<"$output")
 	[[ "$TID" =~ ^[0-9a-f]{32}$ ]] || fail "no tid printed: '$output'"
@@ -467,7 +461,7 @@ bad_pkg() {
 	local before_reg before_dirs
 	before_reg=$(registry_count)
 	before_dirs=$(tenant_dirs)
-	tenant add "${SECCOMP_ARGS[@]}" "$PKG"
+	tenant add "$PKG"
 	assert_one_line_error "$1"
 	assert_stderr_contains "package $PKG"
 	assert_equal "$(registry_count)" "$before_reg"
@@ -564,7 +558,7 @@ bad_pkg() {
 	make_base
 	local i pids=()
 	for i in 1 2 3 4; do
-		"$ISORUN" --root "$ROOT" tenant --tenant-root "$TROOT" add "${SECCOMP_ARGS[@]}" \
+		"$ISORUN" --root "$ROOT" tenant --tenant-root "$TROOT" add \
 			"$ISO_PACKAGES/hello_container" >"$BATS_TEST_TMPDIR/add.$i" 2>&1 3>&- &
 		pids+=($!)
 	done
@@ -587,7 +581,7 @@ bad_pkg() {
 	make_base
 	PKG=$(copy_pkg hello_container slow)
 	printf '#!/bin/sh\ntouch /home/started\nsleep 60\n' >"$PKG/progs/install_deps.sh"
-	"$ISORUN" --root "$ROOT" tenant --tenant-root "$TROOT" add "${SECCOMP_ARGS[@]}" "$PKG" \
+	"$ISORUN" --root "$ROOT" tenant --tenant-root "$TROOT" add "$PKG" \
 		</dev/null >/dev/null 2>&1 3>&- &
 	local bg=$!
 	retry 200 0.1 compgen -G "$TROOT/tenants/*/home/started" >/dev/null || fail "deps never started"

@@ -272,16 +272,12 @@ tenant_setup() {
 	TROOT="$BATS_TEST_TMPDIR/store"
 	PKGS="$BATS_TEST_TMPDIR/pkgs"
 	mkdir -p "$PKGS"
-	SECCOMP_ARGS=()
-	if [ ! -f "$ISORUN_SRCDIR/contrib/seccomp/default.json" ]; then
-		SECCOMP_ARGS=(--default-seccomp "$ISORUN_SRCDIR/tests/fixtures/tenant-seccomp.json")
-	fi
 	tenant base
 	assert_success
 }
 
 add_pkg() {
-	tenant add "${SECCOMP_ARGS[@]}" "$@"
+	tenant add "$@"
 	assert_success
 	TID=$(sed -n 's/^tid: //p' <<<"$output")
 	[[ "$TID" =~ ^[0-9a-f]{32}$ ]] || fail "no tid printed: '$output'"
