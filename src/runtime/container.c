@@ -209,8 +209,27 @@ int container_forward_listener(int sock, const struct seccomp_program *prog,
 				   state_json, err);
 }
 
-/* The runtime's side of the sync protocol, from clone to SYNC_READY.  The network is set up
- * while the init mounts its file system. */
+/* The runtime's steps that run while the init mounts its file system.  The init waits for
+ * SYNC_CGROUP_JOINED before anything else: it runs no code of the container's outside its
+ * cgroup. */
+static int prepare_init(struct create_plan *p, int sock, struct container_state *st,
+			struct net_attached *net, struct iso_error *err)
+{
+	const struct spec_namespace *user = spec_find_namespace(p->spec, CLONE_NEWUSER);
+	int r;
+
+	if ((r = cgroup_enter(st->cgroups, st->n_cgroups, st->pid, err)) < 0 ||
+	    (r = sync_send(sock, SYNC_CGROUP_JOINED, NULL, 0, -1, err)) < 0)
+		return r;
+	if (user && !user->path) {
+		if ((r = namespaces_write_id_maps(st->pid, p->spec, err)) < 0 ||
+		    (r = sync_send(sock, SYNC_ID_MAPS_WRITTEN, NULL, 0, -1, err)) < 0)
+			return r;
+	}
+	return net_attach(&p->net, st->pid, net, err);
+}
+
+/* The runtime's side of the sync protocol, from clone to SYNC_READY. */
 static int drive_init(struct create_plan *p, int sock, struct container_state *st,
 		      struct net_attached *net, struct iso_error *err)
 {
@@ -218,20 +237,14 @@ static int drive_init(struct create_plan *p, int sock, struct container_state *s
 	_cleanup_free_ char *state_json = NULL;
 	_cleanup_close_ int master = -1;
 	int r;
-	const struct spec_namespace *user = spec_find_namespace(spec, CLONE_NEWUSER);
 
-	/* The init waits for this before anything else: it runs no code of the container's
-	 * outside its cgroup. */
-	if ((r = cgroup_enter(st->cgroups, st->n_cgroups, st->pid, err)) < 0 ||
-	    (r = sync_send(sock, SYNC_CGROUP_JOINED, NULL, 0, -1, err)) < 0)
+	/* An init that failed its mounts exits, and the runtime then fails to enter its network
+	 * namespace: the init's own error is the one worth printing. */
+	if ((r = prepare_init(p, sock, st, net, err)) < 0) {
+		if (sync_take_peer_error(sock, err))
+			r = iso_error_code(err);
 		return r;
-	if (user && !user->path) {
-		if ((r = namespaces_write_id_maps(st->pid, spec, err)) < 0 ||
-		    (r = sync_send(sock, SYNC_ID_MAPS_WRITTEN, NULL, 0, -1, err)) < 0)
-			return r;
 	}
-	if ((r = net_attach(&p->net, st->pid, net, err)) < 0)
-		return r;
 	if ((r = sync_expect(sock, SYNC_MOUNTS_DONE, NULL, NULL, err)) < 0 ||
 	    (r = state_to_json(st, false, &state_json, err)) < 0)
 		return r;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
@@ -121,4 +122,25 @@ int sync_expect(int sock, enum sync_step expected, char **ret_payload, int *ret_
 	if (ret_fd)
 		*ret_fd = steal_fd(fd);
 	return 0;
+}
+
+bool sync_take_peer_error(int sock, struct iso_error *err)
+{
+	_cleanup_free_ char *buf = malloc(sizeof(struct sync_header) + SYNC_PAYLOAD_MAX);
+	struct sync_header h;
+	ssize_t n;
+
+	if (!buf)
+		return false;
+	/* Fds riding on skipped messages are closed by the kernel: recv() takes no control data. */
+	while ((n = recv(sock, buf, sizeof(h) + SYNC_PAYLOAD_MAX, MSG_DONTWAIT)) > 0) {
+		if ((size_t)n < sizeof(h))
+			continue;
+		memcpy(&h, buf, sizeof(h));
+		if (h.step == SYNC_ERROR && h.len == (size_t)n - sizeof(h)) {
+			copy_peer_error(&h, buf + sizeof(h), err);
+			return true;
+		}
+	}
+	return false;
 }

@@ -5,6 +5,7 @@
 #ifndef ISORUN_SYNC_H
 #define ISORUN_SYNC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,5 +38,10 @@ void sync_send_error(int sock, const struct iso_error *child_err);
  * NULL) receives a malloc'ed NUL-terminated payload, *ret_fd (may be NULL) the passed fd. */
 int sync_expect(int sock, enum sync_step expected, char **ret_payload, int *ret_fd,
 		struct iso_error *err);
+
+/* After a runtime-side step failed: if the init already reported an error of its own (and
+ * died of it, which is often why the runtime's step failed), puts that one in err, the cause
+ * rather than the symptom.  Never blocks. */
+bool sync_take_peer_error(int sock, struct iso_error *err);
 
 #endif
