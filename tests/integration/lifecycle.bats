@@ -127,6 +127,55 @@ create_and_start() {
 	assert_equal "$(jq -r .pid <<<"$output")" 0
 }
 
+@test "state: a pid 1 that died unseen reads stopped; its pid, reused, is not mistaken for it" {
+	set_cmd 'sleep 1000'
+	create_and_start "$CTR"
+	local pid
+	pid=$(isorun state "$CTR" | jq -r .pid)
+	# Killed behind the runtime's back: nobody of isorun's waits for it.
+	kill -KILL "$pid"
+	wait_for_status "$CTR" stopped
+	iso_run isorun list --format json
+	assert_equal "$(jq -r --arg id "$CTR" '.[] | select(.id == $id) | .status' <<<"$output")" stopped
+	# Pid reuse, made certain: the state now names a live process of the host's, with the
+	# init's start time.  Only the start time tells them apart.
+	sleep 1000 &
+	local other=$!
+	local state="$ROOT/$CTR/state.json"
+	jq --argjson p "$other" '.pid = $p' "$state" >"$state.new" && mv "$state.new" "$state"
+	iso_run isorun state "$CTR"
+	assert_success
+	assert_equal "$(jq -r .status <<<"$output")" stopped
+	assert_equal "$(jq -r .pid <<<"$output")" 0
+	iso_run isorun kill "$CTR" KILL
+	assert_failure
+	assert_stderr_contains "not running"
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	kill -0 "$other" || fail "delete --force killed the process that reused the pid"
+	kill "$other"
+	wait "$other" || true
+	assert_no_leftovers
+}
+
+@test "list and state: a paused container reads paused in both, running again after resume" {
+	set_cmd 'sleep 1000'
+	create_and_start "$CTR"
+	iso_run isorun pause "$CTR"
+	assert_success
+	assert_equal "$(isorun state "$CTR" | jq -r .status)" paused
+	iso_run isorun list --format json
+	assert_equal "$(jq -r --arg id "$CTR" '.[] | select(.id == $id) | .status' <<<"$output")" paused
+	iso_run isorun list
+	assert_output_contains "paused"
+	iso_run isorun resume "$CTR"
+	assert_success
+	assert_equal "$(isorun state "$CTR" | jq -r .status)" running
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	assert_no_leftovers
+}
+
 @test "kill: with no signal sends TERM" {
 	signal_recorder_cmd
 	create_and_start "$CTR"
