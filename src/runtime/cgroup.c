@@ -15,6 +15,7 @@
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 #include "util/log.h"
+#include "util/timefmt.h"
 
 #define WHERE_CONFIG "config.json: linux.resources"
 
@@ -515,6 +516,7 @@ int cgroup_create(const struct spec *spec, const char *id, struct state_cgroup *
 	struct create_ctx c = {0};
 	struct json_walk w;
 	size_t n_rules;
+	long long t0 = timefmt_monotonic_us();
 	int r;
 
 	json_walk_init(&w, "config.json", err);
@@ -546,6 +548,9 @@ int cgroup_create(const struct spec *spec, const char *id, struct state_cgroup *
 			rmdir_created(&c.dirs[i]);
 		goto out;
 	}
+	/* Step timings under --debug: tests/bench/cgroup-cost.sh adds them up. */
+	log_debug("cgroup: %zu directories made, limits applied in %.3f ms", c.n,
+		  (double)(timefmt_monotonic_us() - t0) / 1000);
 	*ret = steal_ptr(c.dirs);
 	*ret_n = c.n;
 	c.n = 0;
@@ -582,6 +587,8 @@ int cgroup_enter(const struct state_cgroup *cg, size_t n, pid_t pid, struct iso_
 {
 	_cleanup_free_ char *self = NULL;
 	struct iso_error ignored;
+	long long t0 = timefmt_monotonic_us();
+	size_t moved = 0;
 	char buf[24];
 
 	snprintf(buf, sizeof(buf), "/proc/%d/cgroup", (int)pid);
@@ -608,7 +615,10 @@ int cgroup_enter(const struct state_cgroup *cg, size_t n, pid_t pid, struct iso_
 		r = cgroup_write(&t, "cgroupsPath", "cgroup.procs", buf, err);
 		if (r < 0)
 			return r;
+		moved++;
 	}
+	log_debug("cgroup: pid %d moved into %zu directories in %.3f ms", (int)pid, moved,
+		  (double)(timefmt_monotonic_us() - t0) / 1000);
 	return 0;
 }
 

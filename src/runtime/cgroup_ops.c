@@ -13,6 +13,8 @@
 #include "runtime/cgroup.h"
 #include "runtime/cgroup_apply.h"
 #include "util/cleanup.h"
+#include "util/log.h"
+#include "util/timefmt.h"
 
 #define FREEZE_TIMEOUT_MS 10000
 
@@ -208,6 +210,7 @@ static int empty_cgroup(const struct state_cgroup *cg, size_t n, struct iso_erro
 
 int cgroup_destroy(const struct state_cgroup *cg, size_t n, struct iso_error *err)
 {
+	long long t0 = timefmt_monotonic_us();
 	int r;
 
 	if (n == 0)
@@ -215,5 +218,9 @@ int cgroup_destroy(const struct state_cgroup *cg, size_t n, struct iso_error *er
 	r = empty_cgroup(cg, n, err);
 	if (r < 0)
 		return r;
-	return cgroup_destroy_dirs(cg, n, err);
+	r = cgroup_destroy_dirs(cg, n, err);
+	if (r == 0)
+		log_debug("cgroup: %zu directories removed in %.3f ms", n,
+			  (double)(timefmt_monotonic_us() - t0) / 1000);
+	return r;
 }

@@ -13,6 +13,7 @@
 #include "runtime/container.h"
 #include "runtime/process.h"
 #include "util/cleanup.h"
+#include "util/timefmt.h"
 #include "util/jsongen.h"
 
 static inline void cleanup_statep(struct container_state *st)
@@ -112,21 +113,13 @@ static int emit_event(const char *type, const char *id, const struct container_s
 	return r < 0 ? iso_error_set(err, -r, "events: writing") : 0;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* Waits on the init (pidfd: readable once it has exited) and the OOM watch. */
 static int watch(const struct container_state *st, int interval_ms, container_event_fn emit,
 		 void *ctx, struct iso_error *err)
 {
 	struct cgroup_oom_watch oom;
 	_cleanup_close_ int pidfd = process_pidfd_open(st->pid, st->pid_start_time);
-	long long next = now_ms() + interval_ms;
+	long long next = (timefmt_monotonic_us() / 1000) + interval_ms;
 	int r;
 
 	if (pidfd < 0)
@@ -137,7 +130,7 @@ static int watch(const struct container_state *st, int interval_ms, container_ev
 	for (;;) {
 		struct pollfd p[2] = {{.fd = oom.fd, .events = POLLIN},
 				      {.fd = pidfd, .events = POLLIN}};
-		long long wait = next - now_ms();
+		long long wait = next - (timefmt_monotonic_us() / 1000);
 
 		if (poll(p, 2, wait < 0 ? 0 : (int)wait) < 0 && errno != EINTR)
 			break;
@@ -146,9 +139,9 @@ static int watch(const struct container_state *st, int interval_ms, container_ev
 			r = emit_event("oom", st->id, NULL, emit, ctx, err);
 		if (r < 0 || p[1].revents)
 			break;
-		if (now_ms() >= next) {
+		if ((timefmt_monotonic_us() / 1000) >= next) {
 			r = emit_event("stats", st->id, st, emit, ctx, err);
-			next = now_ms() + interval_ms;
+			next = (timefmt_monotonic_us() / 1000) + interval_ms;
 			if (r < 0)
 				break;
 		}

@@ -2,6 +2,7 @@
 #include "runtime/hooks.h"
 
 #include "util/cleanup.h"
+#include "util/timefmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -155,14 +156,6 @@ static int fork_hook(const struct spec_hook *hook, struct hook_proc *hp, struct 
 	return 0;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Writes what the pipe takes without blocking; returns 1 when the state is all written or the
  * hook closed its stdin (EPIPE: a hook need not read the state), 0 to wait for more room. */
 static int feed_stdin(int fd, const char **data, size_t *left)
@@ -202,7 +195,7 @@ static int feed_and_wait(struct hook_proc *hp, const char *state, long long dead
 			pfd[1].fd = -1;
 		}
 		if (deadline_ms >= 0) {
-			timeout = deadline_ms - now_ms();
+			timeout = deadline_ms - (timefmt_monotonic_us() / 1000);
 			if (timeout <= 0)
 				return -ETIMEDOUT;
 		}
@@ -277,7 +270,8 @@ static int describe_end(int status, int exec_errno, struct iso_error *err)
 static int wait_hook(struct hook_proc *hp, const struct spec_hook *hook, const char *state,
 		     struct iso_error *err)
 {
-	long long deadline = hook->timeout > 0 ? now_ms() + hook->timeout * 1000LL : -1;
+	long long deadline =
+	    hook->timeout > 0 ? (timefmt_monotonic_us() / 1000) + hook->timeout * 1000LL : -1;
 	int status = 0, r, rr;
 
 	/* Unreaped, the pid cannot be reused, so pidfd_open() on it is race-free. */

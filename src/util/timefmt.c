@@ -4,6 +4,14 @@
 #include <stdio.h>
 #include <time.h>
 
+long long timefmt_monotonic_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 void timefmt_rfc3339_now(char *buf, size_t len)
 {
 	struct timespec ts;

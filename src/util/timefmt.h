@@ -8,4 +8,7 @@
  * every start. */
 void timefmt_rfc3339_now(char *buf, size_t len);
 
+/* CLOCK_MONOTONIC in microseconds: timeouts, and the step timings of --debug. */
+long long timefmt_monotonic_us(void);
+
 #endif
