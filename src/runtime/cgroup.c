@@ -512,10 +512,8 @@ static int create_dirs(struct create_ctx *c, struct iso_error *err)
 int cgroup_create(const struct spec *spec, const char *id, struct state_cgroup **ret, size_t *ret_n,
 		  struct iso_error *err)
 {
-	_cleanup_free_ struct cgroup_device_rule *rules = NULL;
 	struct create_ctx c = {0};
 	struct json_walk w;
-	size_t n_rules;
 	long long t0 = timefmt_monotonic_us();
 	int r;
 
@@ -536,20 +534,14 @@ int cgroup_create(const struct spec *spec, const char *id, struct state_cgroup *
 	    (r = cgroup_layout_detect(&c.layout, err)) < 0 ||
 	    (r = check_enforceable(&c.layout, &c.res, err)) < 0)
 		goto out;
-	if (device_rules(spec, &c.res, &rules, &n_rules) < 0) {
-		r = iso_error_set(err, ENOMEM, "cgroup");
-		goto out;
-	}
 	r = create_dirs(&c, err);
-	if (r == 0)
-		r = apply_all(c.dirs, c.n, c.masks, &c.res, rules, n_rules, WHERE_CONFIG, err);
 	if (r < 0) {
 		for (size_t i = c.n; i-- > 0;)
 			rmdir_created(&c.dirs[i]);
 		goto out;
 	}
 	/* Step timings under --debug: tests/bench/cgroup-cost.sh adds them up. */
-	log_debug("cgroup: %zu directories made, limits applied in %.3f ms", c.n,
+	log_debug("cgroup: %zu directories made in %.3f ms", c.n,
 		  (double)(timefmt_monotonic_us() - t0) / 1000);
 	*ret = steal_ptr(c.dirs);
 	*ret_n = c.n;
@@ -673,4 +665,39 @@ int cgroup_update(const struct state_cgroup *cg, size_t n, const struct cgroup_r
 						 where, cgroup_resources_field_for(r, bit),
 						 cgroup_controller_v2_name(bit));
 	return apply_all(cg, n, masks, r, NULL, 0, where, err);
+}
+
+int cgroup_apply_config(const struct spec *spec, const struct state_cgroup *cg, size_t n,
+			struct iso_error *err)
+{
+	_cleanup_free_ struct cgroup_device_rule *rules = NULL;
+	_cleanup_free_ unsigned *masks = calloc(n ? n : 1, sizeof(*masks));
+	struct cgroup_resources res = {0};
+	long long t0 = timefmt_monotonic_us();
+	struct json_walk w;
+	size_t n_rules;
+	int r;
+
+	if (n == 0)
+		return 0;
+	json_walk_init(&w, "config.json", err);
+	json_walk_push_key(&w, "linux");
+	json_walk_push_key(&w, "resources");
+	if (!masks || (r = cgroup_resources_parse(&w, spec->linux_.resources, &res)) < 0) {
+		r = masks ? r : iso_error_set(err, ENOMEM, "cgroup");
+		goto out;
+	}
+	if (device_rules(spec, &res, &rules, &n_rules) < 0) {
+		r = iso_error_set(err, ENOMEM, "cgroup");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		masks[i] = entry_mask(&cg[i]);
+	r = apply_all(cg, n, masks, &res, rules, n_rules, WHERE_CONFIG, err);
+	if (r == 0)
+		log_debug("cgroup: limits and device rules applied in %.3f ms",
+			  (double)(timefmt_monotonic_us() - t0) / 1000);
+out:
+	cgroup_resources_clear(&res);
+	return r;
 }

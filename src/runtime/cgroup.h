@@ -72,10 +72,17 @@ const char *cgroup_resources_field_for(const struct cgroup_resources *r, unsigne
 int cgroup_path_normalize(const char *cgroups_path, const char *id, char **ret,
 			  struct iso_error *err);
 
-/* Creates the container's cgroup in every hierarchy and applies linux.resources; on failure
- * removes what it made.  ret and ret_n get the per-hierarchy directories for state.json. */
+/* Creates the container's cgroup in every hierarchy, after checking that every resource asked
+ * for can be enforced; on failure removes what it made.  ret and ret_n get the per-hierarchy
+ * directories for state.json.  Nothing is applied yet: see cgroup_apply_config(). */
 int cgroup_create(const struct spec *spec, const char *id, struct state_cgroup **ret, size_t *ret_n,
 		  struct iso_error *err);
+
+/* Applies linux.resources and the device rules (v1 devices lists, the cgroup2 BPF program) to
+ * the cgroup cgroup_create() made for this spec.  Separate so that create can do it while the
+ * init mounts the container's file system, before the init is moved in. */
+int cgroup_apply_config(const struct spec *spec, const struct state_cgroup *cg, size_t n,
+			struct iso_error *err);
 
 /* An O_PATH|O_DIRECTORY fd of the container's cgroup2 directory (for CLONE_INTO_CGROUP), or -1. */
 int cgroup_open_v2(const struct state_cgroup *cg, size_t n);

@@ -209,23 +209,26 @@ int container_forward_listener(int sock, const struct seccomp_program *prog,
 				   state_json, err);
 }
 
-/* The runtime's steps that run while the init mounts its file system.  The init waits for
- * SYNC_CGROUP_JOINED before anything else: it runs no code of the container's outside its
- * cgroup. */
+/* The runtime's steps that run while the init mounts its file system: the cgroup work (limits,
+ * device rules, moving the init in) costs the start-up nothing where it overlaps with the
+ * init's mounts.  The init waits for SYNC_CGROUP_JOINED before its first cgroup mount and
+ * before anything after its mounts: it runs no code of the container's outside its cgroup. */
 static int prepare_init(struct create_plan *p, int sock, struct container_state *st,
 			struct net_attached *net, struct iso_error *err)
 {
 	const struct spec_namespace *user = spec_find_namespace(p->spec, CLONE_NEWUSER);
 	int r;
 
-	if ((r = cgroup_enter(st->cgroups, st->n_cgroups, st->pid, err)) < 0 ||
-	    (r = sync_send(sock, SYNC_CGROUP_JOINED, NULL, 0, -1, err)) < 0)
-		return r;
+	/* First: the init needs its ids mapped to mount anything. */
 	if (user && !user->path) {
 		if ((r = namespaces_write_id_maps(st->pid, p->spec, err)) < 0 ||
 		    (r = sync_send(sock, SYNC_ID_MAPS_WRITTEN, NULL, 0, -1, err)) < 0)
 			return r;
 	}
+	if ((r = cgroup_apply_config(p->spec, st->cgroups, st->n_cgroups, err)) < 0 ||
+	    (r = cgroup_enter(st->cgroups, st->n_cgroups, st->pid, err)) < 0 ||
+	    (r = sync_send(sock, SYNC_CGROUP_JOINED, NULL, 0, -1, err)) < 0)
+		return r;
 	return net_attach(&p->net, st->pid, net, err);
 }
 

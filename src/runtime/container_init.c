@@ -42,10 +42,12 @@ static int close_inherited_fds(const struct init_args *a, struct iso_error *err)
 	return fds_close_above(3 + (unsigned int)a->preserve_fds, keep, ARRAY_SIZE(keep), err);
 }
 
-/* The parent moves the init into the container's cgroup first; a new cgroup namespace is made
- * only then, so that its root is the container's cgroup and not the runtime's. */
-static int wait_for_cgroup(const struct init_args *a, struct iso_error *err)
+/* The parent moves the init into the container's cgroup while the init mounts; a new cgroup
+ * namespace is made only then, so that its root is the container's cgroup and not the
+ * runtime's. */
+static int wait_for_cgroup(void *arg, struct iso_error *err)
 {
+	const struct init_args *a = arg;
 	const struct spec_namespace *cgns = spec_find_namespace(a->spec, CLONE_NEWCGROUP);
 	int r = sync_expect(a->sync_fd, SYNC_CGROUP_JOINED, NULL, NULL, err);
 
@@ -95,15 +97,15 @@ static int join_session_keyring(const struct init_args *a, struct iso_error *err
 static int setup_before_pivot(const struct init_args *a, char **state_json, struct iso_error *err)
 {
 	const struct spec *spec = a->spec;
+	const struct rootfs_cgroup_barrier barrier = {wait_for_cgroup, (void *)a};
 	int r;
 
-	if ((r = wait_for_cgroup(a, err)) < 0 || (r = become_root_in_userns(a, err)) < 0 ||
-	    (r = namespaces_join_paths(spec, err)) < 0 || (r = join_session_keyring(a, err)) < 0 ||
-	    (r = set_identity(spec, err)) < 0)
+	if ((r = become_root_in_userns(a, err)) < 0 || (r = namespaces_join_paths(spec, err)) < 0 ||
+	    (r = join_session_keyring(a, err)) < 0 || (r = set_identity(spec, err)) < 0)
 		return r;
 	if (chdir(a->bundle) < 0)
 		return iso_error_set(err, errno, "bundle %s", a->bundle);
-	if ((r = rootfs_mount_all(spec, a->rootfs, err)) < 0 ||
+	if ((r = rootfs_mount_all(spec, a->rootfs, &barrier, err)) < 0 ||
 	    (r = namespaces_unshare_time(spec, err)) < 0)
 		return r;
 	r = sync_send(a->sync_fd, SYNC_MOUNTS_DONE, NULL, 0, -1, err);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -99,7 +100,14 @@ static int make_parent_private(int rootfd, struct iso_error *err)
 	return iso_error_set(err, dir < 0 ? errno : ELOOP, "rootfs: find its parent mount");
 }
 
-static int mount_spec_mounts(const struct spec *spec, int rootfd, struct iso_error *err)
+static bool shows_own_cgroup(const struct spec_mount *m)
+{
+	return m->type && (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"));
+}
+
+static int mount_spec_mounts(const struct spec *spec, int rootfd,
+			     const struct rootfs_cgroup_barrier *barrier, bool *waited,
+			     struct iso_error *err)
 {
 	struct mount_env env;
 
@@ -107,26 +115,36 @@ static int mount_spec_mounts(const struct spec *spec, int rootfd, struct iso_err
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		const struct spec_mount *m = &spec->mounts[i];
 
+		if (!*waited && shows_own_cgroup(m)) {
+			*waited = true;
+			if (barrier->wait(barrier->arg, err) < 0)
+				return iso_error_code(err);
+		}
 		if (mount_one(rootfd, m, &env, err) < 0)
 			return iso_error_wrap(err, "mounts[%zu] (%s)", i, m->destination);
 	}
 	return 0;
 }
 
-int rootfs_mount_all(const struct spec *spec, const char *rootfs, struct iso_error *err)
+int rootfs_mount_all(const struct spec *spec, const char *rootfs,
+		     const struct rootfs_cgroup_barrier *barrier, struct iso_error *err)
 {
 	_cleanup_close_ int rootfd = -1;
+	bool waited = false;
 
 	if (make_root_slave(err) < 0)
 		return iso_error_code(err);
 	rootfd = mount_root(spec, rootfs, err);
 	if (rootfd < 0)
 		return rootfd;
-	if (make_parent_private(rootfd, err) < 0 || mount_spec_mounts(spec, rootfd, err) < 0)
+	if (make_parent_private(rootfd, err) < 0 ||
+	    mount_spec_mounts(spec, rootfd, barrier, &waited, err) < 0)
 		return iso_error_code(err);
 	if (devices_dev_is_tmpfs(spec) && devices_create_default(rootfd, err) < 0)
 		return iso_error_code(err);
-	return devices_create_spec(rootfd, spec, err);
+	if (devices_create_spec(rootfd, spec, err) < 0)
+		return iso_error_code(err);
+	return waited ? 0 : barrier->wait(barrier->arg, err);
 }
 
 /* pivot_root(".", "."): the old root ends up stacked on the new one, at ".", where it is

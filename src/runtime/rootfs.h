@@ -14,7 +14,16 @@
  * overlay_root.h), mounts spec->mounts in order (destinations resolved inside the rootfs, never
  * following a symlink out of it), creates the default devices and linux.devices, the
  * /dev/fd, /dev/stdin, /dev/stdout, /dev/stderr links and /dev/ptmx. */
-int rootfs_mount_all(const struct spec *spec, const char *rootfs, struct iso_error *err);
+
+/* What the init must wait for before a mount that shows its own cgroup (type cgroup or
+ * cgroup2), or at the end when there is none: called exactly once. */
+struct rootfs_cgroup_barrier {
+	int (*wait)(void *arg, struct iso_error *err);
+	void *arg;
+};
+
+int rootfs_mount_all(const struct spec *spec, const char *rootfs,
+		     const struct rootfs_cgroup_barrier *barrier, struct iso_error *err);
 
 /* pivot_root into rootfs and detach the old root, write linux.sysctl (sysctl_apply(), which must
  * come before readonlyPaths makes /proc/sys read-only: callers do not call it again), apply

@@ -97,6 +97,10 @@ int sync_expect(int sock, enum sync_step expected, char **ret_payload, int *ret_
 	if (!buf)
 		return iso_error_set(err, ENOMEM, "sync");
 	n = fd_recv(sock, buf, sizeof(h) + SYNC_PAYLOAD_MAX, &fd);
+	/* A peer that exits with our message unread leaves ECONNRESET pending, and the kernel
+	 * reports it (once) before what the peer sent last: usually its error. */
+	if (n == -ECONNRESET)
+		n = fd_recv(sock, buf, sizeof(h) + SYNC_PAYLOAD_MAX, &fd);
 	if (n < 0)
 		return iso_error_set(err, (int)-n, "waiting for %s", sync_step_name(expected));
 	if (n == 0)
@@ -133,7 +137,12 @@ bool sync_take_peer_error(int sock, struct iso_error *err)
 	if (!buf)
 		return false;
 	/* Fds riding on skipped messages are closed by the kernel: recv() takes no control data. */
-	while ((n = recv(sock, buf, sizeof(h) + SYNC_PAYLOAD_MAX, MSG_DONTWAIT)) > 0) {
+	for (int reset = 0;;) {
+		n = recv(sock, buf, sizeof(h) + SYNC_PAYLOAD_MAX, MSG_DONTWAIT);
+		if (n < 0 && errno == ECONNRESET && !reset++)
+			continue; /* reported before the queued messages: see sync_expect() */
+		if (n <= 0)
+			break;
 		if ((size_t)n < sizeof(h))
 			continue;
 		memcpy(&h, buf, sizeof(h));

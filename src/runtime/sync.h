@@ -12,8 +12,8 @@
 #include "util/error.h"
 
 enum sync_step {
-	SYNC_ID_MAPS_WRITTEN = 1, /* parent -> child: uid_map/gid_map are in place */
-	SYNC_CGROUP_JOINED,	  /* parent -> child: the init is in its cgroup (always first) */
+	SYNC_ID_MAPS_WRITTEN = 1, /* parent -> child: uid_map/gid_map are in place (first) */
+	SYNC_CGROUP_JOINED,	  /* parent -> child: the init is in its limited cgroup */
 	SYNC_MOUNTS_DONE,	  /* child -> parent: rootfs mounted; run prestart/createRuntime */
 	SYNC_RUNTIME_HOOKS_DONE,  /* parent -> child: payload = state JSON for container hooks */
 	SYNC_TERMINAL_MASTER,	  /* child -> parent: fd = pty master for the console socket */
