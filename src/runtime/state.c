@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
 
+#include "runtime/json_walk.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 #include "util/jsongen.h"
@@ -315,18 +316,19 @@ static int state_from_tree(yajl_val tree, struct container_state *st)
 int state_read(int dirfd, const char *id, struct container_state *st, struct iso_error *err)
 {
 	_cleanup_free_ char *text = NULL;
-	char errbuf[256];
 	yajl_val tree;
+	size_t len;
 	int r;
 
-	r = read_file_at(dirfd, STATE_FILE, STATE_MAX_SIZE, &text, NULL, err);
+	r = read_file_at(dirfd, STATE_FILE, STATE_MAX_SIZE, &text, &len, err);
 	if (r < 0) {
 		if (r == -ENOENT)
 			return error_no_such_container(id, err);
 		return iso_error_wrap(err, "container \"%s\"", id);
 	}
-	tree = yajl_tree_parse(text, errbuf, sizeof(errbuf));
-	if (!tree)
+	/* Through the bounded parser: yajl frees a tree recursively, and a state.json nested a
+	 * few hundred thousand levels deep overflowed the stack of `state` and `list`. */
+	if (json_parse_tree(text, len, STATE_FILE, &tree, err) < 0)
 		return iso_error_set(err, EINVAL, "container \"%s\": %s is corrupt", id,
 				     STATE_FILE);
 	memset(st, 0, sizeof(*st));

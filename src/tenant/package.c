@@ -4,6 +4,7 @@
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -73,9 +74,13 @@ static int parse_memory(struct json_walk *w, yajl_val v, void *dst)
 		n = YAJL_GET_INTEGER(v);
 		end = (char *)"";
 	} else if (s) {
+		/* Digits first: strtoll() would also take a sign or blanks, and a negative
+		 * count must never reach the shifts below (undefined behaviour). */
+		if (!isdigit((unsigned char)s[0]))
+			return json_walk_fail(w, "\"%s\" is not a size", s);
 		errno = 0;
 		n = strtoll(s, &end, 10);
-		if (errno || end == s)
+		if (errno)
 			return json_walk_fail(w, "\"%s\" is not a size", s);
 	} else {
 		return json_walk_fail(w, "expected a number of bytes or a size such as \"64M\"");

@@ -102,6 +102,13 @@ static void test_errors(void)
 	parse_fails(
 	    "{\"cname\": \"x\", \"init\": \"x\", \"resources\": {\"memory\": \"9999999999G\"}}",
 	    "resources.memory: too large");
+	/* A negative count once reached a left shift (undefined behaviour; tests/fuzz). */
+	parse_fails("{\"cname\": \"x\", \"init\": \"x\", \"resources\": {\"memory\": \"-4M\"}}",
+		    "resources.memory: \"-4M\" is not a size");
+	parse_fails("{\"cname\": \"x\", \"init\": \"x\", \"resources\": {\"memory\": \" 64M\"}}",
+		    "resources.memory: \" 64M\" is not a size");
+	parse_fails("{\"cname\": \"x\", \"init\": \"x\", \"resources\": {\"memory\": -4194304}}",
+		    "resources.memory: expected at least 4M");
 	parse_fails("{\"cname\": \"x\", \"init\": \"x\", \"resources\": {\"cpus\": 0}}",
 		    "resources.cpus");
 	parse_fails("{\"cname\": \"x\", \"init\": \"x\", \"resources\": {\"pids\": 0}}",

@@ -2,13 +2,17 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "util/error.h"
 #include "runtime/state.h"
+#include "util/fsutil.h"
 #include "util/signals.h"
 
 static void test_errors(void)
@@ -92,11 +96,45 @@ static void test_state_json(void)
 	free(json);
 }
 
+/* A state.json nested 400,000 levels deep is refused as corrupt: yajl's recursive free of such
+ * a tree overflowed the stack (found for tests/fuzz/fuzz_state). */
+static void test_state_read_deep(void)
+{
+	enum { DEPTH = 400000 };
+	char dir[] = "/tmp/isorun-unit.XXXXXX", *path = NULL, *text = malloc(2 * DEPTH + 64);
+	struct container_state st = {0};
+	struct iso_error err = {0};
+	int dirfd = -1, n, r = 0;
+
+	if (!text || !mkdtemp(dir) || asprintf(&path, "%s/state.json", dir) < 0) {
+		UNIT_CHECK(0, "deep state.json: set-up");
+		free(text);
+		return;
+	}
+	n = sprintf(text, "{\"id\":\"x\",\"status\":\"stopped\",\"bundle\":\"/b\",\"a\":");
+	memset(text + n, '[', DEPTH);
+	memset(text + n + DEPTH, ']', DEPTH);
+	strcpy(text + n + 2 * DEPTH, "}");
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd >= 0 &&
+	    write_file_atomic_at(dirfd, "state.json", text, strlen(text), 0600, &err) == 0)
+		r = state_read(dirfd, "x", &st, &err);
+	UNIT_CHECK(r == -EINVAL && strstr(err.msg, "state.json is corrupt"),
+		   "a state.json nested 400000 deep is refused: %s", err.msg);
+	unlink(path);
+	rmdir(dir);
+	if (dirfd >= 0)
+		close(dirfd);
+	free(path);
+	free(text);
+}
+
 int main(void)
 {
 	test_errors();
 	test_ids();
 	test_state_json();
+	test_state_read_deep();
 	test_signals();
 	return unit_done();
 }
