@@ -10,6 +10,7 @@
 # (nsenter --net; not `ip netns exec`, which remounts /sys and hides the cgroups).
 
 load helpers
+load containerd
 
 CLIENT_IMAGE=localhost/isorun-bb:1
 
@@ -237,21 +238,14 @@ start_containerd() {
 	printf '#!/bin/sh\nexec ctr -a "%s" "$@"\n' "$SOCK" >"$d/cr"
 	chmod +x "$d/cr"
 	CR="$d/cr"
-	containerd --config "$d/config.toml" >"$d/log" 2>&1 3>&- &
-	CTRD_PID=$!
-	retry 100 0.1 ctr -a "$SOCK" version >/dev/null 2>&1 || {
-		cat "$d/log" >&2
-		fail "containerd did not start"
-	}
+	containerd_start "$d/config.toml" "$SOCK" "$d/log"
 	ctr -a "$SOCK" images import --snapshotter native "$C/image.tar" >/dev/null 2>&1 ||
 		fail "ctr images import failed"
 	ctr -a "$SOCK" images ls -q | grep -q isorun-bb || fail "image not imported"
 }
 
 stop_containerd() {
-	kill "$CTRD_PID"
-	wait "$CTRD_PID" || true
-	CTRD_PID=
+	containerd_stop
 }
 
 
