@@ -34,6 +34,7 @@
 #include "runtime/terminal.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
+#include "util/jsongen.h"
 #include "util/log.h"
 #include "util/timefmt.h"
 
@@ -144,6 +145,10 @@ static int load_plan(const struct create_options *o, struct create_plan *p, stru
 	if ((r = state_validate_id(o->id, err)) < 0 ||
 	    (r = make_absolute(o->bundle ? o->bundle : ".", &p->bundle, err)) < 0)
 		return r;
+	/* The bundle path goes into state.json: a container whose state cannot be read back could
+	 * not be deleted. */
+	if (!jsongen_utf8_valid(p->bundle))
+		return iso_error_invalid(err, "bundle %s: the path is not valid UTF-8", p->bundle);
 	if (asprintf(&config_path, "%s/config.json", p->bundle) < 0)
 		return iso_error_set(err, ENOMEM, "bundle");
 	r = read_file_at(AT_FDCWD, config_path, CONFIG_MAX_SIZE, &p->config_text, &p->config_len,
@@ -153,6 +158,9 @@ static int load_plan(const struct create_options *o, struct create_plan *p, stru
 	if ((r = spec_parse(p->config_text, p->config_len, "config.json", &p->spec, err)) < 0 ||
 	    (r = check_plan(p, err)) < 0 || (r = resolve_rootfs(p, err)) < 0)
 		return r;
+	if (!jsongen_utf8_valid(p->rootfs))
+		return iso_error_invalid(err, "config.json: root.path: %s is not valid UTF-8",
+					 p->rootfs);
 	if (o->seccomp_override)
 		r = seccomp_program_copy(o->seccomp_override, &p->seccomp, err);
 	else

@@ -59,6 +59,9 @@ int state_validate_id(const char *id, struct iso_error *err)
 	for (const char *p = id; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return iso_error_invalid(err, "invalid container id: control character");
+	/* The id goes into state.json, which must read back. */
+	if (!jsongen_utf8_valid(id))
+		return iso_error_invalid(err, "invalid container id: not UTF-8");
 	return 0;
 }
 

@@ -105,3 +105,47 @@ void jsongen_value(yajl_gen g, yajl_val v)
 		yajl_gen_null(g);
 	}
 }
+
+/* The length of the sequence a lead byte starts (0: not a lead byte), and the range its second
+ * byte must fall in, which rules out overlong forms, surrogates and > U+10FFFF (RFC 3629). */
+static int utf8_sequence(unsigned char c, unsigned char *lo, unsigned char *hi)
+{
+	*lo = 0x80;
+	*hi = 0xbf;
+	if (c >= 0xc2 && c <= 0xdf)
+		return 2;
+	if (c >= 0xe0 && c <= 0xef) {
+		*lo = c == 0xe0 ? 0xa0 : 0x80;
+		*hi = c == 0xed ? 0x9f : 0xbf;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		*lo = c == 0xf0 ? 0x90 : 0x80;
+		*hi = c == 0xf4 ? 0x8f : 0xbf;
+		return 4;
+	}
+	return 0;
+}
+
+bool jsongen_utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		unsigned char lo, hi;
+		int n;
+
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		n = utf8_sequence(*p, &lo, &hi);
+		if (n == 0 || p[1] < lo || p[1] > hi)
+			return false;
+		for (int i = 2; i < n; i++)
+			if (p[i] < 0x80 || p[i] > 0xbf)
+				return false;
+		p += n;
+	}
+	return true;
+}

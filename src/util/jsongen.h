@@ -22,6 +22,11 @@ void jsongen_kv_strv(yajl_gen g, const char *key, const char *const *v);
 /* Re-emits a parsed JSON value as it is (numbers keep their text). */
 void jsongen_value(yajl_gen g, yajl_val v);
 
+/* Whether s is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF):
+ * what a JSON string may carry.  Text from outside JSON (paths, ids) is checked with it before
+ * it is written into a state file that must read back. */
+bool jsongen_utf8_valid(const char *s);
+
 /* Copies the generated text out (NUL-terminated) and frees g. */
 int jsongen_finish(yajl_gen g, char **ret_text, size_t *ret_len, struct iso_error *err);
 

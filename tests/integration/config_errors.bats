@@ -39,6 +39,30 @@ create_fails() {
 	assert_one_line_error "$file"
 }
 
+@test "create: a bundle path or an id that is not UTF-8 is refused (state.json must read back)" {
+	local odd
+	odd="$BATS_TEST_TMPDIR/$(printf 'bundle-\377')"
+	mv "$BUNDLE" "$odd"
+	iso_run isorun create --bundle "$odd" "$CTR"
+	assert_failure
+	assert_no_leftovers
+	assert_one_line_error "the path is not valid UTF-8"
+	mv "$odd" "$BUNDLE"
+	iso_run isorun create --bundle "$BUNDLE" "$(printf 'id-\377')"
+	assert_failure
+	assert_no_leftovers
+	assert_one_line_error "invalid container id: not UTF-8"
+	# A UTF-8 path that is not ASCII is fine, and the container can be deleted again.
+	odd="$BATS_TEST_TMPDIR/bündle"
+	mv "$BUNDLE" "$odd"
+	iso_run isorun create --bundle "$odd" "$CTR"
+	assert_success
+	assert_equal "$(isorun state "$CTR" | jq -r .bundle)" "$odd"
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	assert_no_leftovers
+}
+
 @test "create: config.json absent" {
 	rm "$BUNDLE/config.json"
 	create_fails "config.json"

@@ -13,6 +13,7 @@
 #include "util/error.h"
 #include "runtime/state.h"
 #include "util/fsutil.h"
+#include "util/jsongen.h"
 #include "util/signals.h"
 
 static void test_errors(void)
@@ -72,6 +73,40 @@ static void test_ids(void)
 	long_id[CONTAINER_ID_MAX] = '\0';
 	UNIT_CHECK(state_validate_id(long_id, &err) == 0, "id of the maximum length accepted");
 	free(long_id);
+	UNIT_CHECK(state_validate_id("caf\xc3\xa9", &err) == 0, "UTF-8 id accepted");
+	UNIT_CHECK(state_validate_id("a\xff"
+				     "b",
+				     &err) < 0,
+		   "id that is not UTF-8 refused");
+	UNIT_STREQ(err.msg, "invalid container id: not UTF-8", "not UTF-8 message");
+}
+
+static void test_utf8(void)
+{
+	static const struct {
+		const char *s;
+		bool valid;
+	} cases[] = {
+	    {"", true},
+	    {"plain ascii", true},
+	    {"\xc3\xa9", true},		/* U+00E9 */
+	    {"\xe2\x82\xac", true},	/* U+20AC */
+	    {"\xf0\x9f\x98\x80", true}, /* U+1F600 */
+	    {"\xf4\x8f\xbf\xbf", true}, /* U+10FFFF */
+	    {"\xff", false},
+	    {"\x80", false},		 /* continuation without a lead */
+	    {"\xc3", false},		 /* truncated */
+	    {"\xe2\x82", false},	 /* truncated */
+	    {"\xc0\xaf", false},	 /* overlong '/' */
+	    {"\xe0\x80\xaf", false},	 /* overlong '/' */
+	    {"\xed\xa0\x80", false},	 /* surrogate U+D800 */
+	    {"\xf4\x90\x80\x80", false}, /* U+110000 */
+	    {"\xf5\x80\x80\x80", false},
+	    {"a\xe2\x28\xa1", false}, /* bad continuation */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		UNIT_CHECK(jsongen_utf8_valid(cases[i].s) == cases[i].valid, "utf8 case %zu", i);
 }
 
 static void test_state_json(void)
@@ -133,6 +168,7 @@ int main(void)
 {
 	test_errors();
 	test_ids();
+	test_utf8();
 	test_state_json();
 	test_state_read_deep();
 	test_signals();
