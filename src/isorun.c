@@ -62,8 +62,11 @@ static const struct verb verbs[] = {
      "list [--quiet|-q] [--format|-f table|json]", false, false},
     {"features", cmd_features, "Print the OCI features document of this build as JSON.", "features",
      false, false},
-    {"spec", cmd_spec, "Write a default config.json for a busybox-like rootfs.",
-     "spec [--bundle|-b DIR] [--rootless] [--seccomp]", false, false},
+    {"spec", cmd_spec,
+     "Write a default config.json for a busybox-like rootfs, hardened: the default seccomp\n"
+     "profile, pids.limit 2048, memory 1 GiB (no swap), a 64 MiB tmpfs /tmp (no limits with\n"
+     "--rootless; --no-seccomp leaves the profile out; --seccomp is accepted, a no-op).",
+     "spec [--bundle|-b DIR] [--rootless] [--no-seccomp]", false, false},
     {"seccomp", cmd_seccomp, "Convert a Docker seccomp profile to linux.seccomp (stdout).",
      "seccomp convert [--config|-c CONFIG.json] PROFILE.json", false, false},
 };

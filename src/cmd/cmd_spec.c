@@ -11,11 +11,9 @@
 #include "util/cleanup.h"
 
 static const struct option spec_options_table[] = {
-    {"bundle", required_argument, NULL, 'b'},
-    {"rootless", no_argument, NULL, 'r'},
-    {"seccomp", no_argument, NULL, 's'},
-    {"help", no_argument, NULL, OPT_HELP},
-    {NULL, 0, NULL, 0},
+    {"bundle", required_argument, NULL, 'b'}, {"rootless", no_argument, NULL, 'r'},
+    {"seccomp", no_argument, NULL, 's'},      {"no-seccomp", no_argument, NULL, 'n'},
+    {"help", no_argument, NULL, OPT_HELP},    {NULL, 0, NULL, 0},
 };
 
 /* isorun's default profile (contrib/seccomp/default.json) for the default config's caps. */
@@ -37,7 +35,8 @@ int cmd_spec(const struct global_options *g, int argc, char **argv, struct iso_e
 	const char *bundle = ".";
 	_cleanup_free_ char *path = NULL;
 	struct seccomp_config seccomp = {0};
-	bool rootless = false, with_seccomp = false;
+	/* Hardened by default: isorun is for hostile tenants (--seccomp is kept as a no-op). */
+	bool rootless = false, with_seccomp = true;
 	int opt, r;
 
 	cmd_getopt_reset();
@@ -50,7 +49,9 @@ int cmd_spec(const struct global_options *g, int argc, char **argv, struct iso_e
 			rootless = true;
 			break;
 		case 's':
-			with_seccomp = true;
+			break;
+		case 'n':
+			with_seccomp = false;
 			break;
 		case OPT_HELP:
 			return cmd_print_usage("spec");

@@ -213,6 +213,11 @@ const char *spec_annotation(const struct spec *spec, const char *key);
 
 struct seccomp_config;
 
+/* The limits of the default config (not rootless): podman's default pids limit, and a memory
+ * bound that a build or a test suite fits in while a balloon cannot take the host. */
+#define SPEC_DEFAULT_PIDS_LIMIT 2048
+#define SPEC_DEFAULT_MEMORY_LIMIT (1024LL * 1024 * 1024)
+
 /* Writes the default config.json (what `isorun spec` prints) to `path` atomically, with
  * linux.seccomp when seccomp is not NULL. */
 int spec_write_default(const char *path, bool rootless, const struct seccomp_config *seccomp,

@@ -1,5 +1,6 @@
 /* The config.json that `isorun spec` writes: what `runc spec` writes, for OCI 1.2.0, with a
- * non-interactive "sh" so that a busybox rootfs runs as is. */
+ * non-interactive "sh" so that a busybox rootfs runs as is, hardened for hostile tenants: the
+ * default seccomp profile, a pids and a memory limit, and a size-bounded tmpfs /tmp. */
 #include "config.h"
 #include "runtime/caps.h"
 #include "runtime/seccomp_config.h"
@@ -31,6 +32,9 @@ static const struct default_mount default_mounts[] = {
     {"/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev", NULL}},
     {"/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro", NULL}},
     {"/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro", NULL}},
+    /* A tmpfs /tmp of bounded size: the root is read-only, and a writable /tmp on the host's
+     * disk would let a container fill it. */
+    {"/tmp", "tmpfs", "tmpfs", {"nosuid", "nodev", "mode=1777", "size=65536k", NULL}},
 };
 
 /* Without its own network namespace a rootless container may not mount a new sysfs: it gets
@@ -166,6 +170,32 @@ uint64_t spec_default_bounding(void)
 	return mask;
 }
 
+/* Deny every device by default (the runtime allows its default nodes itself); bound the
+ * number of tasks (a fork bomb) and the memory, with no swap on top of it (swap is the OCI
+ * total of memory and swap), so that one container cannot exhaust the host. */
+static void gen_resources(yajl_gen g)
+{
+	jsongen_key(g, "resources");
+	yajl_gen_map_open(g);
+	jsongen_key(g, "devices");
+	yajl_gen_array_open(g);
+	yajl_gen_map_open(g);
+	jsongen_kv_bool(g, "allow", false);
+	jsongen_kv_str(g, "access", "rwm");
+	yajl_gen_map_close(g);
+	yajl_gen_array_close(g);
+	jsongen_key(g, "memory");
+	yajl_gen_map_open(g);
+	jsongen_kv_int(g, "limit", SPEC_DEFAULT_MEMORY_LIMIT);
+	jsongen_kv_int(g, "swap", SPEC_DEFAULT_MEMORY_LIMIT);
+	yajl_gen_map_close(g);
+	jsongen_key(g, "pids");
+	yajl_gen_map_open(g);
+	jsongen_kv_int(g, "limit", SPEC_DEFAULT_PIDS_LIMIT);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+}
+
 static void gen_linux(yajl_gen g, bool rootless, const struct seccomp_config *seccomp)
 {
 	jsongen_key(g, "linux");
@@ -175,17 +205,7 @@ static void gen_linux(yajl_gen g, bool rootless, const struct seccomp_config *se
 		gen_id_mapping(g, "uidMappings", geteuid());
 		gen_id_mapping(g, "gidMappings", getegid());
 	} else {
-		/* Deny every device by default; the runtime allows its default nodes itself. */
-		jsongen_key(g, "resources");
-		yajl_gen_map_open(g);
-		jsongen_key(g, "devices");
-		yajl_gen_array_open(g);
-		yajl_gen_map_open(g);
-		jsongen_kv_bool(g, "allow", false);
-		jsongen_kv_str(g, "access", "rwm");
-		yajl_gen_map_close(g);
-		yajl_gen_array_close(g);
-		yajl_gen_map_close(g);
+		gen_resources(g);
 	}
 	gen_namespaces(g, rootless ? rootless_namespaces : namespaces);
 	jsongen_kv_strv(g, "maskedPaths", spec_default_masked_paths);

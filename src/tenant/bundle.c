@@ -182,16 +182,20 @@ static void gen_mounts(yajl_gen g, const struct bundle_params *p, const struct t
 	yajl_gen_array_close(g);
 }
 
+/* A package that says nothing about pids or memory still gets the limits of `isorun spec`:
+ * without them one tenant's fork bomb or balloon takes the whole host down.  The memory bound
+ * is memory plus swap (OCI "swap"), so that swap cannot stretch it. */
 static void gen_resources(yajl_gen g, const struct package_resources *r)
 {
+	int64_t memory = r->has_memory ? r->memory : SPEC_DEFAULT_MEMORY_LIMIT;
+
 	jsongen_key(g, "resources");
 	yajl_gen_map_open(g);
-	if (r->has_memory) {
-		jsongen_key(g, "memory");
-		yajl_gen_map_open(g);
-		jsongen_kv_int(g, "limit", r->memory);
-		yajl_gen_map_close(g);
-	}
+	jsongen_key(g, "memory");
+	yajl_gen_map_open(g);
+	jsongen_kv_int(g, "limit", memory);
+	jsongen_kv_int(g, "swap", memory);
+	yajl_gen_map_close(g);
 	if (r->has_cpus) {
 		jsongen_key(g, "cpu");
 		yajl_gen_map_open(g);
@@ -199,12 +203,10 @@ static void gen_resources(yajl_gen g, const struct package_resources *r)
 		jsongen_kv_int(g, "period", CPU_PERIOD_US);
 		yajl_gen_map_close(g);
 	}
-	if (r->has_pids) {
-		jsongen_key(g, "pids");
-		yajl_gen_map_open(g);
-		jsongen_kv_int(g, "limit", r->pids);
-		yajl_gen_map_close(g);
-	}
+	jsongen_key(g, "pids");
+	yajl_gen_map_open(g);
+	jsongen_kv_int(g, "limit", r->has_pids ? r->pids : SPEC_DEFAULT_PIDS_LIMIT);
+	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 }
 
@@ -235,8 +237,7 @@ static void gen_linux(yajl_gen g, const struct bundle_params *p, yajl_val seccom
 	jsongen_kv_strv(g, "readonlyPaths", spec_default_readonly_paths);
 	if (asprintf(&cgroup, "/isorun/tenant-%s", p->tid) > 0)
 		jsongen_kv_str(g, "cgroupsPath", cgroup);
-	if (p->pkg->has_resources)
-		gen_resources(g, &p->pkg->resources);
+	gen_resources(g, &p->pkg->resources);
 	if (seccomp && !p->configure) {
 		jsongen_key(g, "seccomp");
 		jsongen_value(g, seccomp);

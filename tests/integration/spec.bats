@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# `spec`: writes a default config.json (runc's defaults), which runs with the busybox rootfs,
-# and never overwrites an existing one.
+# `spec`: writes a default config.json (runc's defaults, hardened: the default seccomp profile,
+# pids and memory limits, a bounded tmpfs /tmp), which runs with the busybox rootfs, and never
+# overwrites an existing one.  tests/integration/escape.bats attacks these defaults.
 
 load helpers
 
@@ -87,4 +88,67 @@ setup() {
 	# the caller (uid 0 here) is mapped to root in the container
 	jq -e '.linux.uidMappings[0].containerID == 0 and .linux.uidMappings[0].hostID == 0' \
 		config.json >/dev/null || fail "uidMappings: $(jq -c .linux.uidMappings config.json)"
+}
+
+@test "spec: hardened by default: seccomp profile, pids 2048, memory 1 GiB without swap, tmpfs /tmp" {
+	cd "$BUNDLE"
+	iso_run isorun spec
+	assert_success
+	assert_equal "$(jq -r .linux.seccomp.defaultAction config.json)" SCMP_ACT_ERRNO
+	[ "$(jq '[.linux.seccomp.syscalls[].names[]] | length' config.json)" -gt 300 ] ||
+		fail "short profile"
+	assert_equal "$(jq -r .linux.resources.pids.limit config.json)" 2048
+	assert_equal "$(jq -r .linux.resources.memory.limit config.json)" $((1024 * 1024 * 1024))
+	assert_equal "$(jq -r .linux.resources.memory.swap config.json)" $((1024 * 1024 * 1024))
+	assert_equal "$(jq -c '.mounts[] | select(.destination == "/tmp") | [.type, .options]' config.json)" \
+		'["tmpfs",["nosuid","nodev","mode=1777","size=65536k"]]'
+	# --seccomp is still accepted, and changes nothing
+	iso_run isorun spec --seccomp --bundle "$BATS_TEST_TMPDIR"
+	assert_success
+	cmp config.json "$BATS_TEST_TMPDIR/config.json" || fail "spec --seccomp differs from spec"
+}
+
+@test "spec: the defaults are enforced (filter loaded, cgroup limits set, /tmp 64 MiB)" {
+	cd "$BUNDLE"
+	iso_run isorun spec
+	assert_success
+	# /sys/fs/cgroup is the container's own cgroup (cgroup namespace), v1 or v2 layout
+	set_cmd 'grep Seccomp: /proc/self/status
+		cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max
+		cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max
+		grep " /tmp " /proc/self/mounts | cut -d" " -f3
+		df -k /tmp | tail -1 | awk "{print \$2}"
+		unshare -m true 2>/dev/null && echo unshared || echo refused'
+	iso_run isorun run "$CTR"
+	assert_success
+	assert_equal "${lines[0]}" "Seccomp:	2"
+	assert_equal "${lines[1]}" 2048
+	assert_equal "${lines[2]}" $((1024 * 1024 * 1024))
+	assert_equal "${lines[3]}" tmpfs
+	assert_equal "${lines[4]}" 65536
+	assert_equal "${lines[5]}" refused
+	assert_no_leftovers
+}
+
+@test "spec --no-seccomp: no linux.seccomp, and the container runs unfiltered" {
+	cd "$BUNDLE"
+	iso_run isorun spec --no-seccomp
+	assert_success
+	assert_equal "$(jq -r '.linux.seccomp' config.json)" null
+	# the limits stay
+	assert_equal "$(jq -r .linux.resources.pids.limit config.json)" 2048
+	set_cmd 'grep Seccomp: /proc/self/status'
+	iso_run isorun run "$CTR"
+	assert_success
+	assert_equal "$output" "Seccomp:	0"
+	assert_no_leftovers
+}
+
+@test "spec --rootless: no cgroup limits (a rootless caller may own no cgroup), the rest hardened" {
+	cd "$BUNDLE"
+	iso_run isorun spec --rootless
+	assert_success
+	assert_equal "$(jq -r .linux.resources config.json)" null
+	assert_equal "$(jq -r .linux.seccomp.defaultAction config.json)" SCMP_ACT_ERRNO
+	assert_equal "$(jq -r '.mounts[] | select(.destination == "/tmp") | .type' config.json)" tmpfs
 }

@@ -170,7 +170,11 @@ cfg() {
 	assert_equal "$(cfg '.process.capabilities.effective | length <= 8')" true
 	assert_equal "$(cfg .linux.seccomp.defaultAction)" SCMP_ACT_KILL_PROCESS
 	assert_equal "$(cfg '.linux.seccomp.syscalls[0].names | index("uname") != null')" true
-	assert_equal "$(cfg '.linux.resources')" null
+	# no resources in the package: the defaults of `isorun spec` (a fork bomb or a balloon
+	# must not take the host)
+	assert_equal "$(cfg .linux.resources.pids.limit)" 2048
+	assert_equal "$(cfg .linux.resources.memory.limit)" $((1024 * 1024 * 1024))
+	assert_equal "$(cfg .linux.resources.memory.swap)" $((1024 * 1024 * 1024))
 	assert_equal "$(cfg .linux.cgroupsPath)" "/isorun/tenant-$TID"
 }
 
