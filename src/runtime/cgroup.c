@@ -508,8 +508,8 @@ static int create_dirs(struct create_ctx *c, struct iso_error *err)
 	return 0;
 }
 
-int cgroup_create(const struct spec *spec, const char *id, struct state_cgroup **ret, size_t *ret_n,
-		  struct iso_error *err)
+int cgroup_create(const struct spec *spec, const char *id, const struct cgroup_create_hook *hook,
+		  struct state_cgroup **ret, size_t *ret_n, struct iso_error *err)
 {
 	_cleanup_free_ struct cgroup_device_rule *rules = NULL;
 	struct create_ctx c = {0};
@@ -539,6 +539,8 @@ int cgroup_create(const struct spec *spec, const char *id, struct state_cgroup *
 		goto out;
 	}
 	r = create_dirs(&c, err);
+	if (r == 0 && hook)
+		r = hook->made(hook->arg, c.dirs, c.n, err);
 	if (r == 0)
 		r = apply_all(c.dirs, c.n, c.masks, &c.res, rules, n_rules, WHERE_CONFIG, err);
 	if (r < 0) {

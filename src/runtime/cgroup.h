@@ -72,10 +72,19 @@ const char *cgroup_resources_field_for(const struct cgroup_resources *r, unsigne
 int cgroup_path_normalize(const char *cgroups_path, const char *id, char **ret,
 			  struct iso_error *err);
 
+/* Called by cgroup_create() once the directories exist and before linux.resources is applied,
+ * so that create records them in state.json: a runtime killed from then on leaves cgroups that
+ * delete finds.  A failure makes cgroup_create() remove them and fail. */
+struct cgroup_create_hook {
+	int (*made)(void *arg, const struct state_cgroup *cg, size_t n, struct iso_error *err);
+	void *arg;
+};
+
 /* Creates the container's cgroup in every hierarchy and applies linux.resources; on failure
- * removes what it made.  ret and ret_n get the per-hierarchy directories for state.json. */
-int cgroup_create(const struct spec *spec, const char *id, struct state_cgroup **ret, size_t *ret_n,
-		  struct iso_error *err);
+ * removes what it made.  ret and ret_n get the per-hierarchy directories for state.json.
+ * hook may be NULL. */
+int cgroup_create(const struct spec *spec, const char *id, const struct cgroup_create_hook *hook,
+		  struct state_cgroup **ret, size_t *ret_n, struct iso_error *err);
 
 /* An O_PATH|O_DIRECTORY fd of the container's cgroup2 directory (for CLONE_INTO_CGROUP), or -1. */
 int cgroup_open_v2(const struct state_cgroup *cg, size_t n);
