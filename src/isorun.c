@@ -10,6 +10,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/cmd_options.h"
+#include "runtime/fault_inject.h"
 #include "runtime/selfexe.h"
 #include "runtime/state.h"
 #include "util/log.h"
@@ -81,6 +82,17 @@ const struct verb *cmd_find_verb(const char *name)
 	return NULL;
 }
 
+/* Only in a build configured with --enable-fault-injection (tests/integration/crash.bats). */
+static void print_fault_steps(void)
+{
+	if (!fault_step_name(0))
+		return;
+	printf("\nFault injection (a test build): " FAULT_INJECT_ENV
+	       "=STEP makes create SIGKILL itself at STEP:\n");
+	for (size_t i = 0; fault_step_name(i); i++)
+		printf("  %-14s %s\n", fault_step_name(i), fault_step_description(i));
+}
+
 static void print_help(void)
 {
 	printf("isorun %s: an OCI container runtime for hostile tenants\n\n"
@@ -96,6 +108,7 @@ static void print_help(void)
 	       "  --systemd-cgroup      (not supported: isorun manages cgroupfs directly)\n"
 	       "  --version, --help\n\n"
 	       "Run 'isorun COMMAND --help' for the options of a command.\n");
+	print_fault_steps();
 }
 
 static void print_version(void)

@@ -509,8 +509,8 @@ static int create_dirs(struct create_ctx *c, struct iso_error *err)
 	return 0;
 }
 
-int cgroup_create(const struct spec *spec, const char *id, struct state_cgroup **ret, size_t *ret_n,
-		  struct iso_error *err)
+int cgroup_create(const struct spec *spec, const char *id, const struct cgroup_create_hook *hook,
+		  struct state_cgroup **ret, size_t *ret_n, struct iso_error *err)
 {
 	struct create_ctx c = {0};
 	struct json_walk w;
@@ -535,6 +535,8 @@ int cgroup_create(const struct spec *spec, const char *id, struct state_cgroup *
 	    (r = check_enforceable(&c.layout, &c.res, err)) < 0)
 		goto out;
 	r = create_dirs(&c, err);
+	if (r == 0 && hook)
+		r = hook->made(hook->arg, c.dirs, c.n, err);
 	if (r < 0) {
 		for (size_t i = c.n; i-- > 0;)
 			rmdir_created(&c.dirs[i]);

@@ -72,11 +72,20 @@ const char *cgroup_resources_field_for(const struct cgroup_resources *r, unsigne
 int cgroup_path_normalize(const char *cgroups_path, const char *id, char **ret,
 			  struct iso_error *err);
 
+/* Called by cgroup_create() once the directories exist, so that create records them at once: a
+ * runtime killed from then on leaves cgroups that delete finds.  A failure makes cgroup_create()
+ * remove them and fail. */
+struct cgroup_create_hook {
+	int (*made)(void *arg, const struct state_cgroup *cg, size_t n, struct iso_error *err);
+	void *arg;
+};
+
 /* Creates the container's cgroup in every hierarchy, after checking that every resource asked
  * for can be enforced; on failure removes what it made.  ret and ret_n get the per-hierarchy
- * directories for state.json.  Nothing is applied yet: see cgroup_apply_config(). */
-int cgroup_create(const struct spec *spec, const char *id, struct state_cgroup **ret, size_t *ret_n,
-		  struct iso_error *err);
+ * directories for state.json; hook may be NULL.  Nothing is applied yet: see
+ * cgroup_apply_config(). */
+int cgroup_create(const struct spec *spec, const char *id, const struct cgroup_create_hook *hook,
+		  struct state_cgroup **ret, size_t *ret_n, struct iso_error *err);
 
 /* Applies linux.resources and the device rules (v1 devices lists, the cgroup2 BPF program) to
  * the cgroup cgroup_create() made for this spec.  Separate so that create can do it while the

@@ -21,6 +21,7 @@
 #include "runtime/cgroup.h"
 #include "runtime/container_init.h"
 #include "runtime/exec_stub.h"
+#include "runtime/fault_inject.h"
 #include "runtime/hooks.h"
 #include "runtime/namespaces.h"
 #include "runtime/overlay_root.h"
@@ -42,6 +43,12 @@
 #define CONFIG_COPY	   "config.json"
 #define CONFIG_MAX_SIZE	   (4 * 1024 * 1024)
 #define ISORUN_OCI_VERSION "1.2.0"
+
+static inline void cleanup_statep(struct container_state *st)
+{
+	state_clear(st);
+}
+#define _cleanup_state_ __attribute__((cleanup(cleanup_statep)))
 
 /* Everything create needs, gathered before anything is made on the host. */
 struct create_plan {
@@ -221,7 +228,7 @@ int container_forward_listener(int sock, const struct seccomp_program *prog,
  * device rules, moving the init in) costs the start-up nothing where it overlaps with the
  * init's mounts.  The init waits for SYNC_CGROUP_JOINED before its first cgroup mount and
  * before anything after its mounts: it runs no code of the container's outside its cgroup. */
-static int prepare_init(struct create_plan *p, int sock, struct container_state *st,
+static int prepare_init(struct create_plan *p, int dirfd, int sock, struct container_state *st,
 			struct net_attached *net, struct iso_error *err)
 {
 	const struct spec_namespace *user = spec_find_namespace(p->spec, CLONE_NEWUSER);
@@ -237,11 +244,17 @@ static int prepare_init(struct create_plan *p, int sock, struct container_state 
 	    (r = cgroup_enter(st->cgroups, st->n_cgroups, st->pid, err)) < 0 ||
 	    (r = sync_send(sock, SYNC_CGROUP_JOINED, NULL, 0, -1, err)) < 0)
 		return r;
-	return net_attach(&p->net, st->pid, net, err);
+	fault_inject_point(FAULT_CGROUP_JOINED);
+	/* Recorded at once: delete removes the host-side veth of a create killed from here on. */
+	if ((r = net_attach(&p->net, st->pid, net, err)) < 0 ||
+	    (r = net_record_write(dirfd, net, err)) < 0)
+		return r;
+	fault_inject_point(FAULT_NETWORK);
+	return 0;
 }
 
 /* The runtime's side of the sync protocol, from clone to SYNC_READY. */
-static int drive_init(struct create_plan *p, int sock, struct container_state *st,
+static int drive_init(struct create_plan *p, int dirfd, int sock, struct container_state *st,
 		      struct net_attached *net, struct iso_error *err)
 {
 	const struct spec *spec = p->spec;
@@ -251,7 +264,7 @@ static int drive_init(struct create_plan *p, int sock, struct container_state *s
 
 	/* An init that failed its mounts exits, and the runtime then fails to enter its network
 	 * namespace: the init's own error is the one worth printing. */
-	if ((r = prepare_init(p, sock, st, net, err)) < 0) {
+	if ((r = prepare_init(p, dirfd, sock, st, net, err)) < 0) {
 		if (sync_take_peer_error(sock, err))
 			r = iso_error_code(err);
 		return r;
@@ -259,9 +272,11 @@ static int drive_init(struct create_plan *p, int sock, struct container_state *s
 	if ((r = sync_expect(sock, SYNC_MOUNTS_DONE, NULL, NULL, err)) < 0 ||
 	    (r = state_to_json(st, false, &state_json, err)) < 0)
 		return r;
+	fault_inject_point(FAULT_MOUNTS);
 	if ((r = hooks_run(spec, HOOK_PRESTART, state_json, err)) < 0 ||
 	    (r = hooks_run(spec, HOOK_CREATE_RUNTIME, state_json, err)) < 0)
 		return r;
+	fault_inject_point(FAULT_HOOKS);
 	r = sync_send(sock, SYNC_RUNTIME_HOOKS_DONE, state_json, strlen(state_json), -1, err);
 	if (r < 0)
 		return r;
@@ -327,18 +342,50 @@ static int spawn_init(const struct create_plan *p, int fifo, int sv[2], int cgro
 	return r;
 }
 
+/* What delete needs to clean up after a create that dies half-way is recorded (status
+ * creating, state_write_creating()) once, before the first thing it could not find otherwise:
+ * the cgroups, as soon as their directories exist; without cgroups, the init, as soon as it is
+ * cloned.  With cgroups the init needs no record of its own: until it is set up it dies with
+ * the runtime (PR_SET_PDEATHSIG, or EOF on the sync socket), and by then it is in its cgroups,
+ * where delete kills it. */
+struct creating_record {
+	int dirfd;
+	const struct container_state *st;
+};
+
+static int record_cgroups(void *arg, const struct state_cgroup *cg, size_t n, struct iso_error *err)
+{
+	const struct creating_record *rec = arg;
+	struct container_state copy = *rec->st;
+
+	copy.cgroups = (struct state_cgroup *)cg; /* state_write_creating() only reads them */
+	copy.n_cgroups = n;
+	return state_write_creating(rec->dirfd, &copy, err);
+}
+
+static int record_init(int dirfd, struct container_state *st, pid_t pid, struct iso_error *err)
+{
+	bool zombie;
+
+	st->pid = pid;
+	st->pid_start_time = state_process_start_time(pid, &zombie);
+	return st->n_cgroups ? 0 : state_write_creating(dirfd, st, err);
+}
+
 static int launch(struct create_plan *p, int dirfd, struct created_container *ret,
 		  struct iso_error *err)
 {
 	_cleanup_close_ int fifo = -1, pidfd = -1, cgroup_fd = -1;
 	_cleanup_net_attached_ struct net_attached net = {.netns_fd = -1};
+	_cleanup_state_ struct container_state st = {0};
+	struct creating_record rec = {dirfd, &st};
+	const struct cgroup_create_hook hook = {record_cgroups, &rec};
 	int sv[2] = {-1, -1}, r;
-	struct container_state st = {0};
-	struct state_cgroup *cgroups = NULL;
-	size_t n_cgroups = 0;
 	struct iso_error ignored;
 	pid_t pid = -1;
 
+	if (fill_state(p, 0, &st) < 0)
+		return iso_error_set(err, ENOMEM, "state");
 	if (mkfifoat(dirfd, FIFO_NAME, 0600) < 0)
 		return iso_error_set(err, errno, "creating the start barrier");
 	/* O_RDWR never blocks on a fifo, and keeps a reader so that start can tell a live init
@@ -348,46 +395,40 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		return iso_error_set(err, errno, "opening the start barrier");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return iso_error_set(err, errno, "socketpair");
-	r = cgroup_create(p->spec, p->o->id, &cgroups, &n_cgroups, err);
+	r = cgroup_create(p->spec, p->o->id, &hook, &st.cgroups, &st.n_cgroups, err);
 	if (r < 0) {
 		close(sv[0]);
 		close(sv[1]);
 		return r;
 	}
-	cgroup_fd = cgroup_open_v2(cgroups, n_cgroups);
+	fault_inject_point(FAULT_CGROUP);
+	cgroup_fd = cgroup_open_v2(st.cgroups, st.n_cgroups);
 	r = spawn_init(p, fifo, sv, cgroup_fd, &pid, &pidfd, err);
 	close(sv[1]);
-	if (r == 0 && fill_state(p, pid, &st) < 0)
-		r = iso_error_set(err, ENOMEM, "state");
 	if (r == 0) {
-		st.cgroups = steal_ptr(cgroups);
-		st.n_cgroups = n_cgroups;
+		fault_inject_point(FAULT_CLONE);
+		r = record_init(dirfd, &st, pid, err);
 	}
-	if (r == 0) {
-		bool zombie;
-
-		st.pid_start_time = state_process_start_time(pid, &zombie);
-		r = drive_init(p, sv[0], &st, &net, err);
-	}
-	close(sv[0]);
 	if (r == 0)
-		r = net_record_write(dirfd, &net, err);
+		r = drive_init(p, dirfd, sv[0], &st, &net, err);
+	close(sv[0]);
 	if (r == 0) {
+		fault_inject_point(FAULT_READY);
 		st.status = STATUS_CREATED;
 		r = state_write(dirfd, &st, err);
 	}
-	if (r == 0)
+	if (r == 0) {
+		state_remove_creating(dirfd);
+		fault_inject_point(FAULT_STATE_WRITTEN);
 		r = process_write_pid_file(p->o->pid_file, pid, err);
+	}
 	if (r < 0) {
 		net_detach(&net); /* first: it may need the init's network namespace */
 		if (pid > 0)
 			process_kill_and_reap(pid, pidfd);
-		cgroup_destroy(st.cgroups ? st.cgroups : cgroups, n_cgroups, &ignored);
-	}
-	state_cgroups_free(cgroups, cgroups ? n_cgroups : 0);
-	state_clear(&st);
-	if (r < 0)
+		cgroup_destroy(st.cgroups, st.n_cgroups, &ignored);
 		return r;
+	}
 	ret->pid = pid;
 	ret->pidfd = steal_fd(pidfd);
 	ret->terminal = p->spec->process.terminal;
@@ -402,15 +443,16 @@ int container_create(const struct create_options *o, struct created_container *r
 	struct iso_error ignored;
 	int r;
 
-	r = load_plan(o, &plan, err);
-	if (r < 0)
+	if ((r = fault_inject_arm(err)) < 0 || (r = load_plan(o, &plan, err)) < 0)
 		goto out;
 	dirfd = r = state_dir_create(o->root, o->id, err);
 	if (r < 0)
 		goto out;
 	r = write_file_atomic_at(dirfd, CONFIG_COPY, plan.config_text, plan.config_len, 0600, err);
-	if (r == 0)
+	if (r == 0) {
+		fault_inject_point(FAULT_STATE_DIR);
 		r = launch(&plan, dirfd, ret, err);
+	}
 	if (r < 0)
 		state_dir_remove(o->root, o->id, &ignored);
 out:
@@ -506,12 +548,6 @@ static void late_hooks_run(struct late_hooks *h, enum spec_hook_kind kind)
 	late_hooks_clear(h);
 }
 
-static inline void cleanup_statep(struct container_state *st)
-{
-	state_clear(st);
-}
-#define _cleanup_state_ __attribute__((cleanup(cleanup_statep)))
-
 /* The init holds the barrier open close-on-exec: when it has run the startContainer hooks and
  * exec'd the user's program (or died), the fifo has no reader left and our end reports
  * POLLERR.  Waiting for that keeps poststart after the program started, as the spec orders. */
@@ -586,7 +622,9 @@ static int stop_for_delete(const struct container_state *st, struct iso_error *e
 {
 	int r;
 
-	if (st->status == STATUS_STOPPED)
+	/* An abandoned create's init may be alive (it outlives create once set up); a pid of 0 is
+	 * one not cloned yet. */
+	if ((st->status == STATUS_STOPPED && !st->abandoned) || st->pid <= 0)
 		return 0;
 	r = process_signal(st->pid, st->pid_start_time, SIGKILL, true, err);
 	if (r < 0 && r != -ESRCH)
@@ -594,6 +632,33 @@ static int stop_for_delete(const struct container_state *st, struct iso_error *e
 	r = process_wait_gone(st->pid, st->pid_start_time, 10000);
 	if (r < 0)
 		return iso_error_set(err, -r, "waiting for container \"%s\" to exit", st->id);
+	return 0;
+}
+
+/* Opens and locks the state directory for delete; 0 and *ret_dirfd -1 when there is nothing to
+ * delete (a missing id with force), or when it held no state (the directory of a create killed
+ * before its first state write, which is removed here). */
+static int open_for_delete(const char *root, const char *id, bool force, int *ret_dirfd,
+			   struct container_state *st, struct iso_error *err)
+{
+	_cleanup_close_ int dirfd = -1;
+	int r;
+
+	*ret_dirfd = -1;
+	if ((r = state_validate_id(id, err)) < 0)
+		return r;
+	dirfd = r = state_dir_open(root, id, err);
+	if (r == -ENOENT && force)
+		return 0;
+	if (r < 0)
+		return r;
+	r = state_read(dirfd, id, st, err);
+	if (r == -ENOENT)
+		return state_dir_remove(root, id, err);
+	if (r < 0)
+		return r;
+	state_refresh(st);
+	*ret_dirfd = steal_fd(dirfd);
 	return 0;
 }
 
@@ -605,10 +670,8 @@ int container_delete(const char *root, const char *id, bool force, struct iso_er
 	struct late_hooks hooks;
 	int r;
 
-	r = container_open_locked(root, id, &dirfd, &st, err);
-	if (r == -ENOENT && force)
-		return 0;
-	if (r < 0)
+	r = open_for_delete(root, id, force, &dirfd, &st, err);
+	if (r < 0 || dirfd < 0)
 		return r;
 	if ((st.status == STATUS_RUNNING || st.status == STATUS_PAUSED) && !force)
 		return iso_error_invalid(err,

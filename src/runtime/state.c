@@ -22,6 +22,7 @@
 #include "util/timefmt.h"
 
 #define STATE_FILE     "state.json"
+#define CREATING_FILE  "creating.json"
 #define STATE_MAX_SIZE (1024 * 1024)
 
 static const char *const status_names[] = {
@@ -82,6 +83,7 @@ static int lock_dir(int fd, const char *id, struct iso_error *err)
 int state_dir_create(const char *root, const char *id, struct iso_error *err)
 {
 	_cleanup_close_ int rootfd = -1, fd = -1;
+	struct stat st;
 	int r;
 
 	if (mkdir(root, 0700) < 0 && errno != EEXIST) {
@@ -103,6 +105,11 @@ int state_dir_create(const char *root, const char *id, struct iso_error *err)
 	r = lock_dir(fd, id, err);
 	if (r < 0)
 		return r;
+	/* A delete that took the lock between our mkdir and flock saw no state.json and removed
+	 * the directory as left by a dead create: do not create a container nobody can find. */
+	if (fstat(fd, &st) < 0 || st.st_nlink == 0)
+		return iso_error_set(err, 0, "container \"%s\" was deleted while being created",
+				     id);
 	return steal_fd(fd);
 }
 
@@ -188,7 +195,8 @@ static void gen_cgroups(yajl_gen g, const struct container_state *st)
 	yajl_gen_array_close(g);
 }
 
-int state_write(int dirfd, const struct container_state *st, struct iso_error *err)
+static int write_state_file(int dirfd, const char *name, const struct container_state *st,
+			    struct iso_error *err)
 {
 	_cleanup_free_ char *text = NULL;
 	yajl_gen g = jsongen_new(false);
@@ -206,7 +214,22 @@ int state_write(int dirfd, const struct container_state *st, struct iso_error *e
 	r = jsongen_finish(g, &text, &len, err);
 	if (r < 0)
 		return r;
-	return write_file_atomic_at(dirfd, STATE_FILE, text, len, 0600, err);
+	return write_file_atomic_at(dirfd, name, text, len, 0600, err);
+}
+
+int state_write(int dirfd, const struct container_state *st, struct iso_error *err)
+{
+	return write_state_file(dirfd, STATE_FILE, st, err);
+}
+
+int state_write_creating(int dirfd, const struct container_state *st, struct iso_error *err)
+{
+	return write_state_file(dirfd, CREATING_FILE, st, err);
+}
+
+void state_remove_creating(int dirfd)
+{
+	unlinkat(dirfd, CREATING_FILE, 0);
 }
 
 void state_clear(struct container_state *st)
@@ -324,9 +347,17 @@ int state_read(int dirfd, const char *id, struct container_state *st, struct iso
 	int r;
 
 	r = read_file_at(dirfd, STATE_FILE, STATE_MAX_SIZE, &text, &len, err);
+	if (r == -ENOENT)
+		r = read_file_at(dirfd, CREATING_FILE, STATE_MAX_SIZE, &text, &len, err);
 	if (r < 0) {
-		if (r == -ENOENT)
-			return error_no_such_container(id, err);
+		if (r == -ENOENT) {
+			/* The directory of a create that died before writing any state. */
+			iso_error_invalid(err,
+					  "container \"%s\" does not exist (a create that did not "
+					  "finish left its directory: delete removes it)",
+					  id);
+			return iso_error_errno(err, ENOENT);
+		}
 		return iso_error_wrap(err, "container \"%s\"", id);
 	}
 	/* Through the bounded parser: yajl frees a tree recursively, and a state.json nested a
@@ -383,6 +414,13 @@ void state_refresh(struct container_state *st)
 	bool zombie;
 	uint64_t start;
 
+	/* Create holds the lock from mkdir to its last state write, and removes the directory when
+	 * it fails: "creating" seen under the lock means that create was killed. */
+	if (st->status == STATUS_CREATING) {
+		st->abandoned = true;
+		st->status = STATUS_STOPPED;
+		return;
+	}
 	if (st->status == STATUS_STOPPED || st->pid <= 0)
 		return;
 	start = state_process_start_time(st->pid, &zombie);

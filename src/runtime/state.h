@@ -1,6 +1,7 @@
 /* The state directory of one container: ROOT/ID/ holding state.json (written atomically),
- * config.json (the config the container was created with, for delete's poststop hooks) and
- * exec.fifo (the start barrier).  Concurrent verbs on one ID serialize on flock(ROOT/ID). */
+ * config.json (the config the container was created with, for delete's poststop hooks),
+ * exec.fifo (the start barrier), network (net/network.h) and, while create runs, creating.json.
+ * Concurrent verbs on one ID serialize on flock(ROOT/ID). */
 #ifndef ISORUN_STATE_H
 #define ISORUN_STATE_H
 
@@ -44,6 +45,10 @@ struct container_state {
 	char **annotation_values;
 	struct state_cgroup *cgroups; /* one per hierarchy; NULL/0 when none */
 	size_t n_cgroups;
+	/* Set by state_refresh(): the state was still "creating", so the create that wrote it
+	 * died half-way (create holds the lock until it is done).  status is then stopped: the
+	 * container will never start, and delete kills what the create left (pid, cgroups). */
+	bool abandoned;
 };
 
 void state_cgroups_free(struct state_cgroup *cgroups, size_t n);
@@ -55,7 +60,8 @@ const char *state_status_name(enum container_status status);
 int state_validate_id(const char *id, struct iso_error *err);
 
 /* Creates ROOT (0700) if needed and ROOT/ID exclusively ("already exists"), locked.
- * Returns the locked directory fd. */
+ * Returns the locked directory fd.  Until create records a state the directory holds none:
+ * state_read() says "does not exist" and delete removes it (a create killed early). */
 int state_dir_create(const char *root, const char *id, struct iso_error *err);
 
 /* Opens and locks ROOT/ID ("does not exist" when absent).  Returns the locked directory fd. */
@@ -65,11 +71,19 @@ int state_dir_open(const char *root, const char *id, struct iso_error *err);
 int state_dir_remove(const char *root, const char *id, struct iso_error *err);
 
 int state_write(int dirfd, const struct container_state *st, struct iso_error *err);
+
+/* Create's record of what it has made before state.json exists (status creating), which
+ * state_read() returns when there is no state.json yet.  A file of its own, so that create's
+ * state.json is a new file and not one renamed over another: on ext4 that costs a flush, about
+ * a millisecond here.  state_remove_creating() removes it once state.json is written. */
+int state_write_creating(int dirfd, const struct container_state *st, struct iso_error *err);
+void state_remove_creating(int dirfd);
 int state_read(int dirfd, const char *id, struct container_state *st, struct iso_error *err);
 void state_clear(struct container_state *st);
 
 /* Recomputes st->status from the process: a dead pid, a zombie, or a pid whose start time
- * differs from the recorded one means the container is stopped. */
+ * differs from the recorded one means the container is stopped.  Call it with the lock held:
+ * a "creating" state read under the lock was left by a create that died (st->abandoned). */
 void state_refresh(struct container_state *st);
 
 /* The OCI state document (ociVersion, id, status, pid, bundle, rootfs, created, owner,

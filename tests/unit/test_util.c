@@ -162,6 +162,50 @@ static void test_state_read_deep(void)
 		close(dirfd);
 	free(path);
 	free(text);
+/* A create killed half-way: its creating.json reads back as an abandoned, stopped container;
+ * state.json, once written, wins; a directory with neither "does not exist". */
+static void test_state_creating(void)
+{
+	char *none[] = {NULL};
+	struct container_state st = {.id = "c2",
+				     .oci_version = "1.2.0",
+				     .status = STATUS_CREATING,
+				     .pid = 0,
+				     .bundle = "/b",
+				     .rootfs = "/b/rootfs",
+				     .created = "2026-01-01T00:00:00Z",
+				     .annotation_keys = none,
+				     .annotation_values = none};
+	struct container_state got = {0};
+	struct iso_error err = {0};
+	char dir[] = "/tmp/isorun-unit-XXXXXX";
+	int dirfd;
+
+	UNIT_CHECK(mkdtemp(dir) != NULL, "temporary state dir");
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	UNIT_CHECK(state_read(dirfd, "c2", &got, &err) == -ENOENT, "no state: ENOENT");
+	UNIT_CHECK(strstr(err.msg, "does not exist") != NULL, "no state: does not exist (%s)",
+		   err.msg);
+	UNIT_CHECK(state_write_creating(dirfd, &st, &err) == 0, "creating.json written");
+	UNIT_CHECK(state_read(dirfd, "c2", &got, &err) == 0 && got.status == STATUS_CREATING,
+		   "creating.json read when there is no state.json");
+	state_refresh(&got);
+	UNIT_CHECK(got.status == STATUS_STOPPED && got.abandoned,
+		   "a creating state read under the lock is an abandoned create: stopped");
+	state_clear(&got);
+	st.status = STATUS_CREATED;
+	st.pid = getpid();
+	UNIT_CHECK(state_write(dirfd, &st, &err) == 0, "state.json written");
+	UNIT_CHECK(state_read(dirfd, "c2", &got, &err) == 0 && got.status == STATUS_CREATED,
+		   "state.json wins over creating.json");
+	state_refresh(&got);
+	UNIT_CHECK(got.status == STATUS_CREATED && !got.abandoned, "created stays created");
+	state_clear(&got);
+	state_remove_creating(dirfd);
+	UNIT_CHECK(faccessat(dirfd, "creating.json", F_OK, 0) < 0, "creating.json removed");
+	unlinkat(dirfd, "state.json", 0);
+	close(dirfd);
+	rmdir(dir);
 }
 
 int main(void)
@@ -171,6 +215,7 @@ int main(void)
 	test_utf8();
 	test_state_json();
 	test_state_read_deep();
+	test_state_creating();
 	test_signals();
 	return unit_done();
 }
