@@ -346,6 +346,8 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 	cgroup_fd = cgroup_open_v2(cgroups, n_cgroups);
 	r = spawn_init(p, fifo, sv, cgroup_fd, &pid, &pidfd, err);
 	close(sv[1]);
+	if (r == 0 && p->o->on_spawned)
+		r = p->o->on_spawned(p->o->on_spawned_arg, pid, cgroup_fd, err);
 	if (r == 0 && fill_state(p, pid, &st) < 0)
 		r = iso_error_set(err, ENOMEM, "state");
 	if (r == 0) {
