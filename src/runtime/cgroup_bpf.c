@@ -15,22 +15,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "runtime/bpf_insn.h"
 #include "runtime/cgroup_apply.h"
 #include "util/cleanup.h"
-
-#define INSN(c, d, s, o, i)                                                                        \
-	((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
-#define LDX_W(dst, src, off) INSN(BPF_LDX | BPF_MEM | BPF_W, dst, src, off, 0)
-#define MOV_REG(dst, src)    INSN(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0)
-#define MOV_IMM(dst, imm)    INSN(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm)
-#define AND_IMM(dst, imm)    INSN(BPF_ALU64 | BPF_AND | BPF_K, dst, 0, 0, imm)
-#define RSH_IMM(dst, imm)    INSN(BPF_ALU64 | BPF_RSH | BPF_K, dst, 0, 0, imm)
-#define JNE_IMM(dst, imm, o) INSN(BPF_JMP | BPF_JNE | BPF_K, dst, 0, o, imm)
-#define JEQ_IMM(dst, imm, o) INSN(BPF_JMP | BPF_JEQ | BPF_K, dst, 0, o, imm)
-#define EXIT()		     INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
-
-/* Registers after the prologue: r2 device type, r3 access, r4 major, r5 minor. */
-enum { R0, R1, R2, R3, R4, R5 };
 
 static unsigned access_to_bpf(unsigned access)
 {
@@ -39,7 +26,8 @@ static unsigned access_to_bpf(unsigned access)
 	       ((access & CGROUP_DEV_MKNOD) ? BPF_DEVCG_ACC_MKNOD : 0);
 }
 
-/* One rule: a run of tests that jump past the block on mismatch, then "return allow". */
+/* Registers after the prologue: r2 device type, r3 access, r4 major, r5 minor.
+ * One rule: a run of tests that jump past the block on mismatch, then "return allow". */
 static size_t emit_rule(const struct cgroup_device_rule *d, struct bpf_insn *out)
 {
 	unsigned acc = access_to_bpf(d->access);
@@ -115,7 +103,7 @@ static int bpf_load(const struct bpf_insn *insns, size_t n, char *log, size_t lo
 	attr.log_buf = (uint64_t)(uintptr_t)log;
 	attr.log_size = (uint32_t)log_len;
 	attr.log_level = log ? 1 : 0;
-	return (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	return (int)bpf_call(BPF_PROG_LOAD, &attr);
 }
 
 int cgroup_bpf_attach_devices(const struct cgroup_target *t, const struct cgroup_device_rule *rules,
@@ -143,7 +131,7 @@ int cgroup_bpf_attach_devices(const struct cgroup_target *t, const struct cgroup
 	attr.attach_bpf_fd = (uint32_t)prog;
 	attr.attach_type = BPF_CGROUP_DEVICE;
 	/* The cgroup keeps the program; our fd may go. */
-	if (syscall(SYS_bpf, BPF_PROG_ATTACH, &attr, sizeof(attr)) < 0)
+	if (bpf_call(BPF_PROG_ATTACH, &attr) < 0)
 		return iso_error_set(err, errno, "%s.devices: attaching the device filter to %s",
 				     t->where, t->dir);
 	return 0;

@@ -405,6 +405,8 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 	cgroup_fd = cgroup_open_v2(st.cgroups, st.n_cgroups);
 	r = spawn_init(p, fifo, sv, cgroup_fd, &pid, &pidfd, err);
 	close(sv[1]);
+	if (r == 0 && p->o->on_spawned)
+		r = p->o->on_spawned(p->o->on_spawned_arg, pid, cgroup_fd, err);
 	if (r == 0) {
 		fault_inject_point(FAULT_CLONE);
 		r = record_init(dirfd, &st, pid, err);

@@ -29,6 +29,10 @@ struct create_options {
 	const struct seccomp_program *seccomp_override;
 	int (*on_listener)(void *arg, int listener_fd, pid_t pid, struct iso_error *err);
 	void *on_listener_arg;
+	/* isorun trace's in-kernel recorder: called once the init is cloned, before it is let
+	 * past its first sync step, with its pid and its cgroup2 directory (-1: none). */
+	int (*on_spawned)(void *arg, pid_t pid, int cgroup2_fd, struct iso_error *err);
+	void *on_spawned_arg;
 };
 
 struct created_container {

@@ -42,15 +42,14 @@ int syscall_recorder_program(struct seccomp_program *ret, struct iso_error *err)
 	return 0;
 }
 
-/* Everything before the init's execve of the program is the runtime's own work. */
+/* Everything before the init's execve of the program is the runtime's own work: the init's, and
+ * that of the startContainer hooks it runs, which run under the filter too. */
 static void record(struct syscall_recorder *r, const struct seccomp_notif *n)
 {
 	if (n->data.arch != seccomp_arch_native())
 		return;
 	if (!r->exec_seen) {
-		if ((pid_t)n->pid != r->init_pid)
-			return; /* a hook the init runs: not the container's, not the init's */
-		if (n->data.nr != __NR_execve) {
+		if ((pid_t)n->pid != r->init_pid || n->data.nr != __NR_execve) {
 			syscall_set_add(&r->runtime_seen, n->data.nr);
 			return;
 		}

@@ -1,4 +1,6 @@
-/* Recording the syscalls a container makes (isorun trace) with seccomp user notification.
+/* Recording the syscalls a container makes (isorun trace) with seccomp user notification: the
+ * fallback where the in-kernel recorder (syscall_recorder_bpf.h) cannot work (no cgroup2
+ * hierarchy, bpf() refused), or when ISORUN_TRACE_RECORDER=notify asks for it.
  *
  * The recording filter returns SCMP_ACT_NOTIFY for every syscall but sendmsg (which the init
  * needs to hand the listener fd over before anybody can answer it).  A supervisor thread in the
@@ -7,11 +9,12 @@
  * cannot be changed once loaded, nothing can add one to another process, and stacking does not
  * help (the kernel applies the most restrictive result of all filters, and NOTIFY outranks
  * ALLOW): so every call costs one round trip through the supervisor, not only the first of
- * each number (tests/bench/trace-overhead.sh measures it: about 25 us a call here).
+ * each number (tests/bench/trace-overhead.sh measures it: 25-45 us a call here).
  *
  * What the init itself does between loading the filter and executing the container's program
- * (sync messages, the start barrier, the exec stub) is the runtime's, not the container's: the
- * recorder keeps it apart (runtime_seen) until the init's own execve of the program. */
+ * (sync messages, the start barrier, the startContainer hooks, the exec stub) is the runtime's,
+ * not the container's: the recorder keeps it apart (runtime_seen) until the init's own execve
+ * of the program. */
 #ifndef ISORUN_SYSCALL_RECORDER_H
 #define ISORUN_SYSCALL_RECORDER_H
 
@@ -49,8 +52,8 @@ struct syscall_recorder {
 	bool exec_seen;		/* the init has executed the container's program */
 	unsigned long notified; /* round trips answered */
 	pthread_t thread;
-	/* Read only after syscall_recorder_stop(): the container's syscalls, and the init's own
-	 * before its execve of the program. */
+	/* Read only after syscall_recorder_stop(): the container's syscalls, and the runtime's
+	 * (the init's and its hooks') before the init's execve of the program. */
 	struct syscall_set seen;
 	struct syscall_set runtime_seen;
 };

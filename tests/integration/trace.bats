@@ -1,6 +1,10 @@
 #!/usr/bin/env bats
-# isorun trace: syscall allowlists recorded from a container's own run (seccomp user
-# notification), and `isorun tenant allowlist` / seccomp.mode "recorded".
+# isorun trace: syscall allowlists recorded from a container's own run (in the kernel by an eBPF
+# program on sys_enter; seccomp user notification where that cannot work, or with
+# ISORUN_TRACE_RECORDER=notify), and `isorun tenant allowlist` / seccomp.mode "recorded".
+# `ISORUN_TRACE_RECORDER=notify tests/integration/run-in-ns.sh tests/integration/trace.bats`
+# runs every test with the notify recorder but those of the recorders themselves, which set the
+# variable for each command.
 #
 # The recorded programs are static (the busybox rootfs has no libc): bundles/simple_test and
 # bundles/seccomp_test, and tests/fixtures/trace_* (built by make).  simple_test's expected set
@@ -11,7 +15,8 @@ load helpers
 setup_file() {
 	iso_setup_file
 	FIXTURES="${ISORUN_BUILDDIR:-$ISORUN_SRCDIR}/tests/fixtures"
-	for f in trace_threads trace_forkexec trace_child trace_unshare; do
+	for f in trace_threads trace_forkexec trace_child trace_unshare trace_getpid trace_int80 \
+		bpf_progs no_bpf_attach; do
 		[ -x "$FIXTURES/$f" ] || {
 			echo "$FIXTURES/$f not found: build it with make" >&2
 			return 1
@@ -115,6 +120,26 @@ openat read close pread64 access uname futex"
 	iso_run isorun trace -o "$PROFILE" -b "$BUNDLE" "$CTR"
 	assert_success
 	lacks_name capset
+}
+
+@test "trace with noNewPrivileges false: a startContainer hook, run under the early filter, is allowed" {
+	prog /bin/simple_test hooked
+	# after pivot_root: the rootfs's copy; unshare(0) is what only the hook calls
+	update_config '.hooks.startContainer = [{"path": "/bin/trace_unshare", "args": ["trace_unshare"]}]'
+	# with noNewPrivileges the filter is loaded after the hooks: not the profile's business
+	iso_run isorun trace -o "$PROFILE" -b "$BUNDLE" "$CTR"
+	assert_success
+	assert_output_contains "hello from simple_test hooked"
+	lacks_name unshare
+	update_config '.process.noNewPrivileges = false'
+	iso_run isorun trace -o "$PROFILE" -b "$BUNDLE" "$CTR"
+	assert_success
+	has_name unshare
+	enforce "$PROFILE"
+	iso_run isorun run -b "$BUNDLE" "$CTR"
+	assert_success
+	assert_output_contains "hello from simple_test hooked"
+	assert_no_leftovers
 }
 
 @test "trace --default-action ERRNO: SCMP_ACT_ERRNO with defaultErrnoRet 1; bad action refused" {
@@ -258,6 +283,123 @@ openat read close pread64 access uname futex"
 	iso_run isorun trace -o "$PROFILE" -b "$BUNDLE" "$CTR"
 	assert_one_line_error "not-there"
 	[ ! -e "$PROFILE" ] || fail "a profile was written"
+	assert_no_leftovers
+}
+
+# ---------------------------------------------------------------------------------------------
+# the recorders
+
+# raw_tp_prog_ids PID: the ids of the programs PID holds attached to a raw tracepoint (its links)
+raw_tp_prog_ids() {
+	for f in /proc/"$1"/fdinfo/*; do
+		grep -q '^link_type:[[:space:]]*raw_tracepoint' "$f" 2>/dev/null &&
+			awk '$1 == "prog_id:" { print $2 }' "$f"
+	done | sort -u
+}
+
+# round_trips: what `isorun --debug trace` said about the calls the runtime answered
+round_trips() {
+	sed -n 's/.*trace: recorded with [a-z-]*: \([0-9]*\) round trips.*/\1/p' <<<"$stderr"
+}
+
+@test "trace records in the kernel here: an eBPF program on sys_enter, gone when trace ends" {
+	prog /bin/sleep 100
+	ISORUN_TRACE_RECORDER= "$ISORUN" --root "$ROOT" --debug trace --duration 2 -o "$PROFILE" \
+		-b "$BUNDLE" "$CTR" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	ids=
+	for _ in $(seq 100); do
+		ids=$(raw_tp_prog_ids "$pid")
+		[ -z "$ids" ] || break
+		sleep 0.05
+	done
+	[ -n "$ids" ] || fail "trace holds no program attached to a raw tracepoint"
+	# BPF_PROG_TYPE_RAW_TRACEPOINT is 17
+	for id in $ids; do
+		"$FIXTURES/bpf_progs" | grep -qx "$id 17 isorun_trace" ||
+			fail "program $id is not the recorder: $("$FIXTURES/bpf_progs" | grep "^$id ")"
+	done
+	wait "$pid" || fail "trace failed: $(cat "$BATS_TEST_TMPDIR/err")"
+	stderr=$(cat "$BATS_TEST_TMPDIR/err")
+	assert_stderr_contains "trace: recorded with ebpf: 0 round trips"
+	names "$PROFILE" | grep -qxE 'nanosleep|clock_nanosleep' || fail "no sleep recorded"
+	# Detached and freed once its fds are closed (the kernel may take a moment).
+	for id in $ids; do
+		for _ in $(seq 40); do
+			"$FIXTURES/bpf_progs" | grep -q "^$id " || continue 2
+			sleep 0.05
+		done
+		fail "the recorder's program $id is still loaded after trace ended"
+	done
+	assert_no_leftovers
+}
+
+@test "trace: the notify recorder (ISORUN_TRACE_RECORDER=notify) records the same set, one round trip a call" {
+	cp "$FIXTURES/trace_getpid" "$BUNDLE/rootfs/bin/trace_getpid"
+	prog /bin/simple_test one two
+	ISORUN_TRACE_RECORDER=notify iso_run isorun --debug trace --recorded-only -o "$PROFILE" -b "$BUNDLE" "$CTR"
+	assert_success
+	assert_stderr_contains "trace: recorded with seccomp-notify"
+	expected=$(grep -v '^#' "$ISORUN_SRCDIR/tests/fixtures/simple_test.syscalls" | grep . | sort -u)
+	diff <(echo "$expected") <(names "$PROFILE") || fail "notify: recorded set differs (< expected, > recorded)"
+	ISORUN_TRACE_RECORDER= iso_run isorun --debug trace --recorded-only -o "$PROFILE.ebpf" -b "$BUNDLE" "$CTR"
+	assert_success
+	assert_stderr_contains "trace: recorded with ebpf"
+	diff <(names "$PROFILE") <(names "$PROFILE.ebpf") || fail "the two recorders differ (< notify, > ebpf)"
+	# 2000 getpid calls: each one a round trip with notify, none in the kernel
+	prog /bin/trace_getpid 2000
+	ISORUN_TRACE_RECORDER=notify iso_run isorun --debug trace -o "$PROFILE" -b "$BUNDLE" "$CTR"
+	assert_success
+	[ "$(round_trips)" -ge 2000 ] || fail "notify: $(round_trips) round trips for 2000 calls"
+	has_name getpid
+	ISORUN_TRACE_RECORDER=ebpf iso_run isorun --debug trace -o "$PROFILE" -b "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$(round_trips)" 0
+	has_name getpid
+	ISORUN_TRACE_RECORDER=strace iso_run isorun trace -o "$PROFILE.bad" -b "$BUNDLE" "$CTR"
+	assert_one_line_error 'ISORUN_TRACE_RECORDER: "strace" is not ebpf or notify'
+	[ ! -e "$PROFILE.bad" ] || fail "a profile was written"
+	assert_no_leftovers
+}
+
+@test "trace: where the kernel refuses the eBPF program, one warning line and the notify recorder" {
+	prog /bin/simple_test one two
+	# bpf(BPF_RAW_TRACEPOINT_OPEN) fails with EPERM under no_bpf_attach
+	ISORUN_TRACE_RECORDER= iso_run "$FIXTURES/no_bpf_attach" "$ISORUN" --root "$ROOT" --debug \
+		trace --recorded-only -o "$PROFILE" -b "$BUNDLE" "$CTR"
+	assert_success
+	assert_stderr_contains "warning: trace: attaching the eBPF syscall recorder to sys_enter: Operation not permitted: recording with seccomp user notification instead"
+	[ "$(grep -c 'warning:' <<<"$stderr")" -eq 1 ] || fail "expected one warning"
+	assert_stderr_contains "trace: recorded with seccomp-notify"
+	expected=$(grep -v '^#' "$ISORUN_SRCDIR/tests/fixtures/simple_test.syscalls" | grep . | sort -u)
+	diff <(echo "$expected") <(names "$PROFILE") || fail "fallback: recorded set differs (< expected, > recorded)"
+	# ISORUN_TRACE_RECORDER=ebpf: no fallback, an error, nothing run
+	rm -f "$PROFILE"
+	ISORUN_TRACE_RECORDER=ebpf iso_run "$FIXTURES/no_bpf_attach" "$ISORUN" --root "$ROOT" trace \
+		-o "$PROFILE" -b "$BUNDLE" "$CTR"
+	assert_one_line_error "trace: ISORUN_TRACE_RECORDER=ebpf: attaching the eBPF syscall recorder to sys_enter: Operation not permitted"
+	assert_output_not_contains "hello from"
+	[ ! -e "$PROFILE" ] || fail "a profile was written"
+	assert_no_leftovers
+}
+
+@test "trace: a 32-bit syscall (int 0x80) is killed, not recorded as the native call of its number" {
+	[ "$(uname -m)" = x86_64 ] || skip "x86_64 only"
+	"$FIXTURES/trace_int80" >/dev/null 2>&1 || [ $? -ne 139 ] ||
+		skip "no 32-bit syscall entry on this machine: int 0x80 faults outside any container"
+	cp "$FIXTURES/trace_int80" "$BUNDLE/rootfs/bin/trace_int80"
+	prog /bin/trace_int80
+	for recorder in ebpf notify; do
+		ISORUN_TRACE_RECORDER=$recorder iso_run isorun trace --recorded-only -o "$PROFILE" -b "$BUNDLE" "$CTR"
+		assert_success
+		assert_output_contains "calling getpid through int 0x80"
+		assert_output_not_contains "not killed"
+		assert_stderr_contains "exited with status 159"
+		# i386's getpid (20) is x86_64's writev
+		lacks_name writev
+		lacks_name getpid
+		has_name write
+	done
 	assert_no_leftovers
 }
 

@@ -26,6 +26,7 @@
 #include "runtime/seccomp_profile.h"
 #include "runtime/syscall_profile.h"
 #include "runtime/syscall_recorder.h"
+#include "runtime/syscall_recorder_bpf.h"
 #include "util/cleanup.h"
 #include "util/jsongen.h"
 #include "util/sha256.h"
@@ -520,6 +521,42 @@ static void test_recorded_profile(void)
 	unlink(path);
 }
 
+/* isorun trace's in-kernel recorder: its seccomp filter, and its eBPF program, which the
+ * verifier must accept (as root: loading it needs CAP_BPF and CAP_PERFMON). */
+static void test_bpf_recorder(void)
+{
+	struct syscall_recorder_bpf b = SYSCALL_RECORDER_BPF_INIT;
+	struct syscall_set seen = {0}, runtime_seen = {0}, none = {0};
+	struct seccomp_program prog = {0};
+	struct iso_error err = {0};
+	bool exec_seen = true;
+	int r;
+
+	r = syscall_recorder_bpf_program(&prog, &err);
+	UNIT_CHECK(r == 0 && prog.bpf.n_insns > 0 && !prog.needs_listener,
+		   "the in-kernel recorder's filter builds, without a listener: %s", err.msg);
+	seccomp_program_free(&prog);
+	if (geteuid() != 0)
+		return;
+	r = syscall_recorder_bpf_open(&b, &err);
+	UNIT_CHECK(r == 0 && b.prog_fd >= 0 && b.link_fd >= 0 && b.state_map_fd >= 0 &&
+		       b.cgroup_map_fd >= 0,
+		   "the recorder's program loads and attaches to sys_enter: %s", err.msg);
+	r = syscall_recorder_bpf_watch(&b, getpid(), -1, &err);
+	UNIT_CHECK(r == -ENOENT && strstr(err.msg, "no cgroup2 directory"),
+		   "watching without a cgroup2 directory is an error: %s", err.msg);
+	iso_error_clear(&err);
+	/* Told no cgroup, it records nothing, whatever this process does. */
+	r = syscall_recorder_bpf_read(&b, &seen, &runtime_seen, &exec_seen, &err);
+	UNIT_CHECK(r == 0 && !exec_seen && !memcmp(&seen, &none, sizeof(none)) &&
+		       !memcmp(&runtime_seen, &none, sizeof(none)),
+		   "nothing recorded outside the container: %s", err.msg);
+	syscall_recorder_bpf_close(&b);
+	UNIT_CHECK(b.prog_fd < 0 && b.link_fd < 0 && b.state_map_fd < 0 && b.cgroup_map_fd < 0,
+		   "closed");
+	syscall_recorder_bpf_close(&b);
+}
+
 int main(void)
 {
 	test_sha256();
@@ -529,5 +566,6 @@ int main(void)
 	test_cache();
 	test_convert();
 	test_recorded_profile();
+	test_bpf_recorder();
 	return unit_done();
 }
