@@ -26,6 +26,12 @@ int cgroup_read(int dirfd, const char *file, char **ret, struct iso_error *err);
 /* Whether dir/file exists. */
 bool cgroup_has_file(int dirfd, const char *file);
 
+/* A swap limit equal to the memory limit (no swap on top of it) on a kernel that keeps no swap
+ * accounting (`file` is absent): there is nothing to write, and without accounting the memory
+ * limit bounds RAM only.  Says so in a warning.  Any other swap value there stays an error. */
+bool cgroup_swap_unaccounted(const struct cgroup_target *t, const struct cgroup_memory *m,
+			     const char *file);
+
 /* Applies the parts of r that belong to the controllers in mask. */
 int cgroup_v1_apply(const struct cgroup_target *t, unsigned mask, const struct cgroup_resources *r,
 		    struct iso_error *err);

@@ -45,6 +45,17 @@ bool cgroup_has_file(int dirfd, const char *file)
 	return faccessat(dirfd, file, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
+bool cgroup_swap_unaccounted(const struct cgroup_target *t, const struct cgroup_memory *m,
+			     const char *file)
+{
+	if (!m->has_swap || !m->has_limit || m->swap != m->limit || cgroup_has_file(t->dirfd, file))
+		return false;
+	log_warning("%s.memory.swap: this kernel keeps no swap accounting (no %s in %s): the "
+		    "memory limit bounds RAM only",
+		    t->where, file, t->dir);
+	return true;
+}
+
 /* ---- memory ---- */
 
 /* memsw must stay >= the memory limit at every moment: when the new limit is above the current
@@ -54,7 +65,7 @@ static int v1_memory_limits(const struct cgroup_target *t, const struct cgroup_m
 {
 	int r;
 
-	if (!m->has_swap)
+	if (!m->has_swap || cgroup_swap_unaccounted(t, m, "memory.memsw.limit_in_bytes"))
 		return m->has_limit ? cgroup_write_i64(t, "memory.limit", "memory.limit_in_bytes",
 						       m->limit, err)
 				    : 0;

@@ -44,7 +44,7 @@ static int v2_memory(const struct cgroup_target *t, const struct cgroup_memory *
 
 	if (m->has_limit)
 		r = v2_write_max(t, "memory.limit", "memory.max", m->limit, err);
-	if (r == 0 && m->has_swap)
+	if (r == 0 && m->has_swap && !cgroup_swap_unaccounted(t, m, "memory.swap.max"))
 		r = v2_swap(t, m, err);
 	if (r == 0 && m->has_reservation)
 		r = v2_write_max(t, "memory.reservation", "memory.low", m->reservation, err);

@@ -355,6 +355,21 @@ static void test_v1_apply(void)
 	EXPECT("devices.deny", "a");
 	EXPECT("devices.allow", "c 10:229 rw");
 	cgroup_resources_clear(&r);
+
+	/* A kernel without swap accounting: "no swap on top" has nothing to write; more swap
+	 * than that cannot be enforced and stays an error. */
+	unlinkat(t.dirfd, "memory.memsw.limit_in_bytes", 0);
+	ret = parse("{\"memory\":{\"limit\":16777216,\"swap\":16777216}}", &r, &err);
+	ret = ret ?: cgroup_v1_apply(&t, CG_MEMORY, &r, &err);
+	UNIT_CHECK(ret == 0, "swap == limit without memsw: skipped (%s)", err.msg);
+	EXPECT("memory.limit_in_bytes", "16777216");
+	cgroup_resources_clear(&r);
+	ret = parse("{\"memory\":{\"limit\":16777216,\"swap\":33554432}}", &r, &err);
+	ret = ret ?: cgroup_v1_apply(&t, CG_MEMORY, &r, &err);
+	UNIT_CHECK(ret < 0 && strstr(err.msg, "memory.swap") &&
+		       strstr(err.msg, "memory.memsw.limit_in_bytes"),
+		   "swap > limit without memsw: an error naming the field and file (%s)", err.msg);
+	cgroup_resources_clear(&r);
 	close(t.dirfd);
 	remove_tree(dir, &err);
 #undef EXPECT

@@ -162,6 +162,9 @@ static void test_state_read_deep(void)
 		close(dirfd);
 	free(path);
 	free(text);
+	state_clear(&st);
+}
+
 /* A create killed half-way: its creating.json reads back as an abandoned, stopped container;
  * state.json, once written, wins; a directory with neither "does not exist". */
 static void test_state_creating(void)
