@@ -591,9 +591,13 @@ static void check_default(const char *dir, bool rootless)
 		       strcmp(s->process.cwd, "/") == 0 && s->process.no_new_privileges,
 		   "default process: sh in /, no terminal, noNewPrivileges");
 	UNIT_CHECK(has_cap(s->process.capabilities.permitted, "CAP_NET_BIND_SERVICE") &&
-		       s->process.capabilities.inheritable == 0 && s->n_mounts == 7 &&
+		       s->process.capabilities.inheritable == 0 && s->n_mounts == 8 &&
 		       s->process.n_rlimits == 1 && s->process.rlimits[0].hard == 1024,
 		   "default capabilities, mounts and rlimit");
+	UNIT_CHECK(strcmp(s->mounts[7].destination, "/tmp") == 0 &&
+		       strcmp(s->mounts[7].type, "tmpfs") == 0 && s->mounts[7].data &&
+		       strstr(s->mounts[7].data, "size=65536k"),
+		   "default /tmp: a tmpfs of bounded size");
 	UNIT_CHECK(s->root_readonly && strcmp(s->root_path, "rootfs") == 0 &&
 		       strcmp(s->hostname, "isorun") == 0 && strcmp(s->oci_version, "1.2.0") == 0,
 		   "default root, hostname, ociVersion");
