@@ -7,7 +7,9 @@
 #define ISORUN_BPF_INSN_H
 
 #include <linux/bpf.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -42,6 +44,26 @@ enum { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10 };
 static inline long bpf_call(int cmd, union bpf_attr *attr)
 {
 	return syscall(SYS_bpf, cmd, attr, sizeof(*attr));
+}
+
+/* Loads a GPL program of n instructions; with log (log_len bytes) the verifier explains a
+ * refusal there.  name may be NULL.  Returns the program fd, or -1 with errno. */
+static inline int bpf_prog_load(enum bpf_prog_type type, const char *name,
+				const struct bpf_insn *insns, size_t n, char *log, size_t log_len)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = type;
+	attr.insns = (uint64_t)(uintptr_t)insns;
+	attr.insn_cnt = (uint32_t)n;
+	attr.license = (uint64_t)(uintptr_t) "GPL";
+	attr.log_buf = (uint64_t)(uintptr_t)log;
+	attr.log_size = (uint32_t)log_len;
+	attr.log_level = log ? 1 : 0;
+	if (name)
+		strncpy(attr.prog_name, name, sizeof(attr.prog_name) - 1);
+	return (int)bpf_call(BPF_PROG_LOAD, &attr);
 }
 
 #endif

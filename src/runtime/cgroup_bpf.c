@@ -93,17 +93,7 @@ int cgroup_bpf_build(const struct cgroup_device_rule *rules, size_t n, struct bp
 
 static int bpf_load(const struct bpf_insn *insns, size_t n, char *log, size_t log_len)
 {
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
-	attr.insns = (uint64_t)(uintptr_t)insns;
-	attr.insn_cnt = (uint32_t)n;
-	attr.license = (uint64_t)(uintptr_t) "GPL";
-	attr.log_buf = (uint64_t)(uintptr_t)log;
-	attr.log_size = (uint32_t)log_len;
-	attr.log_level = log ? 1 : 0;
-	return (int)bpf_call(BPF_PROG_LOAD, &attr);
+	return bpf_prog_load(BPF_PROG_TYPE_CGROUP_DEVICE, NULL, insns, n, log, log_len);
 }
 
 int cgroup_bpf_attach_devices(const struct cgroup_target *t, const struct cgroup_device_rule *rules,

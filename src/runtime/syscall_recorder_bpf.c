@@ -158,18 +158,7 @@ static int map_update(int map, const void *value)
 
 static int prog_load(const struct bpf_insn *insns, size_t n, char *log, size_t log_len)
 {
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
-	attr.insns = (uint64_t)(uintptr_t)insns;
-	attr.insn_cnt = (uint32_t)n;
-	attr.license = (uint64_t)(uintptr_t) "GPL";
-	attr.log_buf = (uint64_t)(uintptr_t)log;
-	attr.log_size = (uint32_t)log_len;
-	attr.log_level = log ? 1 : 0;
-	strncpy(attr.prog_name, PROG_NAME, sizeof(attr.prog_name) - 1);
-	return (int)bpf_call(BPF_PROG_LOAD, &attr);
+	return bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, PROG_NAME, insns, n, log, log_len);
 }
 
 /* The verifier's last complaint, for the error message. */
