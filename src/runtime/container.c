@@ -552,7 +552,9 @@ static void late_hooks_run(struct late_hooks *h, enum spec_hook_kind kind)
 
 /* The init holds the barrier open close-on-exec: when it has run the startContainer hooks and
  * exec'd the user's program (or died), the fifo has no reader left and our end reports
- * POLLERR.  Waiting for that keeps poststart after the program started, as the spec orders. */
+ * POLLERR.  Waiting for that keeps poststart after the program started, as the spec orders;
+ * without poststart hooks start need not wait (runc does not): the exec takes milliseconds
+ * here, which `start` would otherwise spend idle. */
 static void wait_for_exec(int fifo)
 {
 	struct pollfd pfd = {.fd = fifo, .events = 0};
@@ -581,13 +583,16 @@ int container_start(const char *root, const char *id, struct iso_error *err)
 				     "cannot start container \"%s\": its init is gone", id);
 	if (write(fifo, "0", 1) != 1)
 		return iso_error_set(err, errno, "cannot start container \"%s\"", id);
-	wait_for_exec(fifo);
 	unlinkat(dirfd, FIFO_NAME, 0);
 	st.status = STATUS_RUNNING;
-	r = state_write(dirfd, &st, err);
-	if (r < 0)
-		return r;
 	late_hooks_prepare(dirfd, &st, &hooks);
+	if (!hooks.spec || hooks.spec->hooks[HOOK_POSTSTART].n_hooks > 0)
+		wait_for_exec(fifo);
+	r = state_write(dirfd, &st, err);
+	if (r < 0) {
+		late_hooks_clear(&hooks);
+		return r;
+	}
 	late_hooks_run(&hooks, HOOK_POSTSTART);
 	return 0;
 }
