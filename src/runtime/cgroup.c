@@ -274,6 +274,29 @@ struct mkdir_ctx {
 	unsigned v2_wanted, v2_required;
 };
 
+static int make_dirs(const char *mount, const char *path, const struct mkdir_ctx *c,
+		     uint32_t *ret_created, struct iso_error *err);
+
+/* make_dirs() of one entry; d->created gets how many trailing components are isorun's. */
+static int make_dir_retrying(struct state_cgroup *d, const struct mkdir_ctx *mk, bool default_path,
+			     struct iso_error *err)
+{
+	int r = 0;
+
+	/* A parent may vanish under us when the last container in it is deleted. */
+	for (int tries = 0; tries < 10; tries++)
+		if ((r = make_dirs(d->mount, d->path, mk, &d->created, err)) != -ENOENT)
+			break;
+	if (r < 0)
+		return r;
+	/* CGROUP_DEFAULT_PARENT is isorun's own and shared by every container: it stays, like
+	 * --root.  (Removing it with the last container raced with the next one being made in
+	 * it.) */
+	if (default_path && d->created > 1)
+		d->created = 1;
+	return 0;
+}
+
 /* Removes the last `created` directories of the first `depth` components of path. */
 static void undo_dirs(const char *mount, const char *path, size_t depth, uint32_t created)
 {
@@ -492,19 +515,12 @@ static int create_dirs(struct create_ctx *c, struct iso_error *err)
 		if (!d->mount || !d->controllers)
 			return iso_error_set(err, ENOMEM, "cgroup");
 		c->masks[i] = h->mask;
-		mk.v2 = h->v2;
-		mk.v1_cpuset = !h->v2 && (h->mask & CG_CPUSET);
-		/* A parent may vanish under us when the last container in it is deleted. */
-		for (int tries = 0; tries < 10; tries++)
-			if ((r = make_dirs(h->mount, d->path, &mk, &d->created, err)) != -ENOENT)
-				break;
-		if (r < 0)
+		/* The v1 directories are made by cgroup_create_v1(), after the clone. */
+		if (!h->v2)
+			continue;
+		mk.v2 = true;
+		if ((r = make_dir_retrying(d, &mk, c->default_path, err)) < 0)
 			return r;
-		/* CGROUP_DEFAULT_PARENT is isorun's own and shared by every container: it stays,
-		 * like --root.  (Removing it with the last container raced with the next one being
-		 * made in it.) */
-		if (c->default_path && d->created > 1)
-			d->created = 1;
 	}
 	return 0;
 }
@@ -543,7 +559,7 @@ int cgroup_create(const struct spec *spec, const char *id, const struct cgroup_c
 		goto out;
 	}
 	/* Step timings under --debug: tests/bench/cgroup-cost.sh adds them up. */
-	log_debug("cgroup: %zu directories made in %.3f ms", c.n,
+	log_debug("cgroup: cgroup2 directory made in %.3f ms",
 		  (double)(timefmt_monotonic_us() - t0) / 1000);
 	*ret = steal_ptr(c.dirs);
 	*ret_n = c.n;
@@ -551,6 +567,29 @@ int cgroup_create(const struct spec *spec, const char *id, const struct cgroup_c
 out:
 	create_ctx_clear(&c);
 	return r;
+}
+
+int cgroup_create_v1(const struct spec *spec, struct state_cgroup *cg, size_t n,
+		     struct iso_error *err)
+{
+	bool default_path = !spec->linux_.cgroups_path || !*spec->linux_.cgroups_path;
+	long long t0 = timefmt_monotonic_us();
+	size_t made = 0;
+	int r;
+
+	for (size_t i = 0; i < n; i++) {
+		struct mkdir_ctx mk = {0};
+
+		if (!cg[i].controllers[0])
+			continue;
+		mk.v1_cpuset = cgroup_controllers_parse(cg[i].controllers, ',') & CG_CPUSET;
+		if ((r = make_dir_retrying(&cg[i], &mk, default_path, err)) < 0)
+			return r;
+		made++;
+	}
+	log_debug("cgroup: %zu v1 directories made in %.3f ms", made,
+		  (double)(timefmt_monotonic_us() - t0) / 1000);
+	return 0;
 }
 
 int cgroup_open_v2(const struct state_cgroup *cg, size_t n)

@@ -80,12 +80,19 @@ struct cgroup_create_hook {
 	void *arg;
 };
 
-/* Creates the container's cgroup in every hierarchy, after checking that every resource asked
- * for can be enforced; on failure removes what it made.  ret and ret_n get the per-hierarchy
- * directories for state.json; hook may be NULL.  Nothing is applied yet: see
- * cgroup_apply_config(). */
+/* Plans the container's cgroup in every hierarchy, after checking that every resource asked
+ * for can be enforced, and makes its cgroup2 directory (the init is cloned into it); on failure
+ * removes what it made.  ret and ret_n get the per-hierarchy entries for state.json, the v1 ones
+ * not made yet (created 0): cgroup_create_v1() makes them, after the clone, while the init
+ * mounts.  hook may be NULL.  Nothing is applied yet: see cgroup_apply_config(). */
 int cgroup_create(const struct spec *spec, const char *id, const struct cgroup_create_hook *hook,
 		  struct state_cgroup **ret, size_t *ret_n, struct iso_error *err);
+
+/* Makes the v1 directories of the entries cgroup_create() planned, setting their created
+ * counts.  On failure the entries made so far keep their counts: cgroup_destroy() removes
+ * them. */
+int cgroup_create_v1(const struct spec *spec, struct state_cgroup *cg, size_t n,
+		     struct iso_error *err);
 
 /* Applies linux.resources and the device rules (v1 devices lists, the cgroup2 BPF program) to
  * the cgroup cgroup_create() made for this spec.  Separate so that create can do it while the

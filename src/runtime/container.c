@@ -240,7 +240,10 @@ static int prepare_init(struct create_plan *p, int dirfd, int sock, struct conta
 		    (r = sync_send(sock, SYNC_ID_MAPS_WRITTEN, NULL, 0, -1, err)) < 0)
 			return r;
 	}
-	if ((r = cgroup_apply_config(p->spec, st->cgroups, st->n_cgroups, err)) < 0 ||
+	/* The v1 directories are recorded as soon as they exist, like the cgroup2 one. */
+	if ((r = cgroup_create_v1(p->spec, st->cgroups, st->n_cgroups, err)) < 0 ||
+	    (r = state_write_creating(dirfd, st, err)) < 0 ||
+	    (r = cgroup_apply_config(p->spec, st->cgroups, st->n_cgroups, err)) < 0 ||
 	    (r = cgroup_enter(st->cgroups, st->n_cgroups, st->pid, err)) < 0 ||
 	    (r = sync_send(sock, SYNC_CGROUP_JOINED, NULL, 0, -1, err)) < 0)
 		return r;

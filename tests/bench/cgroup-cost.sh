@@ -9,11 +9,11 @@
 #   isorun-limits  isorun-plain  runc-limits  runc-plain     `run` of /bin/true
 #   isorun-debug   `isorun --debug run` of "limits", untimed: its step timings (made in
 #                  the runtime with CLOCK_MONOTONIC) give what the cgroup steps themselves
-#                  take: making the directories, applying the limits and device rules, moving
-#                  the init in, removing them.  The middle two run while the init mounts the
-#                  container's file system.
-# Prints the medians (ms), limits - plain for each runtime, and the medians of the four cgroup
-# steps, of their sum, and of the two that are not overlapped with the init's work.  Asserts nothing about timings; exits non-zero when a command fails.
+#                  take: the checks and the cgroup2 directory (before the clone), the v1
+#                  directories, the limits and device rules and moving the init in (while the
+#                  init mounts the container's file system), removing them (after the exit).
+# Prints the medians (ms), limits - plain for each runtime, and the medians of the cgroup steps,
+# of their sum, and of the two that are not overlapped with the init's work.  Asserts nothing about timings; exits non-zero when a command fails.
 #
 # Environment: ISORUN (default ./isorun of the source tree), RUNC (default /usr/sbin/runc).
 set -euo pipefail
@@ -83,14 +83,16 @@ sample() {
 			cat "$work/debug.log" >&2
 			exit 1
 		}
-		[ -z "${3:-}" ] || awk '/cgroup: .* directories made/ { m = $(NF - 1) }
+		[ -z "${3:-}" ] || awk '/cgroup: cgroup2 directory made/ { m2 = $(NF - 1) }
+			/cgroup: .* v1 directories made/ { m1 = $(NF - 1) }
 			/cgroup: limits and device rules applied/ { a = $(NF - 1) }
 			/cgroup: pid .* moved/ { e = $(NF - 1) }
 			/cgroup: .* directories removed/ { d = $(NF - 1) }
-			END { if (m == "" || a == "" || e == "" || d == "") exit 1
-			      print m >> (r "/make"); print a >> (r "/apply"); print e >> (r "/enter")
-			      print d >> (r "/remove"); print m + a + e + d >> (r "/steps")
-			      print m + d >> (r "/serial") }' r="$res" "$work/debug.log" || {
+			END { if (m2 == "" || m1 == "" || a == "" || e == "" || d == "") exit 1
+			      print m2 >> (r "/make2"); print m1 >> (r "/make1")
+			      print a >> (r "/apply"); print e >> (r "/enter")
+			      print d >> (r "/remove"); print m2 + m1 + a + e + d >> (r "/steps")
+			      print m2 + d >> (r "/serial") }' r="$res" "$work/debug.log" || {
 			echo "cgroup-cost.sh: no cgroup step timings in isorun --debug output" >&2
 			exit 1
 		}
@@ -120,9 +122,10 @@ echo "ratio isorun/runc (limits): $(awk -v a="$(m isorun-limits)" -v b="$(m runc
 	'BEGIN { printf "%.2f", a / b }')"
 echo
 echo "isorun's cgroup steps for \"limits\" (medians, ms, from --debug):"
-printf "  make dirs %s   apply limits %s   move the init in %s   remove %s   sum %s\n" \
-	"$(bench_median "$res/make" 1 3)" "$(bench_median "$res/apply" 1 3)" \
-	"$(bench_median "$res/enter" 1 3)" "$(bench_median "$res/remove" 1 3)" \
-	"$(bench_median "$res/steps" 1 3)"
-echo "  on the start-up's critical path (make + remove; apply and move run while the init"
-echo "  mounts its file system): $(bench_median "$res/serial" 1 3)"
+printf "  before the clone: checks and the cgroup2 directory %s\n" "$(bench_median "$res/make2" 1 3)"
+printf "  while the init mounts: v1 directories %s, limits and device rules %s, moving the init in %s\n" \
+	"$(bench_median "$res/make1" 1 3)" "$(bench_median "$res/apply" 1 3)" \
+	"$(bench_median "$res/enter" 1 3)"
+printf "  after the exit: removing them %s\n" "$(bench_median "$res/remove" 1 3)"
+printf "  sum %s; on the critical path (before the clone + removal) %s\n" \
+	"$(bench_median "$res/steps" 1 3)" "$(bench_median "$res/serial" 1 3)"
