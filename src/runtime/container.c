@@ -191,6 +191,8 @@ static int fill_state(const struct create_plan *p, pid_t pid, struct container_s
 	st->status = STATUS_CREATING;
 	st->pid = pid;
 	st->owner = getuid();
+	st->late_hooks = (p->spec->hooks[HOOK_POSTSTART].n_hooks ? STATE_HOOKS_POSTSTART : 0) |
+			 (p->spec->hooks[HOOK_POSTSTOP].n_hooks ? STATE_HOOKS_POSTSTOP : 0);
 	st->annotation_keys = calloc(p->spec->n_annotations + 1, sizeof(char *));
 	st->annotation_values = calloc(p->spec->n_annotations + 1, sizeof(char *));
 	if (!st->id || !st->oci_version || !st->bundle || !st->rootfs || !st->created ||
@@ -526,14 +528,21 @@ int container_load_with_config(const char *root, const char *id, struct containe
  * prepared (config copy and state read) apart from being run, because poststop runs after the
  * state directory that holds the config is gone. */
 struct late_hooks {
+	bool wanted; /* the config may have hooks of the kind */
 	struct spec *spec;
 	char *state_json;
 	struct iso_error err;
 };
 
-static void late_hooks_prepare(int dirfd, const struct container_state *st, struct late_hooks *h)
+/* Leaves h empty (nothing to run) when the state says the config has no hook of the kind:
+ * the config copy, which may hold a large seccomp profile, is then not parsed at all. */
+static void late_hooks_prepare(int dirfd, const struct container_state *st, int kind_bit,
+			       struct late_hooks *h)
 {
 	*h = (struct late_hooks){0};
+	if (st->late_hooks != STATE_HOOKS_UNKNOWN && !(st->late_hooks & kind_bit))
+		return;
+	h->wanted = true;
 	if (load_config_copy(dirfd, &h->spec, &h->err) == 0)
 		state_to_json(st, false, &h->state_json, &h->err);
 }
@@ -548,6 +557,8 @@ static void late_hooks_clear(struct late_hooks *h)
 
 static void late_hooks_run(struct late_hooks *h, enum spec_hook_kind kind)
 {
+	if (!h->wanted)
+		return;
 	if (!h->state_json || hooks_run(h->spec, kind, h->state_json, &h->err) < 0)
 		log_warning("%s", h->err.msg);
 	late_hooks_clear(h);
@@ -588,8 +599,8 @@ int container_start(const char *root, const char *id, struct iso_error *err)
 		return iso_error_set(err, errno, "cannot start container \"%s\"", id);
 	unlinkat(dirfd, FIFO_NAME, 0);
 	st.status = STATUS_RUNNING;
-	late_hooks_prepare(dirfd, &st, &hooks);
-	if (!hooks.spec || hooks.spec->hooks[HOOK_POSTSTART].n_hooks > 0)
+	late_hooks_prepare(dirfd, &st, STATE_HOOKS_POSTSTART, &hooks);
+	if (hooks.wanted && (!hooks.spec || hooks.spec->hooks[HOOK_POSTSTART].n_hooks > 0))
 		wait_for_exec(fifo);
 	r = state_write(dirfd, &st, err);
 	if (r < 0) {
@@ -698,7 +709,7 @@ int container_delete(const char *root, const char *id, bool force, struct iso_er
 		log_warning("%s", net_err.msg);
 	st.status = STATUS_STOPPED;
 	/* The spec runs poststop after the container is deleted. */
-	late_hooks_prepare(dirfd, &st, &hooks);
+	late_hooks_prepare(dirfd, &st, STATE_HOOKS_POSTSTOP, &hooks);
 	if ((r = state_dir_remove(root, id, err)) < 0) {
 		late_hooks_clear(&hooks);
 		return r;

@@ -209,6 +209,7 @@ static int write_state_file(int dirfd, const char *name, const struct container_
 	gen_common(g, st, st->status);
 	jsongen_key(g, "pidStartTime");
 	yajl_gen_integer(g, (long long)st->pid_start_time);
+	jsongen_kv_int(g, "lateHooks", st->late_hooks);
 	gen_cgroups(g, st);
 	yajl_gen_map_close(g);
 	r = jsongen_finish(g, &text, &len, err);
@@ -252,6 +253,13 @@ static char *dup_string_field(yajl_val tree, const char *name)
 	const char *s = v ? YAJL_GET_STRING(v) : NULL;
 
 	return s ? strdup(s) : NULL;
+}
+
+static bool has_field(yajl_val tree, const char *name)
+{
+	const char *path[] = {name, NULL};
+
+	return yajl_tree_get(tree, path, yajl_t_any) != NULL;
 }
 
 static long long int_field(yajl_val tree, const char *name)
@@ -331,6 +339,8 @@ static int state_from_tree(yajl_val tree, struct container_state *st)
 	st->created = dup_string_field(tree, "created");
 	st->pid = (pid_t)int_field(tree, "pid");
 	st->pid_start_time = (uint64_t)int_field(tree, "pidStartTime");
+	st->late_hooks =
+	    has_field(tree, "lateHooks") ? (int)int_field(tree, "lateHooks") : STATE_HOOKS_UNKNOWN;
 	st->owner = (uid_t)int_field(tree, "owner");
 	if (!st->id || !st->bundle || !status || status_from_name(status, &st->status) < 0)
 		return -EINVAL;

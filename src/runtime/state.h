@@ -31,12 +31,22 @@ struct state_cgroup {
 	uint32_t created;  /* how many trailing components of path isorun created */
 };
 
+enum {
+	STATE_HOOKS_UNKNOWN = -1,
+	STATE_HOOKS_POSTSTART = 1 << 0,
+	STATE_HOOKS_POSTSTOP = 1 << 1,
+};
+
 struct container_state {
 	char *id;
 	char *oci_version;
 	enum container_status status; /* as stored; state_refresh() derives the live value */
 	pid_t pid;
 	uint64_t pid_start_time; /* /proc/PID/stat field 22, guards against pid reuse */
+	/* Which of the hooks start and delete run the config has (STATE_HOOKS_*), so that they
+	 * parse the config copy only when there is one; STATE_HOOKS_UNKNOWN in a state file
+	 * written without it. */
+	int late_hooks;
 	char *bundle;
 	char *rootfs;
 	char *created; /* RFC 3339 */

@@ -200,3 +200,45 @@ log_kinds() {
 	assert_success
 	assert_equal "$(cat "$SHARED/poststop.seen")" "gone"
 }
+
+@test "hooks: start and delete find poststart and poststop through state.json, also one without that record" {
+	set_hooks poststart poststop
+	set_cmd "while [ ! -e $SHARED/go ]; do sleep 0.05; done"
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	# What create recorded: both kinds are there.
+	assert_equal "$(jq .lateHooks "$ROOT/$CTR/state.json")" 3
+	# A state.json written before the record existed: start and delete must look at the config.
+	jq 'del(.lateHooks)' "$ROOT/$CTR/state.json" >"$ROOT/$CTR/state.new"
+	mv "$ROOT/$CTR/state.new" "$ROOT/$CTR/state.json"
+	iso_run isorun start "$CTR"
+	assert_success
+	wait_for_content "$LOG" poststart
+	touch "$SHARED/go"
+	wait_for_status "$CTR" stopped
+	iso_run isorun delete "$CTR"
+	assert_success
+	wait_for_content "$LOG" poststop
+	assert_equal "$(log_kinds)" "poststart poststop"
+	assert_no_leftovers
+}
+
+@test "hooks: without late hooks, state.json says so and start and delete need no config" {
+	set_hooks prestart
+	set_cmd "while [ ! -e $SHARED/go ]; do sleep 0.05; done"
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$(jq .lateHooks "$ROOT/$CTR/state.json")" 0
+	# The config copy is not read: a broken one does not stop start or delete.
+	echo '{' >"$ROOT/$CTR/config.json"
+	iso_run isorun start "$CTR"
+	assert_success
+	assert_equal "${#stderr_lines[@]}" 0
+	touch "$SHARED/go"
+	wait_for_status "$CTR" stopped
+	iso_run isorun delete "$CTR"
+	assert_success
+	assert_equal "${#stderr_lines[@]}" 0
+	assert_equal "$(log_kinds)" "prestart"
+	assert_no_leftovers
+}
