@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
 #include "util/error.h"
@@ -215,8 +216,13 @@ struct seccomp_config;
 
 /* The limits of the default config (not rootless): podman's default pids limit, and a memory
  * bound that a build or a test suite fits in while a balloon cannot take the host. */
-#define SPEC_DEFAULT_PIDS_LIMIT 2048
+#define SPEC_DEFAULT_PIDS_LIMIT	  2048
 #define SPEC_DEFAULT_MEMORY_LIMIT (1024LL * 1024 * 1024)
+
+/* Writes "memory" and "pids" into an open linux.resources object, as the default config and
+ * every tenant bound a container: `memory` bytes with no swap on top of them (OCI "swap" is the
+ * total of memory and swap), and `pids` tasks. */
+void spec_gen_task_limits(yajl_gen g, int64_t memory, int64_t pids);
 
 /* Writes the default config.json (what `isorun spec` prints) to `path` atomically, with
  * linux.seccomp when seccomp is not NULL. */

@@ -170,9 +170,22 @@ uint64_t spec_default_bounding(void)
 	return mask;
 }
 
+void spec_gen_task_limits(yajl_gen g, int64_t memory, int64_t pids)
+{
+	jsongen_key(g, "memory");
+	yajl_gen_map_open(g);
+	jsongen_kv_int(g, "limit", memory);
+	jsongen_kv_int(g, "swap", memory);
+	yajl_gen_map_close(g);
+	jsongen_key(g, "pids");
+	yajl_gen_map_open(g);
+	jsongen_kv_int(g, "limit", pids);
+	yajl_gen_map_close(g);
+}
+
 /* Deny every device by default (the runtime allows its default nodes itself); bound the
- * number of tasks (a fork bomb) and the memory, with no swap on top of it (swap is the OCI
- * total of memory and swap), so that one container cannot exhaust the host. */
+ * number of tasks (a fork bomb) and the memory, so that one container cannot exhaust the
+ * host. */
 static void gen_resources(yajl_gen g)
 {
 	jsongen_key(g, "resources");
@@ -184,15 +197,7 @@ static void gen_resources(yajl_gen g)
 	jsongen_kv_str(g, "access", "rwm");
 	yajl_gen_map_close(g);
 	yajl_gen_array_close(g);
-	jsongen_key(g, "memory");
-	yajl_gen_map_open(g);
-	jsongen_kv_int(g, "limit", SPEC_DEFAULT_MEMORY_LIMIT);
-	jsongen_kv_int(g, "swap", SPEC_DEFAULT_MEMORY_LIMIT);
-	yajl_gen_map_close(g);
-	jsongen_key(g, "pids");
-	yajl_gen_map_open(g);
-	jsongen_kv_int(g, "limit", SPEC_DEFAULT_PIDS_LIMIT);
-	yajl_gen_map_close(g);
+	spec_gen_task_limits(g, SPEC_DEFAULT_MEMORY_LIMIT, SPEC_DEFAULT_PIDS_LIMIT);
 	yajl_gen_map_close(g);
 }
 

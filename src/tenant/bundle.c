@@ -183,19 +183,13 @@ static void gen_mounts(yajl_gen g, const struct bundle_params *p, const struct t
 }
 
 /* A package that says nothing about pids or memory still gets the limits of `isorun spec`:
- * without them one tenant's fork bomb or balloon takes the whole host down.  The memory bound
- * is memory plus swap (OCI "swap"), so that swap cannot stretch it. */
+ * without them one tenant's fork bomb or balloon takes the whole host down. */
 static void gen_resources(yajl_gen g, const struct package_resources *r)
 {
-	int64_t memory = r->has_memory ? r->memory : SPEC_DEFAULT_MEMORY_LIMIT;
-
 	jsongen_key(g, "resources");
 	yajl_gen_map_open(g);
-	jsongen_key(g, "memory");
-	yajl_gen_map_open(g);
-	jsongen_kv_int(g, "limit", memory);
-	jsongen_kv_int(g, "swap", memory);
-	yajl_gen_map_close(g);
+	spec_gen_task_limits(g, r->has_memory ? r->memory : SPEC_DEFAULT_MEMORY_LIMIT,
+			     r->has_pids ? r->pids : SPEC_DEFAULT_PIDS_LIMIT);
 	if (r->has_cpus) {
 		jsongen_key(g, "cpu");
 		yajl_gen_map_open(g);
@@ -203,10 +197,6 @@ static void gen_resources(yajl_gen g, const struct package_resources *r)
 		jsongen_kv_int(g, "period", CPU_PERIOD_US);
 		yajl_gen_map_close(g);
 	}
-	jsongen_key(g, "pids");
-	yajl_gen_map_open(g);
-	jsongen_kv_int(g, "limit", r->has_pids ? r->pids : SPEC_DEFAULT_PIDS_LIMIT);
-	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 }
 
