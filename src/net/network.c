@@ -18,7 +18,6 @@
 
 #define RECORD_FILE  "network"
 #define CTX_VETH     "io.isorun.net.veth"
-#define CTX_NETNS    "network namespace"
 #define BRIDGE_WHERE "config.json: annotations[\"io.isorun.net.bridge\"]"
 
 /* ---- create: checks before anything is made ---- */
@@ -223,9 +222,9 @@ int net_attach(struct net_config *cfg, pid_t pid, struct net_attached *ret, stru
 	int netns_fd, r;
 
 	*ret = (struct net_attached){.netns_fd = -1};
-	/* A namespace joined by path belongs to someone else: isorun only moves the devices it
-	 * was asked to move into it. */
-	if (!cfg->new_netns && !cfg->n_devices)
+	/* The init brings up lo itself (net_loopback_up()); a namespace joined by path belongs
+	 * to someone else, and isorun only moves the devices it was asked to move into it. */
+	if (!cfg->veth[0] && !cfg->n_devices)
 		return 0;
 	netns_fd = r = open_container_netns(cfg, pid, err);
 	if (r < 0)
@@ -249,9 +248,6 @@ int net_attach(struct net_config *cfg, pid_t pid, struct net_attached *ret, stru
 			return r;
 	}
 	nl_batch_init(&b);
-	if (cfg->new_netns)
-		link_change(&b, CTX_NETNS,
-			    &(struct link_change){.name = "lo", .netns_fd = -1, .up = true});
 	if ((r = configure_devices(&ctr, cfg, &b, err)) < 0)
 		return r;
 	if (cfg->veth[0] && (r = configure_eth0(&ctr, cfg, &b, err)) < 0)

@@ -226,10 +226,12 @@ int container_forward_listener(int sock, const struct seccomp_program *prog,
 				   state_json, err);
 }
 
-/* The runtime's steps that run while the init mounts its file system: the cgroup work (limits,
- * device rules, moving the init in) costs the start-up nothing where it overlaps with the
- * init's mounts.  The init waits for SYNC_CGROUP_JOINED before its first cgroup mount and
- * before anything after its mounts: it runs no code of the container's outside its cgroup. */
+/* The runtime's steps that run while the init mounts its file system: the cgroup work costs
+ * the start-up nothing where it overlaps with the init's mounts.  The init waits for
+ * SYNC_CGROUP_JOINED before its first cgroup mount (its cgroup namespace must be rooted at the
+ * container's cgroup), so the runtime moves it in first and sets the limits and device rules
+ * after, as runc does; the init runs none of the container's code before
+ * SYNC_RUNTIME_HOOKS_DONE, which comes after both. */
 static int prepare_init(struct create_plan *p, int dirfd, int sock, struct container_state *st,
 			struct net_attached *net, struct iso_error *err)
 {
@@ -245,11 +247,12 @@ static int prepare_init(struct create_plan *p, int dirfd, int sock, struct conta
 	/* The v1 directories are recorded as soon as they exist, like the cgroup2 one. */
 	if ((r = cgroup_create_v1(p->spec, st->cgroups, st->n_cgroups, err)) < 0 ||
 	    (r = state_write_creating(dirfd, st, err)) < 0 ||
-	    (r = cgroup_apply_config(p->spec, st->cgroups, st->n_cgroups, err)) < 0 ||
 	    (r = cgroup_enter(st->cgroups, st->n_cgroups, st->pid, err)) < 0 ||
 	    (r = sync_send(sock, SYNC_CGROUP_JOINED, NULL, 0, -1, err)) < 0)
 		return r;
 	fault_inject_point(FAULT_CGROUP_JOINED);
+	if ((r = cgroup_apply_config(p->spec, st->cgroups, st->n_cgroups, err)) < 0)
+		return r;
 	/* Recorded at once: delete removes the host-side veth of a create killed from here on. */
 	if ((r = net_attach(&p->net, st->pid, net, err)) < 0 ||
 	    (r = net_record_write(dirfd, net, err)) < 0)

@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "net/loopback.h"
 #include "runtime/executable.h"
 #include "runtime/hooks.h"
 #include "runtime/listen_fds.h"
@@ -98,10 +99,13 @@ static int setup_before_pivot(const struct init_args *a, char **state_json, stru
 {
 	const struct spec *spec = a->spec;
 	const struct rootfs_cgroup_barrier barrier = {wait_for_cgroup, (void *)a};
+	const struct spec_namespace *net = spec_find_namespace(spec, CLONE_NEWNET);
 	int r;
 
 	if ((r = become_root_in_userns(a, err)) < 0 || (r = namespaces_join_paths(spec, err)) < 0 ||
 	    (r = join_session_keyring(a, err)) < 0 || (r = set_identity(spec, err)) < 0)
+		return r;
+	if (net && !net->path && (r = net_loopback_up(err)) < 0)
 		return r;
 	if (chdir(a->bundle) < 0)
 		return iso_error_set(err, errno, "bundle %s", a->bundle);

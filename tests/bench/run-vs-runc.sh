@@ -13,13 +13,17 @@
 # asserts anything about the timings: it exits non-zero only when a runtime command fails.
 #
 # Runs itself inside a private mount+uts namespace (unshare), with private --root dirs and a
-# bundle under a temp dir it removes at the end.
+# bundle under a temp dir it removes at the end.  The --root dirs of both runtimes are on a tmpfs
+# mounted in that namespace, as /run (where runc, crun, containerd and isorun keep their state)
+# is on a standard host; -d puts them on the work dir's own file system instead (on these VMs
+# /run is the ext4 root disk, mounted with `discard`, where every unlink of a written file
+# waits for the disk).
 #
 # Environment: ISORUN (default ./isorun of the source tree), RUNC (default /usr/sbin/runc).
 # Validate the script itself with runc against runc:  ISORUN=/usr/sbin/runc tests/bench/run-vs-runc.sh
 #
 # Options: -n N runs of each (default 30), -w W warm-up runs of each, not counted (default 3),
-#          -k keep the work dir.
+#          -d state on the work dir's file system, not a tmpfs, -k keep the work dir.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,16 +33,18 @@ srcdir=$(cd "$here/../.." && pwd)
 n=30
 warm=3
 keep=0
+disk=0
 
 usage() {
 	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
 	exit "${1:-0}"
 }
 
-while getopts "n:w:kh" opt; do
+while getopts "n:w:dkh" opt; do
 	case $opt in
 	n) n=$OPTARG ;;
 	w) warm=$OPTARG ;;
+	d) disk=1 ;;
 	k) keep=1 ;;
 	h) usage 0 ;;
 	*) usage 2 ;;
@@ -78,13 +84,15 @@ if [ -z "${ISORUN_BENCH_IN_NS:-}" ]; then
 	export ISORUN_BENCH_IN_NS=1 ISORUN RUNC
 	args=(-n "$n" -w "$warm")
 	[ $keep = 0 ] || args+=(-k)
+	[ $disk = 0 ] || args+=(-d)
 	exec unshare --mount --uts --propagation private "$0" "${args[@]}"
 fi
 
 work=$(mktemp -d /tmp/isorun-bench.XXXXXX)
 bundle=$work/bundle
-root_i=$work/root-isorun
-root_r=$work/root-runc
+state=$work/state
+root_i=$state/root-isorun
+root_r=$state/root-runc
 tag="bench$$"
 
 cleanup() {
@@ -95,6 +103,7 @@ cleanup() {
 	for d in "$root_r"/*/; do
 		[ -d "$d" ] && "$RUNC" --root "$root_r" delete --force "$(basename "$d")" >/dev/null 2>&1
 	done
+	[ $disk = 1 ] || umount "$state" 2>/dev/null
 	if awk -v d="$work/" 'index($5, d) == 1 { found = 1 } END { exit !found }' /proc/self/mountinfo; then
 		echo "run-vs-runc.sh: something is still mounted under $work: not removing it" >&2
 	elif [ $keep = 0 ]; then
@@ -106,8 +115,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# --- the bundle --------------------------------------------------------------------------
-mkdir -p "$bundle"
+# --- the state dirs and the bundle ----------------------------------------------------------
+mkdir -p "$state" "$bundle"
+[ $disk = 1 ] || mount -t tmpfs -o mode=0700,size=64m isorun-bench "$state"
 "$srcdir/bundles/make-rootfs.sh" "$bundle/rootfs"
 "$RUNC" spec --bundle "$bundle"
 # Ambient capabilities go too: runc's default lists them without the inheritable set, which
@@ -186,6 +196,11 @@ if [ -n "$timeit" ]; then
 	echo "clock:  CLOCK_MONOTONIC around fork..wait4 (tests/fixtures/timeit.c)"
 else
 	echo "clock:  date +%s%N"
+fi
+if [ $disk = 1 ]; then
+	echo "state:  --root of both on $(findmnt -n -o FSTYPE -T "$state") (the work dir's file system)"
+else
+	echo "state:  --root of both on a tmpfs (as /run on a standard host; -d: on the disk)"
 fi
 echo "runs:   $n of each, interleaved, after $warm warm-up runs of each"
 echo

@@ -1,0 +1,6 @@
+#pragma once
+
+#include "util/error.h"
+
+/* Brings up lo in the caller's network namespace. */
+int net_loopback_up(struct iso_error *err);
