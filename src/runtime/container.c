@@ -19,6 +19,7 @@
 
 #include "net/network.h"
 #include "runtime/cgroup.h"
+#include "runtime/config_load.h"
 #include "runtime/container_init.h"
 #include "runtime/exec_stub.h"
 #include "runtime/fault_inject.h"
@@ -162,18 +163,21 @@ static int load_plan(const struct create_options *o, struct create_plan *p, stru
 			 err);
 	if (r < 0)
 		return r;
-	if ((r = spec_parse(p->config_text, p->config_len, "config.json", &p->spec, err)) < 0 ||
-	    (r = check_plan(p, err)) < 0 || (r = resolve_rootfs(p, err)) < 0)
+	/* A trace replaces the config's filter with its recorder. */
+	if (o->seccomp_override) {
+		if ((r = spec_parse(p->config_text, p->config_len, "config.json", &p->spec, err)) <
+			0 ||
+		    (r = seccomp_program_copy(o->seccomp_override, &p->seccomp, err)) < 0)
+			return r;
+	} else if ((r = config_load(p->config_text, p->config_len, o->root, &p->spec, &p->seccomp,
+				    err)) < 0) {
+		return r;
+	}
+	if ((r = check_plan(p, err)) < 0 || (r = resolve_rootfs(p, err)) < 0)
 		return r;
 	if (!jsongen_utf8_valid(p->rootfs))
 		return iso_error_invalid(err, "config.json: root.path: %s is not valid UTF-8",
 					 p->rootfs);
-	if (o->seccomp_override)
-		r = seccomp_program_copy(o->seccomp_override, &p->seccomp, err);
-	else
-		r = seccomp_prepare(p->spec, o->root, &p->seccomp, err);
-	if (r < 0)
-		return r;
 	return protect_runtime_image(p, err);
 }
 
@@ -513,15 +517,20 @@ static int load_config_copy(int dirfd, struct spec **ret, struct iso_error *err)
 }
 
 int container_load_with_config(const char *root, const char *id, struct container_state *st,
-			       struct spec **ret_spec, struct iso_error *err)
+			       struct spec **ret_spec, struct seccomp_program *ret_seccomp,
+			       struct iso_error *err)
 {
 	_cleanup_close_ int dirfd = -1;
+	_cleanup_free_ char *text = NULL;
+	size_t len;
 	int r;
 
 	r = container_open_locked(root, id, &dirfd, st, err);
 	if (r < 0)
 		return r;
-	r = load_config_copy(dirfd, ret_spec, err);
+	r = read_file_at(dirfd, CONFIG_COPY, CONFIG_MAX_SIZE, &text, &len, err);
+	if (r == 0)
+		r = config_load(text, len, root, ret_spec, ret_seccomp, err);
 	if (r < 0)
 		state_clear(st);
 	return r;

@@ -72,9 +72,10 @@ int container_forward_listener(int sock, const struct seccomp_program *prog,
 			       const struct create_options *o, struct iso_error *err);
 
 /* The state, and the config the container was created with (a copy kept in the state dir:
- * the bundle may have changed since). */
+ * the bundle may have changed since) with its seccomp program (config_load()). */
 struct spec;
 int container_load_with_config(const char *root, const char *id, struct container_state *st,
-			       struct spec **ret_spec, struct iso_error *err);
+			       struct spec **ret_spec, struct seccomp_program *ret_seccomp,
+			       struct iso_error *err);
 
 #endif

@@ -270,15 +270,14 @@ static int load_exec_plan(const struct exec_options *o, struct exec_plan *p, str
 	int r;
 
 	p->o = o;
-	r = container_load_with_config(o->root, o->id, &p->st, &p->spec, err);
+	r = container_load_with_config(o->root, o->id, &p->st, &p->spec, &p->seccomp, err);
 	if (r < 0)
 		return r;
 	if ((r = check_status(p, err)) < 0)
 		return r;
 	if (o->process_file && (r = load_process_file(p, err)) < 0)
 		return r;
-	if ((r = apply_options(p, err)) < 0 || (r = check_terminal(p, err)) < 0 ||
-	    (r = seccomp_prepare(p->spec, o->root, &p->seccomp, err)) < 0)
+	if ((r = apply_options(p, err)) < 0 || (r = check_terminal(p, err)) < 0)
 		return r;
 	p->join_cgroup_late = p->st.status == STATUS_PAUSED;
 	p->pidfd = process_pidfd_open(p->st.pid, p->st.pid_start_time);

@@ -61,6 +61,12 @@ static void first_line(char *s)
 int json_parse_tree(const char *text, size_t len, const char *name, yajl_val *ret_tree,
 		    struct iso_error *err)
 {
+	return json_parse_tree_masked(text, len, name, NULL, ret_tree, err);
+}
+
+int json_parse_tree_masked(const char *text, size_t len, const char *name,
+			   const struct json_span *mask, yajl_val *ret_tree, struct iso_error *err)
+{
 	_cleanup_free_ char *copy = NULL;
 	char errbuf[256] = "";
 	yajl_val tree;
@@ -75,6 +81,10 @@ int json_parse_tree(const char *text, size_t len, const char *name, yajl_val *re
 		return iso_error_set(err, ENOMEM, "%s", name);
 	memcpy(copy, text, len);
 	copy[len] = '\0';
+	if (mask && mask->len >= 2 && mask->off + mask->len <= len) {
+		memcpy(copy + mask->off, "{}", 2);
+		memset(copy + mask->off + 2, ' ', mask->len - 2);
+	}
 	tree = yajl_tree_parse(copy, errbuf, sizeof(errbuf));
 	if (!tree) {
 		first_line(errbuf);

@@ -21,6 +21,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "util/error.h"
+#include "util/json_span.h"
 
 #define JSON_PATH_MAX 512
 
@@ -102,6 +103,11 @@ struct json_string_pair {
  * "NAME: invalid JSON: <yajl's message>". */
 int json_parse_tree(const char *text, size_t len, const char *name, yajl_val *ret_tree,
 		    struct iso_error *err);
+
+/* The same with the value at MASK parsed as {}: for a caller that has what that member says
+ * from elsewhere (json_span.h) and must not pay for its tree. */
+int json_parse_tree_masked(const char *text, size_t len, const char *name,
+			   const struct json_span *mask, yajl_val *ret_tree, struct iso_error *err);
 
 void json_walk_init(struct json_walk *w, const char *name, struct iso_error *err);
 

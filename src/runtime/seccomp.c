@@ -69,6 +69,8 @@ static int check_kernel_flags(const struct seccomp_config *cfg, const struct sec
 	return 0;
 }
 
+/* Where config.json's own bytes of the profile are not at hand, isorun's canonical form of it
+ * stands in for them. */
 static int canonical_key(const struct seccomp_config *cfg, uint8_t key[SHA256_DIGEST_SIZE],
 			 struct iso_error *err)
 {
@@ -88,21 +90,32 @@ static int canonical_key(const struct seccomp_config *cfg, uint8_t key[SHA256_DI
 }
 
 /* The cached BPF, or a fresh one (then stored).  A cache that cannot be used only costs time. */
-static int bpf_from_cache_or_build(const struct seccomp_config *cfg, const char *root,
-				   struct seccomp_bpf *bpf, struct iso_error *err)
+static int bpf_from_cache_or_build(const struct seccomp_config *cfg, const struct json_span *raw,
+				   const char *text, const char *root,
+				   const struct seccomp_program *p, struct seccomp_bpf *bpf,
+				   struct iso_error *err)
 {
+	const struct seccomp_cache_meta want = {p->flags, p->needs_listener};
+	struct seccomp_cache_meta meta;
 	uint8_t key[SHA256_DIGEST_SIZE];
 	_cleanup_close_ int dirfd = -1;
 	enum seccomp_cache_result res = SECCOMP_CACHE_MISS;
 	const char *reason = "no cache directory";
 	int r;
 
-	r = canonical_key(cfg, key, err);
-	if (r < 0)
+	if (raw)
+		seccomp_cache_key(text + raw->off, raw->len, key);
+	else if ((r = canonical_key(cfg, key, err)) < 0)
 		return r;
 	dirfd = root ? seccomp_cache_open(root) : -ENOENT;
 	if (dirfd >= 0)
-		res = seccomp_cache_lookup(dirfd, key, bpf, &reason);
+		res = seccomp_cache_lookup(dirfd, key, bpf, &meta, &reason);
+	if (res == SECCOMP_CACHE_HIT &&
+	    (meta.flags != want.flags || meta.needs_listener != want.needs_listener)) {
+		seccomp_bpf_free(bpf);
+		res = SECCOMP_CACHE_INVALID;
+		reason = "load flags differ from the profile's";
+	}
 	if (res == SECCOMP_CACHE_HIT) {
 		log_debug("seccomp: compiled filter cache hit (%zu instructions)", bpf->n_insns);
 		return 0;
@@ -115,7 +128,7 @@ static int bpf_from_cache_or_build(const struct seccomp_config *cfg, const char 
 	r = seccomp_build_bpf(cfg, bpf, err);
 	if (r < 0)
 		return r;
-	if (dirfd >= 0 && (r = seccomp_cache_store(dirfd, key, bpf)) < 0)
+	if (dirfd >= 0 && (r = seccomp_cache_store(dirfd, key, bpf, &want)) < 0)
 		log_debug("seccomp: cannot store the compiled filter: %s", strerror(-r));
 	return 0;
 }
@@ -141,8 +154,37 @@ static int copy_listener(const struct seccomp_config *cfg, struct seccomp_progra
 	return 0;
 }
 
-int seccomp_prepare(const struct spec *spec, const char *root, struct seccomp_program *ret,
-		    struct iso_error *err)
+int seccomp_prepare_cached(const char *text, const struct json_span *raw, const char *root,
+			   struct seccomp_program *ret)
+{
+	struct seccomp_program p = {0};
+	struct seccomp_cache_meta meta;
+	uint8_t key[SHA256_DIGEST_SIZE];
+	_cleanup_close_ int dirfd = -1;
+	const char *reason;
+
+	dirfd = root ? seccomp_cache_open(root) : -ENOENT;
+	if (dirfd < 0)
+		return 0;
+	seccomp_cache_key(text + raw->off, raw->len, key);
+	if (seccomp_cache_lookup(dirfd, key, &p.bpf, &meta, &reason) != SECCOMP_CACHE_HIT)
+		return 0;
+	p.flags = meta.flags;
+	/* The listener's address is in the profile, and a kernel that now refuses the flags
+	 * deserves check_kernel_flags()'s message: both are for the full path. */
+	if (meta.needs_listener || !kernel_accepts_flags(load_flags(&p))) {
+		seccomp_program_free(&p);
+		return 0;
+	}
+	log_debug("seccomp: compiled filter cache hit (%zu instructions), profile not parsed",
+		  p.bpf.n_insns);
+	warn_skipped(&p.bpf);
+	*ret = p;
+	return 1;
+}
+
+int seccomp_prepare(const struct spec *spec, const char *text, const struct json_span *raw,
+		    const char *root, struct seccomp_program *ret, struct iso_error *err)
 {
 	struct seccomp_config cfg = {0};
 	struct seccomp_program p = {0};
@@ -158,7 +200,7 @@ int seccomp_prepare(const struct spec *spec, const char *root, struct seccomp_pr
 	if (r == 0)
 		r = check_kernel_flags(&cfg, &p, err);
 	if (r == 0)
-		r = bpf_from_cache_or_build(&cfg, root, &p.bpf, err);
+		r = bpf_from_cache_or_build(&cfg, raw, text, root, &p, &p.bpf, err);
 	seccomp_config_free(&cfg);
 	if (r < 0) {
 		seccomp_program_free(&p);

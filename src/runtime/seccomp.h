@@ -16,6 +16,7 @@
 
 #include "runtime/seccomp_build.h"
 #include "runtime/spec.h"
+#include "util/json_span.h"
 
 struct seccomp_program {
 	struct seccomp_bpf bpf; /* n_insns == 0: no linux.seccomp, nothing to load */
@@ -26,9 +27,17 @@ struct seccomp_program {
 };
 
 /* Parses and compiles (or finds in ROOT's cache) the spec's filter.  Unknown syscall names are
- * warnings; every other problem is an error naming the JSON path. */
-int seccomp_prepare(const struct spec *spec, const char *root, struct seccomp_program *ret,
-		    struct iso_error *err);
+ * warnings; every other problem is an error naming the JSON path.  RAW, when not NULL, is where
+ * linux.seccomp lies in TEXT, the config.json the spec was parsed from: its bytes are the cache
+ * key (seccomp_cache.h). */
+int seccomp_prepare(const struct spec *spec, const char *text, const struct json_span *raw,
+		    const char *root, struct seccomp_program *ret, struct iso_error *err);
+
+/* The fast path: the filter for the bytes at RAW in TEXT, straight from ROOT's cache, without
+ * parsing them.  Returns 1 with *ret filled, or 0 when the profile has to be parsed
+ * (seccomp_prepare()): no entry, a profile with a listener, flags this kernel now refuses. */
+int seccomp_prepare_cached(const char *text, const struct json_span *raw, const char *root,
+			   struct seccomp_program *ret);
 
 static inline bool seccomp_program_present(const struct seccomp_program *p)
 {

@@ -14,8 +14,8 @@
 #include "util/fsutil.h"
 
 #define CACHE_MAGIC   "isoBPF\r\n" /* the \r\n catches text-mode mangling */
-#define CACHE_VERSION 1
-#define KEY_DOMAIN    "isorun seccomp cache v1"
+#define CACHE_VERSION 2
+#define KEY_DOMAIN    "isorun seccomp cache v2"
 
 struct cache_header {
 	char magic[8];
@@ -23,6 +23,8 @@ struct cache_header {
 	uint32_t n_insns;
 	uint32_t skipped_len;
 	uint32_t header_size;
+	uint32_t flags;
+	uint32_t needs_listener;
 	uint8_t key[SHA256_DIGEST_SIZE];
 	uint8_t checksum[SHA256_DIGEST_SIZE]; /* of the BPF and the skipped names */
 };
@@ -30,7 +32,7 @@ struct cache_header {
 /* Entries larger than this are not ours. */
 #define ENTRY_MAX (sizeof(struct cache_header) + BPF_MAXINSNS * sizeof(struct sock_filter) + 65536)
 
-void seccomp_cache_key(const char *canonical, size_t len, uint8_t key[SHA256_DIGEST_SIZE])
+void seccomp_cache_key(const char *doc, size_t len, uint8_t key[SHA256_DIGEST_SIZE])
 {
 	const struct scmp_version *v = seccomp_version();
 	char env[128];
@@ -43,7 +45,7 @@ void seccomp_cache_key(const char *canonical, size_t len, uint8_t key[SHA256_DIG
 		     v->major, v->minor, v->micro, seccomp_api_get(), seccomp_arch_native());
 	sha256_init(&s);
 	sha256_update(&s, env, (size_t)n);
-	sha256_update(&s, canonical, len);
+	sha256_update(&s, doc, len);
 	sha256_final(&s, key);
 }
 
@@ -74,11 +76,15 @@ static void key_name(const uint8_t key[SHA256_DIGEST_SIZE], char name[SHA256_HEX
 	sha256_hex(key, name);
 }
 
-static void payload_checksum(const struct seccomp_bpf *bpf, uint8_t sum[SHA256_DIGEST_SIZE])
+/* Over the load flags too: a flipped bit there would load the filter differently. */
+static void payload_checksum(const struct seccomp_bpf *bpf, const struct cache_header *h,
+			     uint8_t sum[SHA256_DIGEST_SIZE])
 {
 	struct sha256 s;
 
 	sha256_init(&s);
+	sha256_update(&s, &h->flags, sizeof(h->flags));
+	sha256_update(&s, &h->needs_listener, sizeof(h->needs_listener));
 	sha256_update(&s, bpf->insns, bpf->n_insns * sizeof(struct sock_filter));
 	if (bpf->skipped_len)
 		sha256_update(&s, bpf->skipped, bpf->skipped_len);
@@ -87,7 +93,7 @@ static void payload_checksum(const struct seccomp_bpf *bpf, uint8_t sum[SHA256_D
 
 /* The checks of an entry already read: header, key, sizes, checksum. */
 static const char *check_entry(const uint8_t *buf, size_t len, const uint8_t *key,
-			       struct seccomp_bpf *bpf)
+			       struct seccomp_bpf *bpf, struct seccomp_cache_meta *meta)
 {
 	struct cache_header h;
 	uint8_t sum[SHA256_DIGEST_SIZE];
@@ -103,6 +109,8 @@ static const char *check_entry(const uint8_t *buf, size_t len, const uint8_t *ke
 		return "key mismatch";
 	if (h.n_insns == 0 || h.n_insns > BPF_MAXINSNS)
 		return "bad instruction count";
+	if (h.needs_listener > 1)
+		return "bad listener flag";
 	bpf_len = (size_t)h.n_insns * sizeof(struct sock_filter);
 	if (len != sizeof(h) + bpf_len + h.skipped_len)
 		return "size mismatch";
@@ -117,14 +125,17 @@ static const char *check_entry(const uint8_t *buf, size_t len, const uint8_t *ke
 		memcpy(bpf->skipped, buf + sizeof(h) + bpf_len, h.skipped_len);
 	bpf->n_insns = h.n_insns;
 	bpf->skipped_len = h.skipped_len;
-	payload_checksum(bpf, sum);
+	payload_checksum(bpf, &h, sum);
 	if (memcmp(sum, h.checksum, sizeof(sum)))
 		return "checksum mismatch";
+	*meta = (struct seccomp_cache_meta){h.flags, h.needs_listener};
 	return NULL;
 }
 
 enum seccomp_cache_result seccomp_cache_lookup(int dirfd, const uint8_t key[SHA256_DIGEST_SIZE],
-					       struct seccomp_bpf *ret, const char **reason)
+					       struct seccomp_bpf *ret,
+					       struct seccomp_cache_meta *ret_meta,
+					       const char **reason)
 {
 	char name[SHA256_HEX_SIZE];
 	_cleanup_close_ int fd = -1;
@@ -153,7 +164,7 @@ enum seccomp_cache_result seccomp_cache_lookup(int dirfd, const uint8_t key[SHA2
 	n = read_all(fd, buf, (size_t)st.st_size);
 	if (n != st.st_size)
 		return SECCOMP_CACHE_INVALID;
-	*reason = check_entry(buf, (size_t)n, key, &bpf);
+	*reason = check_entry(buf, (size_t)n, key, &bpf, ret_meta);
 	if (*reason) {
 		seccomp_bpf_free(&bpf);
 		return SECCOMP_CACHE_INVALID;
@@ -163,7 +174,7 @@ enum seccomp_cache_result seccomp_cache_lookup(int dirfd, const uint8_t key[SHA2
 }
 
 int seccomp_cache_store(int dirfd, const uint8_t key[SHA256_DIGEST_SIZE],
-			const struct seccomp_bpf *bpf)
+			const struct seccomp_bpf *bpf, const struct seccomp_cache_meta *meta)
 {
 	size_t bpf_len = bpf->n_insns * sizeof(struct sock_filter);
 	size_t len = sizeof(struct cache_header) + bpf_len + bpf->skipped_len;
@@ -171,7 +182,9 @@ int seccomp_cache_store(int dirfd, const uint8_t key[SHA256_DIGEST_SIZE],
 	struct cache_header h = {.version = CACHE_VERSION,
 				 .n_insns = (uint32_t)bpf->n_insns,
 				 .skipped_len = (uint32_t)bpf->skipped_len,
-				 .header_size = sizeof(h)};
+				 .header_size = sizeof(h),
+				 .flags = meta->flags,
+				 .needs_listener = meta->needs_listener};
 	char name[SHA256_HEX_SIZE];
 	struct iso_error ignored;
 
@@ -179,7 +192,7 @@ int seccomp_cache_store(int dirfd, const uint8_t key[SHA256_DIGEST_SIZE],
 		return -ENOMEM;
 	memcpy(h.magic, CACHE_MAGIC, sizeof(h.magic));
 	memcpy(h.key, key, SHA256_DIGEST_SIZE);
-	payload_checksum(bpf, h.checksum);
+	payload_checksum(bpf, &h, h.checksum);
 	memcpy(buf, &h, sizeof(h));
 	memcpy(buf + sizeof(h), bpf->insns, bpf_len);
 	if (bpf->skipped_len)

@@ -421,12 +421,18 @@ static const struct json_field spec_fields[] = {
 int spec_parse(const char *text, size_t len, const char *name, struct spec **ret_spec,
 	       struct iso_error *err)
 {
+	return spec_parse_masked(text, len, name, NULL, ret_spec, err);
+}
+
+int spec_parse_masked(const char *text, size_t len, const char *name, const struct json_span *mask,
+		      struct spec **ret_spec, struct iso_error *err)
+{
 	_cleanup_spec_ struct spec *spec = NULL;
 	struct json_walk w;
 	yajl_val tree;
 	int r;
 
-	r = json_parse_tree(text, len, name, &tree, err);
+	r = json_parse_tree_masked(text, len, name, mask, &tree, err);
 	if (r < 0)
 		return r;
 	spec = calloc(1, sizeof(*spec));

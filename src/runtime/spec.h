@@ -15,6 +15,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "util/error.h"
+#include "util/json_span.h"
 
 struct spec_mount {
 	char *destination; /* absolute, inside the container */
@@ -177,6 +178,10 @@ struct spec {
  * On failure *ret_spec is untouched and err holds "NAME: JSON.PATH: what is wrong". */
 int spec_parse(const char *text, size_t len, const char *name, struct spec **ret_spec,
 	       struct iso_error *err);
+
+/* The same with the member at MASK read as {} (json_parse_tree_masked()). */
+int spec_parse_masked(const char *text, size_t len, const char *name, const struct json_span *mask,
+		      struct spec **ret_spec, struct iso_error *err);
 
 /* Parses a process object on its own (`exec --process FILE`); errors are "NAME: PATH: ...". */
 int spec_parse_process(const char *text, size_t len, const char *name, struct spec_process *ret,

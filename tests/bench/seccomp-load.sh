@@ -13,6 +13,9 @@
 # Prints the medians (ms) and what the profile adds to each runtime.  Asserts nothing about
 # timings; exits non-zero when a runtime command fails.
 #
+# Both runtimes keep their state (and isorun its filter cache) on a tmpfs, as under /run on a
+# standard host (see run-vs-runc.sh).
+#
 # Environment: ISORUN (default ./isorun of the source tree), RUNC (default /usr/sbin/runc).
 set -euo pipefail
 
@@ -40,6 +43,7 @@ fi
 work=$(mktemp -d /tmp/isorun-seccomp-bench.XXXXXX)
 cleanup() {
 	local rc=$?
+	umount "$work/state" 2>/dev/null
 	if awk -v d="$work/" 'index($5, d) == 1 { f = 1 } END { exit !f }' /proc/self/mountinfo; then
 		echo "seccomp-load.sh: something is still mounted under $work: not removing it" >&2
 	else
@@ -49,6 +53,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+mkdir "$work/state"
+mount -t tmpfs -o mode=0700,size=64m isorun-bench "$work/state"
 "$srcdir/bundles/make-rootfs.sh" "$work/rootfs"
 mkdir -p "$work/none" "$work/profile"
 "$RUNC" spec --bundle "$work/none"
@@ -63,14 +69,14 @@ variants=(isorun-none isorun-cached isorun-compile runc-none runc-profile)
 sample() {
 	local v=$1 id=$2 ns st bin root bundle
 	case $v in
-	isorun-*) bin=$ISORUN root=$work/root-isorun ;;
-	runc-*) bin=$RUNC root=$work/root-runc ;;
+	isorun-*) bin=$ISORUN root=$work/state/root-isorun ;;
+	runc-*) bin=$RUNC root=$work/state/root-runc ;;
 	esac
 	case $v in
 	*-none) bundle=$work/none ;;
 	*) bundle=$work/profile ;;
 	esac
-	[ "$v" != isorun-compile ] || rm -rf "$work/root-isorun/.seccomp-cache"
+	[ "$v" != isorun-compile ] || rm -rf "$work/state/root-isorun/.seccomp-cache"
 	read -r ns st < <("$work/timeit" "$bin" --root "$root" run --bundle "$bundle" "$id" | awk '{ print $1, $2 }')
 	[ "$st" = 0 ] || { echo "seccomp-load.sh: $v failed (status $st)" >&2; exit 1; }
 	[ -z "${3:-}" ] || awk -v ns="$ns" 'BEGIN { printf "%.3f\n", ns / 1e6 }' >>"$work/$v"

@@ -358,13 +358,58 @@ cache_entries() {
 	iso_run isorun --debug run --bundle "$BUNDLE" "$CTR"
 	assert_success
 	assert_equal "$output" "ret=-1 errno=1"
+	# A hit needs no parse of the profile at all.
 	assert_stderr_contains "compiled filter cache hit"
+	assert_stderr_contains "profile not parsed"
 	assert_equal "$(stat -c %i "$entry")" "$inode"
-	# Another document that means the same filter (key order, whitespace) hits the same entry.
+	# The key is the profile's bytes as written: the same filter written otherwise (key order)
+	# is compiled once more and filed apart, and then hits its own entry.
 	update_config '.linux.seccomp |= (to_entries | reverse | from_entries)'
 	iso_run isorun --debug run --bundle "$BUNDLE" "$CTR"
-	assert_stderr_contains "compiled filter cache hit"
-	assert_equal "$(cache_entries | wc -l)" 1
+	assert_success
+	assert_stderr_contains "compiled filter cache miss"
+	assert_equal "$(cache_entries | wc -l)" 2
+	iso_run isorun --debug run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$output" "ret=-1 errno=1"
+	assert_stderr_contains "profile not parsed"
+}
+
+@test "cache hit: the profile is not parsed, the rest of config.json is; an error there names its field, nothing left" {
+	seccomp "$(default_profile)"
+	set_args /bin/seccomp_probe keyctl 0
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	# jq writes the profile back byte for byte, so the next creates hit its entry.
+	update_config '.process.user.uid = "root"'
+	iso_run isorun --debug run --bundle "$BUNDLE" "$CTR"
+	assert_failure
+	assert_stderr_contains "profile not parsed"
+	assert_stderr_contains "config.json: process.user.uid: expected an unsigned"
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_one_line_error "config.json: process.user.uid: expected an unsigned"
+	[ ! -e "$ROOT/$CTR" ] || fail "state directory left behind"
+	assert_no_leftovers
+	# A second linux.seccomp key may be the one the parser keeps: the entry is not used.
+	update_config '.process.user.uid = 0'
+	sed -i 's/"linux": {/"linux": { "seccomp": {"defaultAction": "SCMP_ACT_ALLOW"},/' \
+		"$BUNDLE/config.json"
+	grep -c '"seccomp": {' "$BUNDLE/config.json" | grep -qx 2 || fail "no duplicate key made"
+	iso_run isorun --debug run --bundle "$BUNDLE" "$CTR"
+	[[ "$stderr" != *"profile not parsed"* ]] || fail "the cached entry was used"
+}
+
+@test "cache hit in exec: the exec'd process gets the container's filter, the profile not parsed" {
+	seccomp "$(default_profile)"
+	set_args sleep 60
+	iso_run isorun run --detach --bundle "$BUNDLE" "$CTR"
+	assert_success
+	iso_run isorun --debug exec "$CTR" /bin/seccomp_probe keyctl 0
+	assert_success
+	assert_equal "$output" "ret=-1 errno=1"
+	assert_stderr_contains "profile not parsed"
+	iso_run isorun delete --force "$CTR"
+	assert_success
 }
 
 @test "cache: a corrupted entry is detected, never loaded, and rewritten" {

@@ -289,6 +289,8 @@ static void test_cache(void)
 	char root[] = "/tmp/isorun-test-seccomp-XXXXXX", name[SHA256_HEX_SIZE];
 	uint8_t key[SHA256_DIGEST_SIZE], other[SHA256_DIGEST_SIZE];
 	struct seccomp_bpf bpf = {0}, got = {0};
+	const struct seccomp_cache_meta meta = {.flags = 1, .needs_listener = false};
+	struct seccomp_cache_meta got_meta = {0};
 	struct iso_error err = {0};
 	const char *why = NULL;
 	int dirfd, r;
@@ -303,24 +305,32 @@ static void test_cache(void)
 	UNIT_CHECK(memcmp(key, other, sizeof(key)) != 0, "cache keys differ with the document");
 	dirfd = seccomp_cache_open(root);
 	UNIT_CHECK(dirfd >= 0, "cache dir created under the root");
-	UNIT_CHECK(seccomp_cache_lookup(dirfd, key, &got, &why) == SECCOMP_CACHE_MISS,
+	UNIT_CHECK(seccomp_cache_lookup(dirfd, key, &got, &got_meta, &why) == SECCOMP_CACHE_MISS,
 		   "empty cache: miss");
-	r = seccomp_cache_store(dirfd, key, &bpf);
+	r = seccomp_cache_store(dirfd, key, &bpf, &meta);
 	UNIT_CHECK(r == 0, "entry stored");
-	r = seccomp_cache_lookup(dirfd, key, &got, &why);
+	r = seccomp_cache_lookup(dirfd, key, &got, &got_meta, &why);
 	UNIT_CHECK(r == SECCOMP_CACHE_HIT && got.n_insns == bpf.n_insns &&
 		       !memcmp(got.insns, bpf.insns, bpf.n_insns * sizeof(*bpf.insns)) &&
 		       got.skipped_len == bpf.skipped_len &&
-		       !strcmp(got.skipped, "no_such_syscall"),
-		   "hit returns the same BPF and skipped names");
+		       !strcmp(got.skipped, "no_such_syscall") && got_meta.flags == 1 &&
+		       !got_meta.needs_listener,
+		   "hit returns the same BPF, skipped names and load flags");
 	seccomp_bpf_free(&got);
 	sha256_hex(key, name);
+	/* The load flags are covered by the checksum: magic, version, three sizes, then flags. */
+	corrupt_byte(dirfd, name, (off_t)(8 + sizeof(uint32_t) * 4));
+	r = seccomp_cache_lookup(dirfd, key, &got, &got_meta, &why);
+	UNIT_CHECK(r == SECCOMP_CACHE_INVALID && why && !strcmp(why, "checksum mismatch"),
+		   "a flipped load-flag bit is detected (%s)", why ? why : "?");
+	seccomp_cache_store(dirfd, key, &bpf, &meta);
+	sha256_hex(key, name);
 	corrupt_byte(dirfd, name, (off_t)(sizeof(uint32_t) * 8 + 64 + 3)); /* inside the BPF */
-	r = seccomp_cache_lookup(dirfd, key, &got, &why);
+	r = seccomp_cache_lookup(dirfd, key, &got, &got_meta, &why);
 	UNIT_CHECK(r == SECCOMP_CACHE_INVALID && why && !strcmp(why, "checksum mismatch"),
 		   "a flipped BPF byte is detected (%s)", why ? why : "?");
-	seccomp_cache_store(dirfd, key, &bpf);
-	UNIT_CHECK(seccomp_cache_lookup(dirfd, key, &got, &why) == SECCOMP_CACHE_HIT,
+	seccomp_cache_store(dirfd, key, &bpf, &meta);
+	UNIT_CHECK(seccomp_cache_lookup(dirfd, key, &got, &got_meta, &why) == SECCOMP_CACHE_HIT,
 		   "rewritten entry hits again");
 	seccomp_bpf_free(&got);
 	/* An entry filed under another key (a renamed or stale file) is not loaded. */
@@ -329,7 +339,7 @@ static void test_cache(void)
 
 		sha256_hex(other, other_name);
 		renameat(dirfd, name, dirfd, other_name);
-		r = seccomp_cache_lookup(dirfd, other, &got, &why);
+		r = seccomp_cache_lookup(dirfd, other, &got, &got_meta, &why);
 		UNIT_CHECK(r == SECCOMP_CACHE_INVALID && !strcmp(why, "key mismatch"),
 			   "an entry under the wrong key is rejected (%s)", why);
 	}
@@ -339,7 +349,7 @@ static void test_cache(void)
 		sha256_hex(other, other_name);
 		snprintf(path, sizeof(path), "%s/" SECCOMP_CACHE_DIR "/%s", root, other_name);
 		r = truncate(path, 50);
-		r = seccomp_cache_lookup(dirfd, other, &got, &why);
+		r = seccomp_cache_lookup(dirfd, other, &got, &got_meta, &why);
 		UNIT_CHECK(r == SECCOMP_CACHE_INVALID, "a truncated entry is rejected (%s)", why);
 		unlink(path);
 	}

@@ -1,4 +1,4 @@
-/* Unit tests for the pure helpers: errors, signals, ids, state JSON round trip. */
+/* Unit tests for the pure helpers: errors, signals, ids, state JSON round trip, JSON spans. */
 #include "config.h"
 
 #include <errno.h>
@@ -13,6 +13,7 @@
 #include "util/error.h"
 #include "runtime/state.h"
 #include "util/fsutil.h"
+#include "util/json_span.h"
 #include "util/jsongen.h"
 #include "util/signals.h"
 
@@ -211,6 +212,78 @@ static void test_state_creating(void)
 	rmdir(dir);
 }
 
+/* linux.seccomp's span in TEXT: 1 and the bytes, 0 absent, <0 cannot tell. */
+static int seccomp_span(const char *text, char *out, size_t size)
+{
+	static const char *const path[] = {"linux", "seccomp"};
+	struct json_span span = {0, 0};
+	int r = json_member_span(text, strlen(text), path, 2, &span);
+
+	out[0] = '\0';
+	if (r > 0 && span.len < size) {
+		memcpy(out, text + span.off, span.len);
+		out[span.len] = '\0';
+	}
+	return r;
+}
+
+static void test_json_span(void)
+{
+	char got[256];
+
+	UNIT_CHECK(seccomp_span("{\"linux\": {\"seccomp\": {\"a\": [1, {\"b\": \"}\"}]}}}", got,
+				sizeof(got)) == 1 &&
+		       !strcmp(got, "{\"a\": [1, {\"b\": \"}\"}]}"),
+		   "span of a nested object, a brace inside a string skipped (%s)", got);
+	UNIT_CHECK(seccomp_span(" {\"ociVersion\":\"1\",\"linux\":{\"x\":[],\"seccomp\" : "
+				"{\"q\":\"\\\"}{\"} , \"y\": null} }\n",
+				got, sizeof(got)) == 1 &&
+		       !strcmp(got, "{\"q\":\"\\\"}{\"}"),
+		   "escaped quote inside a string, whitespace around (%s)", got);
+	UNIT_CHECK(seccomp_span("{\"linux\": {\"seccomp\": 5}}", got, sizeof(got)) == 1 &&
+		       !strcmp(got, "5"),
+		   "a scalar value is a span too (%s)", got);
+	UNIT_CHECK(seccomp_span("{\"linux\": {\"namespaces\": []}}", got, sizeof(got)) == 0,
+		   "absent member: 0");
+	UNIT_CHECK(seccomp_span("{\"linux\": 3, \"seccomp\": {}}", got, sizeof(got)) == 0,
+		   "linux not an object, a top-level seccomp: 0");
+	UNIT_CHECK(seccomp_span("{\"process\": {\"seccomp\": {}}}", got, sizeof(got)) == 0,
+		   "seccomp under another key: 0");
+	UNIT_CHECK(
+	    seccomp_span("{\"linux\": {\"seccomp\": {}, \"seccomp\": {}}}", got, sizeof(got)) < 0,
+	    "a duplicate key: cannot tell");
+	UNIT_CHECK(seccomp_span("{\"linux\": {}, \"linux\": {\"seccomp\": {}}}", got, sizeof(got)) <
+		       0,
+		   "a duplicate parent key: cannot tell");
+	UNIT_CHECK(seccomp_span("{\"linux\": {\"sec\\u0063omp\": {}}}", got, sizeof(got)) < 0,
+		   "an escaped key (it may decode to the one sought): cannot tell");
+	UNIT_CHECK(seccomp_span("{\"linux\": {\"seccomp\": {}}} x", got, sizeof(got)) < 0,
+		   "trailing garbage: cannot tell");
+	UNIT_CHECK(seccomp_span("{\"linux\": {\"seccomp\": {\"a\": \"unterminated}}}", got,
+				sizeof(got)) < 0,
+		   "an unterminated string: cannot tell");
+	/* Inside a value only the depth is followed: yajl finds what is wrong there when the
+	 * profile is parsed, and a span that was never parsed is never a cache key. */
+	UNIT_CHECK(seccomp_span("{\"linux\": {\"seccomp\": {]}}", got, sizeof(got)) == 1 &&
+		       !strcmp(got, "{]"),
+		   "mismatched brackets inside the value: delimited by depth (%s)", got);
+	UNIT_CHECK(seccomp_span("{\"linux\": {\"seccomp\": {\"a\": 1}", got, sizeof(got)) < 0,
+		   "the document ends inside the value: cannot tell");
+	UNIT_CHECK(seccomp_span("[1]", got, sizeof(got)) < 0, "top level not an object");
+	{
+		char deep[400] = "{\"linux\": {\"seccomp\": ";
+		size_t n = strlen(deep);
+
+		for (int i = 0; i < 100; i++)
+			deep[n++] = '[';
+		for (int i = 0; i < 100; i++)
+			deep[n++] = ']';
+		strcpy(deep + n, "}}");
+		UNIT_CHECK(seccomp_span(deep, got, sizeof(got)) < 0,
+			   "nested deeper than the walker allows: cannot tell");
+	}
+}
+
 int main(void)
 {
 	test_errors();
@@ -220,5 +293,6 @@ int main(void)
 	test_state_read_deep();
 	test_state_creating();
 	test_signals();
+	test_json_span();
 	return unit_done();
 }
