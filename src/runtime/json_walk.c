@@ -69,22 +69,31 @@ int json_parse_tree_masked(const char *text, size_t len, const char *name,
 {
 	_cleanup_free_ char *copy = NULL;
 	char errbuf[256] = "";
+	size_t n = len;
 	yajl_val tree;
 	int r;
 
-	r = json_precheck(text, len, name, err);
-	if (r < 0)
-		return r;
-	/* yajl_tree_parse() wants a C string; the caller's buffer need not be one. */
-	copy = malloc(len + 1);
+	if (mask && (mask->len < 2 || mask->off > len || mask->len > len - mask->off))
+		return iso_error_set(err, EINVAL, "%s: a mask outside the document", name);
+	/* yajl_tree_parse() wants a C string; the caller's buffer need not be one.  The masked
+	 * member is left out of the copy, not blanked: nothing of it is scanned at all. */
+	if (mask)
+		n = len - mask->len + 2;
+	copy = malloc(n + 1);
 	if (!copy)
 		return iso_error_set(err, ENOMEM, "%s", name);
-	memcpy(copy, text, len);
-	copy[len] = '\0';
-	if (mask && mask->len >= 2 && mask->off + mask->len <= len) {
+	if (mask) {
+		memcpy(copy, text, mask->off);
 		memcpy(copy + mask->off, "{}", 2);
-		memset(copy + mask->off + 2, ' ', mask->len - 2);
+		memcpy(copy + mask->off + 2, text + mask->off + mask->len,
+		       len - mask->off - mask->len);
+	} else {
+		memcpy(copy, text, len);
 	}
+	copy[n] = '\0';
+	r = json_precheck(copy, n, name, err);
+	if (r < 0)
+		return r;
 	tree = yajl_tree_parse(copy, errbuf, sizeof(errbuf));
 	if (!tree) {
 		first_line(errbuf);

@@ -49,10 +49,10 @@ void seccomp_cache_key(const char *doc, size_t len, uint8_t key[SHA256_DIGEST_SI
 	sha256_final(&s, key);
 }
 
-int seccomp_cache_open(const char *root)
+/* The first use under a root makes the directories; every later one only opens. */
+static int cache_dir_make(const char *root)
 {
-	_cleanup_close_ int rootfd = -1, fd = -1;
-	struct stat st;
+	_cleanup_close_ int rootfd = -1;
 
 	if (mkdir(root, 0700) < 0 && errno != EEXIST)
 		return -errno;
@@ -61,7 +61,24 @@ int seccomp_cache_open(const char *root)
 		return -errno;
 	if (mkdirat(rootfd, SECCOMP_CACHE_DIR, 0700) < 0 && errno != EEXIST)
 		return -errno;
-	fd = openat(rootfd, SECCOMP_CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return 0;
+}
+
+int seccomp_cache_open(const char *root)
+{
+	_cleanup_free_ char *path = NULL;
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	int r;
+
+	if (asprintf(&path, "%s/" SECCOMP_CACHE_DIR, root) < 0)
+		return -ENOMEM;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		if ((r = cache_dir_make(root)) < 0)
+			return r;
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0)

@@ -205,17 +205,16 @@ create_and_start() {
 	signal_recorder_cmd
 	create_and_start "$CTR"
 	wait_for_file "$SHARED/ready"
-	iso_run isorun kill "$CTR" USR1
-	assert_success
-	wait_for_content "$SHARED/signals" USR1
-	iso_run isorun kill "$CTR" SIGUSR1
-	assert_success
-	iso_run isorun kill "$CTR" 10
-	assert_success
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ "$(grep -c USR1 "$SHARED/signals")" -eq 3 ] && break
-		sleep 0.05
+	# One at a time: a second USR1 sent while the first is still pending merges with it.
+	local spelling n=0 i
+	for spelling in USR1 SIGUSR1 10; do
+		iso_run isorun kill "$CTR" "$spelling"
+		assert_success
+		n=$((n + 1))
+		for ((i = 0; i < 100; i++)); do
+			[ "$(grep -c USR1 "$SHARED/signals")" -eq $n ] && break
+			sleep 0.05
+		done
 	done
 	assert_equal "$(cat "$SHARED/signals")" "$(printf 'USR1\nUSR1\nUSR1')"
 	assert_equal "$(ctr_status "$CTR")" running

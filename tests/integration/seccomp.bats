@@ -311,6 +311,29 @@ NR_X32_GETPID=$((0x40000000 + 39))
 	assert_equal "${lines[0]}" 1000
 }
 
+@test "load time: with no_new_privs the filter is in place while the init waits for start; a startContainer hook runs unfiltered first" {
+	allow_all_but '[{"names": ["keyctl"], "action": "SCMP_ACT_ERRNO"}]'
+	set_args /bin/seccomp_probe keyctl 0
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	grep -qx "Seccomp:	2" "/proc/$(ctr_pid "$CTR")/status" || fail "no filter on the created init"
+	iso_run isorun start "$CTR"
+	assert_success
+	iso_run isorun delete --force "$CTR"
+	# The hook runs in the container before the program, and must not be filtered.
+	bind_shared
+	update_config '.hooks.startContainer = [{"path": "/bin/sh",
+		"args": ["sh", "-c", "grep Seccomp: /proc/self/status > /shared/hook.out"]}]'
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	grep -qx "Seccomp:	0" "/proc/$(ctr_pid "$CTR")/status" || fail "filter loaded before the hook"
+	iso_run isorun start "$CTR"
+	assert_success
+	wait_for_content "$SHARED/hook.out" S
+	grep -q "Seccomp:	0" "$SHARED/hook.out" || fail "hook filtered: $(cat "$SHARED/hook.out")"
+	iso_run isorun delete --force "$CTR"
+}
+
 # ---------------------------------------------------------------------------------------------
 # The default profile.
 
