@@ -265,50 +265,33 @@ static int prepare_init(struct create_plan *p, int dirfd, int sock, struct conta
 	return 0;
 }
 
-/* The prestart and createRuntime hooks run between the init's mounts and its createContainer
- * hooks, with the state on stdin; the init waits for SYNC_RUNTIME_HOOKS_DONE, which carries
- * that state for its own hooks.  Without runtime hooks nothing has to happen in between: the
- * message goes out before the init's SYNC_MOUNTS_DONE comes in, and the init reads it at once
- * instead of waiting a round trip for it. */
-static int runtime_hooks(const struct spec *spec, int sock, const struct container_state *st,
-			 bool ahead, struct iso_error *err)
-{
-	_cleanup_free_ char *state_json = NULL;
-	bool wanted =
-	    spec->hooks[HOOK_PRESTART].n_hooks > 0 || spec->hooks[HOOK_CREATE_RUNTIME].n_hooks > 0;
-	int r;
-
-	if (wanted == ahead)
-		return 0;
-	if ((r = state_to_json(st, false, &state_json, err)) < 0 ||
-	    (r = hooks_run(spec, HOOK_PRESTART, state_json, err)) < 0 ||
-	    (r = hooks_run(spec, HOOK_CREATE_RUNTIME, state_json, err)) < 0)
-		return r;
-	return sync_send(sock, SYNC_RUNTIME_HOOKS_DONE, state_json, strlen(state_json), -1, err);
-}
-
 /* The runtime's side of the sync protocol, from clone to SYNC_READY. */
 static int drive_init(struct create_plan *p, int dirfd, int sock, struct container_state *st,
 		      struct net_attached *net, struct iso_error *err)
 {
 	const struct spec *spec = p->spec;
+	_cleanup_free_ char *state_json = NULL;
 	_cleanup_close_ int master = -1;
 	int r;
 
 	/* An init that failed its mounts exits, and the runtime then fails to enter its network
 	 * namespace: the init's own error is the one worth printing. */
-	if ((r = prepare_init(p, dirfd, sock, st, net, err)) < 0 ||
-	    (r = runtime_hooks(spec, sock, st, true, err)) < 0) {
+	if ((r = prepare_init(p, dirfd, sock, st, net, err)) < 0) {
 		if (sync_take_peer_error(sock, err))
 			r = iso_error_code(err);
 		return r;
 	}
-	if ((r = sync_expect(sock, SYNC_MOUNTS_DONE, NULL, NULL, err)) < 0)
+	if ((r = sync_expect(sock, SYNC_MOUNTS_DONE, NULL, NULL, err)) < 0 ||
+	    (r = state_to_json(st, false, &state_json, err)) < 0)
 		return r;
 	fault_inject_point(FAULT_MOUNTS);
-	if ((r = runtime_hooks(spec, sock, st, false, err)) < 0)
+	if ((r = hooks_run(spec, HOOK_PRESTART, state_json, err)) < 0 ||
+	    (r = hooks_run(spec, HOOK_CREATE_RUNTIME, state_json, err)) < 0)
 		return r;
 	fault_inject_point(FAULT_HOOKS);
+	r = sync_send(sock, SYNC_RUNTIME_HOOKS_DONE, state_json, strlen(state_json), -1, err);
+	if (r < 0)
+		return r;
 	if (spec->process.terminal) {
 		if ((r = sync_expect(sock, SYNC_TERMINAL_MASTER, NULL, &master, err)) < 0 ||
 		    (r = terminal_hand_over(p->o->console_socket, p->o->console_fd, master, err)) <
