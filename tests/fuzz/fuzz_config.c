@@ -1,12 +1,13 @@
 /* libFuzzer harness: config.json (and exec's process.json) through the whole parser and the
- * checks create applies, as an untrusted bundle would feed them.  Build and run with
- * tests/fuzz/run.sh. */
+ * checks create applies, as an untrusted bundle would feed them, and through the span scanner
+ * and the masked parse of a seccomp cache hit.  Build and run with tests/fuzz/run.sh. */
 #include "config.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "runtime/spec.h"
+#include "util/json_span.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,5 +24,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (spec_parse_process((const char *)data, size, "process.json", &proc, &err) == 0)
 		spec_process_clear(&proc);
+	{
+		static const char *const path[] = {"linux", "seccomp"};
+		struct json_span span;
+
+		/* A span must lie inside the text, and masking it must be as safe as parsing. */
+		if (json_member_span((const char *)data, size, path, 2, &span) > 0) {
+			if (span.len == 0 || span.off > size || span.len > size - span.off)
+				__builtin_trap();
+			if (spec_parse_masked((const char *)data, size, "config.json", &span, &spec,
+					      &err) == 0)
+				spec_free(spec);
+		}
+	}
 	return 0;
 }
