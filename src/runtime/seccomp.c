@@ -89,6 +89,19 @@ static int canonical_key(const struct seccomp_config *cfg, uint8_t key[SHA256_DI
 	return 0;
 }
 
+/* ROOT's entry under KEY.  *ret_dirfd keeps the cache directory open for a store (negative
+ * when there is none: then a miss). */
+static enum seccomp_cache_result cache_find(const char *root, const uint8_t key[SHA256_DIGEST_SIZE],
+					    int *ret_dirfd, struct seccomp_bpf *bpf,
+					    struct seccomp_cache_meta *meta, const char **reason)
+{
+	*ret_dirfd = root ? seccomp_cache_open(root) : -ENOENT;
+	*reason = "no cache directory";
+	if (*ret_dirfd < 0)
+		return SECCOMP_CACHE_MISS;
+	return seccomp_cache_lookup(*ret_dirfd, key, bpf, meta, reason);
+}
+
 /* The cached BPF, or a fresh one (then stored).  A cache that cannot be used only costs time. */
 static int bpf_from_cache_or_build(const struct seccomp_config *cfg, const struct json_span *raw,
 				   const char *text, const char *root,
@@ -99,17 +112,15 @@ static int bpf_from_cache_or_build(const struct seccomp_config *cfg, const struc
 	struct seccomp_cache_meta meta;
 	uint8_t key[SHA256_DIGEST_SIZE];
 	_cleanup_close_ int dirfd = -1;
-	enum seccomp_cache_result res = SECCOMP_CACHE_MISS;
-	const char *reason = "no cache directory";
+	enum seccomp_cache_result res;
+	const char *reason;
 	int r;
 
 	if (raw)
 		seccomp_cache_key(text + raw->off, raw->len, key);
 	else if ((r = canonical_key(cfg, key, err)) < 0)
 		return r;
-	dirfd = root ? seccomp_cache_open(root) : -ENOENT;
-	if (dirfd >= 0)
-		res = seccomp_cache_lookup(dirfd, key, bpf, &meta, &reason);
+	res = cache_find(root, key, &dirfd, bpf, &meta, &reason);
 	if (res == SECCOMP_CACHE_HIT &&
 	    (meta.flags != want.flags || meta.needs_listener != want.needs_listener)) {
 		seccomp_bpf_free(bpf);
@@ -163,11 +174,8 @@ int seccomp_prepare_cached(const char *text, const struct json_span *raw, const 
 	_cleanup_close_ int dirfd = -1;
 	const char *reason;
 
-	dirfd = root ? seccomp_cache_open(root) : -ENOENT;
-	if (dirfd < 0)
-		return 0;
 	seccomp_cache_key(text + raw->off, raw->len, key);
-	if (seccomp_cache_lookup(dirfd, key, &p.bpf, &meta, &reason) != SECCOMP_CACHE_HIT)
+	if (cache_find(root, key, &dirfd, &p.bpf, &meta, &reason) != SECCOMP_CACHE_HIT)
 		return 0;
 	p.flags = meta.flags;
 	/* The listener's address is in the profile, and a kernel that now refuses the flags

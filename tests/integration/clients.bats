@@ -222,18 +222,8 @@ start_containerd() {
 	local d="$BATS_TEST_TMPDIR/ctrd"
 	mkdir -p "$d"
 	SOCK="$d/containerd.sock"
-	cat >"$d/config.toml" <<-EOF
-		version = 2
-		root = "$d/root"
-		state = "$d/state"
-		disabled_plugins = ["io.containerd.grpc.v1.cri"]
-		[grpc]
-		  address = "$SOCK"
-		[ttrpc]
-		  address = "$SOCK.ttrpc"
-		[debug]
-		  address = ""
-	EOF
+	containerd_config_head "$d" "$SOCK" 'disabled_plugins = ["io.containerd.grpc.v1.cri"]' \
+		>"$d/config.toml"
 	# cr ARGS...: ctr on this daemon (a file, for iso_run)
 	printf '#!/bin/sh\nexec ctr -a "%s" "$@"\n' "$SOCK" >"$d/cr"
 	chmod +x "$d/cr"

@@ -3,6 +3,18 @@
 # root, state and grpc.address lie in the test's temp dir (HOST.md), and the test's mount
 # namespace has a private bind mount over /run/containerd, where the runc shim keeps its sockets.
 
+# containerd_config_head DIR SOCKET [TOP-LEVEL-LINE...]: the start of a config.toml for a
+# daemon whose root and state lie under DIR and whose grpc.address is SOCKET; the extra lines
+# (top-level keys) come before the first table.  The caller appends its plugins.
+containerd_config_head() {
+	local dir=$1 sock=$2
+	shift 2
+	printf 'version = 2\nroot = "%s"\nstate = "%s"\n' "$dir/root" "$dir/state"
+	[ $# -eq 0 ] || printf '%s\n' "$@"
+	printf '[grpc]\n  address = "%s"\n[ttrpc]\n  address = "%s"\n[debug]\n  address = ""\n' \
+		"$sock" "$sock.ttrpc"
+}
+
 # containerd_start CONFIG SOCKET LOG [NETNS]: start containerd on CONFIG (whose grpc.address is
 # SOCKET), in the network namespace /run/netns/NETNS if given, and wait until it answers.
 # Sets CTRD_PID.  Fails with the daemon's log when it does not come up.

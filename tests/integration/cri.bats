@@ -92,16 +92,8 @@ cri_write_config() {
 	if ! cap_effective_has 24; then
 		oom="restrict_oom_score_adj = true"
 	fi
-	cat >"$K/config.toml" <<-EOF
-		version = 2
-		root = "$K/root"
-		state = "$K/state"
-		[grpc]
-		  address = "$SOCK"
-		[ttrpc]
-		  address = "$SOCK.ttrpc"
-		[debug]
-		  address = ""
+	containerd_config_head "$K" "$SOCK" >"$K/config.toml"
+	cat >>"$K/config.toml" <<-EOF
 		[plugins."io.containerd.grpc.v1.cri"]
 		  sandbox_image = "$BB_IMAGE"
 		  $oom
