@@ -10,18 +10,6 @@
 
 #include "util/cleanup.h"
 
-bool link_name_valid(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n >= IFNAMSIZ || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return false;
-	for (const char *p = name; *p; p++)
-		if (*p == '/' || *p == ':' || *p <= ' ' || *p == 0x7f)
-			return false;
-	return true;
-}
-
 void link_add_veth(struct nl_batch *b, const char *ctx, const char *host, const char *peer,
 		   int peer_netns_fd, unsigned int mtu)
 {

@@ -42,8 +42,4 @@ struct link_info {
 int link_get(struct nl_sock *s, int ifindex, const char *name, struct link_info *ret,
 	     struct iso_error *err);
 
-/* The kernel's rules for an interface name: 1..15 bytes, not "." or "..", no '/', ':' or
- * white space. */
-bool link_name_valid(const char *name);
-
 #endif

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/link.h"
+#include "net/net_text.h"
 #include "util/cleanup.h"
 
 #define PREFIX "io.isorun.net."

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "net/addr.h"
+#include "net/net_text.h"
 #include "runtime/spec.h"
 #include "util/error.h"
 

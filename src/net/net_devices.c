@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/link.h"
+#include "net/net_text.h"
 #include "runtime/json_walk.h"
 
 /* A container-side name may carry one "%d", which the kernel fills in (runtime spec 1.3). */

@@ -2,10 +2,12 @@
  * set up right after the init is cloned (while it mounts its file system), undone when create
  * fails, and the host side removed at delete.
  *
- * Everything goes through rtnetlink (libmnl).  The container's side is configured from the
- * runtime over a netlink socket that belongs to the container's namespace (see nl_open()), not
- * by the init: the init then carries no network code, the runtime needs nothing from it but its
- * pid, and the whole network is in place before any hook or user process runs. */
+ * Everything goes through rtnetlink, in the netlink helper (nl_helper_proto.h says why it is a
+ * program of its own): the runtime starts it only for a container with a veth or
+ * linux.netDevices, early in create, so that its start overlaps with the rest.  The container's
+ * side is configured over a netlink socket that belongs to the container's namespace, not by
+ * the init: the init then carries no network code but bringing up lo, and the whole network is
+ * in place before any hook or user process runs. */
 #ifndef ISORUN_NET_NETWORK_H
 #define ISORUN_NET_NETWORK_H
 
@@ -13,18 +15,25 @@
 #include <sys/types.h>
 
 #include "net/net_config.h"
+#include "net/nl_helper_client.h"
 #include "runtime/spec.h"
 #include "util/error.h"
+
+/* A create's network: what it asks for, and the helper that does the netlink work. */
+struct net_setup {
+	struct net_config cfg;
+	struct nl_helper helper;
+};
+
+/* Stops the helper and frees the configuration. */
+void net_setup_clear(struct net_setup *net);
 
 /* What net_attach() made, for net_detach() and the state directory's record.  Until create
  * succeeds it also holds the container's network namespace open, so that a create failing after
  * the init died can still take the moved devices back. */
 struct net_attached {
-	bool veth_made;
-	int host_ifindex;
-	char host_name[IFNAMSIZ];
-	const struct net_config *cfg; /* the devices moved in: cfg->devices[0..n_moved) */
-	size_t n_moved;
+	struct net_made made;
+	struct nl_helper *helper; /* the one that made it; NULL when nothing was asked of it */
 	bool holds_netns;
 	int netns_fd;
 };
@@ -39,13 +48,13 @@ static inline void cleanup_net_attachedp(struct net_attached *a)
 #define _cleanup_net_attached_ __attribute__((cleanup(cleanup_net_attachedp)))
 
 /* Parses the annotations and linux.netDevices and checks them against the runtime's namespace
- * (the bridge and the devices exist).  Creates nothing. */
-int net_prepare(const struct spec *spec, struct net_config *cfg, struct iso_error *err);
+ * (the bridge and the devices exist).  Creates nothing but the helper, when there is anything
+ * for it to do. */
+int net_prepare(const struct spec *spec, struct net_setup *net, struct iso_error *err);
 
-/* Sets up the network of the init `pid`: lo up in a new namespace, the linux.netDevices moved
- * in, the veth pair with its addresses, bridge and routes.  *ret records what was made, also
- * when it fails half-way. */
-int net_attach(struct net_config *cfg, pid_t pid, struct net_attached *ret, struct iso_error *err);
+/* Sets up the network of the init `pid`: the linux.netDevices moved in, the veth pair with its
+ * addresses, bridge and routes.  *ret records what was made, also when it fails half-way. */
+int net_attach(struct net_setup *net, pid_t pid, struct net_attached *ret, struct iso_error *err);
 
 /* Undoes what net_attach() made (best effort: create is failing already): the devices moved in
  * go back under their own names with their addresses, the host-side veth is deleted.  Call it

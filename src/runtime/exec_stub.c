@@ -37,7 +37,8 @@ bool exec_stub_protects(const struct spec *spec)
 int exec_stub_memfd(struct iso_error *err)
 {
 #ifdef HAVE_EXEC_STUB
-	int fd = selfexe_sealed_memfd("isorun-exec-stub", exec_stub_image, exec_stub_size, err);
+	int fd =
+	    selfexe_sealed_memfd("isorun-exec-stub", exec_stub_image, exec_stub_image_size, err);
 
 	return fd < 0 ? iso_error_wrap(err, "the exec stub") : fd;
 #else

@@ -12,7 +12,7 @@
 
 /* The stub's image, generated at build time (absent where HAVE_EXEC_STUB is undefined). */
 extern const unsigned char exec_stub_image[];
-extern const size_t exec_stub_size;
+extern const size_t exec_stub_image_size;
 
 /* True when the init may run as a plain clone of the runtime and exec through the stub. */
 bool exec_stub_protects(const struct spec *spec);

@@ -156,3 +156,21 @@ VERBS="create start state kill delete run list spec"
 	assert_no_leftovers
 	assert_stderr_contains "no-pivot"
 }
+
+@test "the binary: no libmnl, and a static PIE where Debian ships every library's archive" {
+	# Only the netlink helper carried inside isorun links libmnl (src/net/nl_helper_proto.h).
+	iso_run readelf -dW "$ISORUN"
+	assert_success
+	[[ "$output" != *libmnl* ]] || fail "isorun needs libmnl: $output"
+	local a missing=""
+	for a in libseccomp.a libcap.a libyajl_s.a libc.a; do
+		[ -f "$(gcc -print-file-name="$a")" ] || missing="$missing $a"
+	done
+	[ -z "$missing" ] || skip "no static archive of:$missing (isorun is linked dynamically)"
+	# No program interpreter: nothing runs before isorun's own code (the dynamic loader costs
+	# each exec about 1.5 ms: tests/bench).
+	iso_run readelf -lW "$ISORUN"
+	assert_success
+	[[ "$output" != *"program interpreter"* ]] || fail "isorun is dynamically linked"
+	assert_output_contains "DYN"
+}

@@ -286,7 +286,8 @@ wait_for_content() {
 #   root       entries of this test's --root (but $ISO_ROOT_IGNORE, a global lock file)
 #   processes  new, live (non-zombie) processes that run in another mount or pid namespace
 #              than the test (a container's, or a runtime helper's), or whose command line
-#              names this test's directory (a runtime, a hook, a helper the test forgot)
+#              names this test's directory (a runtime, a hook, a helper the test forgot), or
+#              isorun's netlink helper
 
 _snap_mounts() {
 	# $5 mount point, $6 per-mount options, then after " - ": type, source, super options.
@@ -335,14 +336,16 @@ _leftover_pids() {
 		mapfile -d '' argv 2>/dev/null <"/proc/$p/cmdline" || continue
 		cmd="${argv[*]}"
 		why=""
+		{ read -r comm <"/proc/$p/comm"; } 2>/dev/null || comm=?
 		# (test -ef compares the namespace files' inodes without starting a process)
 		if ! [ "/proc/$p/ns/mnt" -ef /proc/self/ns/mnt ] || ! [ "/proc/$p/ns/pid" -ef /proc/self/ns/pid ]; then
 			why="runs in another namespace"
 		elif [[ "$cmd" == *"$BATS_TEST_TMPDIR"* ]]; then
 			why="names the test dir"
+		elif [ "$comm" = isorun-netlink ]; then
+			why="a netlink helper that outlived its runtime"
 		fi
 		[ -n "$why" ] && [ -e "/proc/$p/ns" ] || continue
-		{ read -r comm <"/proc/$p/comm"; } 2>/dev/null || comm=?
 		echo "pid $p ($comm): $why: $cmd"
 	done
 }

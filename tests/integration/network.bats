@@ -139,6 +139,30 @@ fetch() {
 	assert_equal "$(ns_state)" "$before"
 }
 
+@test "the netlink helper travels inside isorun: a lone copy of the binary makes a veth, and no helper outlives create or delete" {
+	# The runtime carries its netlink helper (the only code linked against libmnl) as bytes and
+	# executes it from a memfd: a copy of the binary alone, with nothing beside it, has it too.
+	local lone="$BATS_TEST_TMPDIR/lone/isorun" before
+	mkdir "${lone%/*}"
+	cp "$ISORUN" "$lone"
+	before=$(ns_state)
+	net_annotations veth=vl0 address=10.78.0.2/24 host-address=10.78.0.1/24
+	bind_shared
+	set_cmd 'ping -c1 -W2 10.78.0.1 >/dev/null && echo ok >/shared/ping'
+	iso_run nsenter --net="/run/netns/$NETNS" "$lone" --root "$ROOT" create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	ip -n "$NETNS" link show vl0 >/dev/null || fail "no host-side veth after create"
+	[ -z "$(pgrep -x isorun-netlink)" ] || fail "a netlink helper outlived create: $(pgrep -ax isorun-netlink)"
+	iso_run nsenter --net="/run/netns/$NETNS" "$lone" --root "$ROOT" start "$CTR"
+	assert_success
+	wait_for_status "$CTR" stopped
+	assert_equal "$(cat "$SHARED/ping" 2>/dev/null)" ok
+	iso_run nsenter --net="/run/netns/$NETNS" "$lone" --root "$ROOT" delete "$CTR"
+	assert_success
+	assert_equal "$(ns_state)" "$before"
+	assert_no_leftovers
+}
+
 @test "bridge: two containers on a bridge the test made talk to each other and to the namespace" {
 	ip -n "$NETNS" link add br0 type bridge
 	ip -n "$NETNS" addr add 10.66.0.1/24 dev br0

@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
-#include "net/addr.h"
-#include "net/link.h"
 #include "net/net_config.h"
+#include "net/net_text.h"
+#include "net/nl_helper_proto.h"
 #include "runtime/spec.h"
 #include "unit.h"
 
@@ -157,11 +159,52 @@ static void test_net_devices(void)
 	NET_ERR("", ", \"netDevices\": {\"eth1\": {}, \"eth1\": {}}", true, "listed twice");
 }
 
+/* The netlink helper's messages: a request with its devices and an fd gets across whole; a
+ * message of another size or magic, or a peer gone mid-way, is an error, never half a request. */
+static void test_helper_messages(void)
+{
+	struct net_device_move devs[3] = {{.host_name = "eth1", .ifindex = 7, .n_addrs = 1},
+					  {.host_name = "eth2", .name = "net%d"},
+					  {.host_name = "eth3", .was_up = true}};
+	struct nlh_request req = {.magic = NLH_MAGIC, .op = NLH_ATTACH}, got;
+	struct net_device_move got_devs[3];
+	int sv[2], fd = -1;
+
+	req.cfg.n_devices = 3;
+	snprintf(req.cfg.veth, sizeof(req.cfg.veth), "%s", "vh0");
+	UNIT_CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0, "socketpair");
+	UNIT_CHECK(nlh_send(sv[0], &req, sizeof(req), sv[0], devs, 3) == 0, "request sent");
+	UNIT_CHECK(nlh_recv(sv[1], &got, sizeof(got), &fd) == 1 && fd >= 0 &&
+		       strcmp(got.cfg.veth, "vh0") == 0 && got.cfg.n_devices == 3,
+		   "request received, with its fd");
+	if (fd >= 0)
+		close(fd);
+	UNIT_CHECK(nlh_recv_devices(sv[1], got_devs, 3) == 0 &&
+		       memcmp(got_devs, devs, sizeof(devs)) == 0,
+		   "its devices received as sent");
+
+	req.magic = 0;
+	UNIT_CHECK(nlh_send(sv[0], &req, sizeof(req), sv[0], NULL, 0) == 0 &&
+		       nlh_recv(sv[1], &got, sizeof(got), &fd) == -EPROTO && fd == -1,
+		   "another magic: -EPROTO, and the fd that came with it is not handed out");
+	req.magic = NLH_MAGIC;
+	UNIT_CHECK(nlh_send(sv[0], &req, sizeof(req) - 1, -1, NULL, 0) == 0 &&
+		       nlh_recv(sv[1], &got, sizeof(got), &fd) == -EPROTO,
+		   "a short message: -EPROTO");
+	UNIT_CHECK(nlh_send(sv[0], &devs[0], sizeof(devs[0]), -1, NULL, 0) == 0, "one device");
+	close(sv[0]);
+	UNIT_CHECK(nlh_recv_devices(sv[1], got_devs, 2) == -ECONNRESET,
+		   "the peer gone after one of two devices: -ECONNRESET");
+	UNIT_CHECK(nlh_recv(sv[1], &got, sizeof(got), &fd) == 0, "then EOF");
+	close(sv[1]);
+}
+
 int main(void)
 {
 	test_addr_parse();
 	test_link_names();
 	test_annotations();
 	test_net_devices();
+	test_helper_messages();
 	return unit_done();
 }

@@ -1,0 +1,36 @@
+/* The runtime's side of the netlink helper (nl_helper_proto.h): starting it, asking it, and
+ * reaping it. */
+#ifndef ISORUN_NET_NL_HELPER_CLIENT_H
+#define ISORUN_NET_NL_HELPER_CLIENT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "net/nl_helper_proto.h"
+#include "util/error.h"
+
+/* The helper's image, generated at build time from src/net/isorun-netlink. */
+extern const unsigned char nl_helper_image[];
+extern const size_t nl_helper_image_size;
+
+struct nl_helper {
+	int sock; /* -1: not started */
+	pid_t pid;
+};
+
+#define NL_HELPER_INIT ((struct nl_helper){.sock = -1, .pid = -1})
+
+/* Starts the helper from a sealed memfd.  It dies with the calling thread (PR_SET_PDEATHSIG)
+ * and exits when its socket closes. */
+int nl_helper_start(struct nl_helper *h, struct iso_error *err);
+
+/* Sends req (with fd attached when fd >= 0, and req->cfg.devices for NLH_CHECK and
+ * NLH_ATTACH) and waits for the reply; for NLH_CHECK the devices come back into ret_devs.
+ * Returns the helper's result, with its error in err. */
+int nl_helper_call(struct nl_helper *h, const struct nlh_request *req, int fd,
+		   struct nlh_reply *rep, struct net_device_move *ret_devs, struct iso_error *err);
+
+/* Closes the socket and reaps the helper (a no-op when it was never started). */
+void nl_helper_stop(struct nl_helper *h);
+
+#endif
