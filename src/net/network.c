@@ -19,12 +19,6 @@
 
 /* ---- create ---- */
 
-void net_setup_clear(struct net_setup *net)
-{
-	nl_helper_stop(&net->helper);
-	net_config_clear(&net->cfg);
-}
-
 static struct nlh_request request(enum nlh_op op, const struct net_config *cfg)
 {
 	struct nlh_request req = {.magic = NLH_MAGIC, .op = op};
@@ -34,15 +28,15 @@ static struct nlh_request request(enum nlh_op op, const struct net_config *cfg)
 	return req;
 }
 
-int net_prepare(const struct spec *spec, struct net_setup *net, struct iso_error *err)
+int net_prepare(const struct spec *spec, struct net_config *cfg, struct iso_error *err)
 {
 	const struct spec_namespace *ns = spec_find_namespace(spec, CLONE_NEWNET);
-	struct net_config *cfg = &net->cfg;
+	struct nl_helper *helper;
 	struct nlh_request req;
 	struct nlh_reply rep;
 	int r;
 
-	*net = (struct net_setup){.helper = NL_HELPER_INIT};
+	*cfg = (struct net_config){0};
 	cfg->new_netns = ns && !ns->path;
 	cfg->netns_path = ns ? ns->path : NULL;
 	if ((r = net_annotations_parse(spec, cfg, err)) < 0 ||
@@ -52,12 +46,12 @@ int net_prepare(const struct spec *spec, struct net_setup *net, struct iso_error
 	 * to someone else, and isorun only moves the devices it was asked to move into it. */
 	if (!cfg->veth[0] && !cfg->bridge[0] && !cfg->n_devices)
 		return 0;
-	if ((r = nl_helper_start(&net->helper, err)) < 0)
-		return r;
+	if (!(helper = nl_helper_get(err)))
+		return iso_error_code(err);
 	if (!cfg->bridge[0] && !cfg->n_devices)
 		return 0; /* nothing to check: the helper starts while create goes on */
 	req = request(NLH_CHECK, cfg);
-	if ((r = nl_helper_call(&net->helper, &req, -1, &rep, cfg->devices, err)) < 0)
+	if ((r = nl_helper_call(helper, &req, -1, &rep, cfg->devices, err)) < 0)
 		return r;
 	cfg->bridge_ifindex = rep.bridge_ifindex;
 	return 0;
@@ -80,9 +74,9 @@ static int open_container_netns(const struct net_config *cfg, pid_t pid, struct 
 	return fd;
 }
 
-int net_attach(struct net_setup *net, pid_t pid, struct net_attached *ret, struct iso_error *err)
+int net_attach(const struct net_config *cfg, pid_t pid, struct net_attached *ret,
+	       struct iso_error *err)
 {
-	const struct net_config *cfg = &net->cfg;
 	struct nlh_request req;
 	struct nlh_reply rep;
 	int r;
@@ -95,15 +89,29 @@ int net_attach(struct net_setup *net, pid_t pid, struct net_attached *ret, struc
 		return r;
 	/* Held (and closed by net_attached_release()) until create is over. */
 	ret->holds_netns = true;
-	ret->helper = &net->helper;
+	if (!(ret->helper = nl_helper_get(err)))
+		return iso_error_code(err);
 	req = request(NLH_ATTACH, cfg);
-	r = nl_helper_call(&net->helper, &req, ret->netns_fd, &rep, NULL, err);
+	r = nl_helper_call(ret->helper, &req, ret->netns_fd, &rep, NULL, err);
 	ret->made = rep.made;
 	return r;
 }
 
+/* Ends the helper's part: NLH_DETACH undoes what it made, NLH_RELEASE keeps it. */
+static void end_helper_session(struct net_attached *a, enum nlh_op op)
+{
+	struct nlh_request req = request(op, NULL);
+	struct iso_error ignored;
+	struct nlh_reply rep;
+
+	if (a->helper)
+		nl_helper_call(a->helper, &req, -1, &rep, NULL, &ignored);
+	a->helper = NULL;
+}
+
 void net_attached_release(struct net_attached *a)
 {
+	end_helper_session(a, NLH_RELEASE);
 	if (a->holds_netns)
 		close(a->netns_fd);
 	a->holds_netns = false;
@@ -112,13 +120,7 @@ void net_attached_release(struct net_attached *a)
 
 void net_detach(struct net_attached *a)
 {
-	if (a->helper && (a->made.veth_made || a->made.n_moved)) {
-		struct nlh_request req = request(NLH_DETACH, NULL);
-		struct iso_error ignored;
-		struct nlh_reply rep;
-
-		nl_helper_call(a->helper, &req, -1, &rep, NULL, &ignored);
-	}
+	end_helper_session(a, NLH_DETACH);
 	net_attached_release(a);
 	*a = (struct net_attached){.netns_fd = -1};
 }
@@ -150,17 +152,16 @@ int net_record_write(int dirfd, const struct net_attached *a, struct iso_error *
 
 static int delete_recorded_veth(int ifindex, const char *name, struct iso_error *err)
 {
-	struct nl_helper helper = NL_HELPER_INIT;
 	struct nlh_request req = request(NLH_DELETE_VETH, NULL);
+	struct nl_helper *helper = nl_helper_get(err);
 	struct nlh_reply rep;
 	int r;
 
+	if (!helper)
+		return iso_error_code(err);
 	req.ifindex = ifindex;
 	memcpy(req.name, name, strlen(name) + 1); /* link_name_valid() */
-	if ((r = nl_helper_start(&helper, err)) < 0)
-		return r;
-	r = nl_helper_call(&helper, &req, -1, &rep, NULL, err);
-	nl_helper_stop(&helper);
+	r = nl_helper_call(helper, &req, -1, &rep, NULL, err);
 	return r == -ENODEV ? 0 : r;
 }
 

@@ -4,7 +4,8 @@
  *
  * Everything goes through rtnetlink, in the netlink helper (nl_helper_proto.h says why it is a
  * program of its own): the runtime starts it only for a container with a veth or
- * linux.netDevices, early in create, so that its start overlaps with the rest.  The container's
+ * linux.netDevices, early in create, so that its start overlaps with the rest, and keeps it
+ * for the rest of the process.  The container's
  * side is configured over a netlink socket that belongs to the container's namespace, not by
  * the init: the init then carries no network code but bringing up lo, and the whole network is
  * in place before any hook or user process runs. */
@@ -19,18 +20,9 @@
 #include "runtime/spec.h"
 #include "util/error.h"
 
-/* A create's network: what it asks for, and the helper that does the netlink work. */
-struct net_setup {
-	struct net_config cfg;
-	struct nl_helper helper;
-};
-
-/* Stops the helper and frees the configuration. */
-void net_setup_clear(struct net_setup *net);
-
 /* What net_attach() made, for net_detach() and the state directory's record.  Until create
- * succeeds it also holds the container's network namespace open, so that a create failing after
- * the init died can still take the moved devices back. */
+ * is over, the runtime and the helper hold the container's network namespace open, so that a
+ * create failing after the init died can still take the moved devices back. */
 struct net_attached {
 	struct net_made made;
 	struct nl_helper *helper; /* the one that made it; NULL when nothing was asked of it */
@@ -38,7 +30,8 @@ struct net_attached {
 	int netns_fd;
 };
 
-/* Closes the namespace fd (create succeeded, or net_detach() is done). */
+/* Create is over (it succeeded, or net_detach() is done): closes the namespace fd and ends the
+ * helper's part. */
 void net_attached_release(struct net_attached *a);
 
 static inline void cleanup_net_attachedp(struct net_attached *a)
@@ -50,11 +43,12 @@ static inline void cleanup_net_attachedp(struct net_attached *a)
 /* Parses the annotations and linux.netDevices and checks them against the runtime's namespace
  * (the bridge and the devices exist).  Creates nothing but the helper, when there is anything
  * for it to do. */
-int net_prepare(const struct spec *spec, struct net_setup *net, struct iso_error *err);
+int net_prepare(const struct spec *spec, struct net_config *cfg, struct iso_error *err);
 
 /* Sets up the network of the init `pid`: the linux.netDevices moved in, the veth pair with its
  * addresses, bridge and routes.  *ret records what was made, also when it fails half-way. */
-int net_attach(struct net_setup *net, pid_t pid, struct net_attached *ret, struct iso_error *err);
+int net_attach(const struct net_config *cfg, pid_t pid, struct net_attached *ret,
+	       struct iso_error *err);
 
 /* Undoes what net_attach() made (best effort: create is failing already): the devices moved in
  * go back under their own names with their addresses, the host-side veth is deleted.  Call it

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -62,7 +64,7 @@ static int move_above_helper_fds(int *fd)
 	return 0;
 }
 
-int nl_helper_start(struct nl_helper *h, struct iso_error *err)
+static int start(struct nl_helper *h, struct iso_error *err)
 {
 	_cleanup_close_ int image = -1, ours = -1, theirs = -1;
 	sigset_t all, old;
@@ -140,6 +142,27 @@ int nl_helper_call(struct nl_helper *h, const struct nlh_request *req, int fd,
 		return rep->rc;
 	}
 	return 0;
+}
+
+static struct nl_helper shared = {.sock = -1, .pid = -1};
+
+static void stop_shared(void)
+{
+	nl_helper_stop(&shared);
+}
+
+struct nl_helper *nl_helper_get(struct iso_error *err)
+{
+	static bool stop_registered;
+
+	if (shared.sock >= 0)
+		return &shared;
+	if (!stop_registered && atexit(stop_shared) != 0) {
+		iso_error_set(err, ENOMEM, "the netlink helper: atexit");
+		return NULL;
+	}
+	stop_registered = true;
+	return start(&shared, err) < 0 ? NULL : &shared;
 }
 
 void nl_helper_stop(struct nl_helper *h)

@@ -1,5 +1,6 @@
 /* The runtime's side of the netlink helper (nl_helper_proto.h): starting it, asking it, and
- * reaping it. */
+ * reaping it.  A process has at most one: an exec of it costs 4-6 ms here (it is dynamically
+ * linked), so `run` and `tenant run` delete with the helper that created. */
 #ifndef ISORUN_NET_NL_HELPER_CLIENT_H
 #define ISORUN_NET_NL_HELPER_CLIENT_H
 
@@ -18,11 +19,10 @@ struct nl_helper {
 	pid_t pid;
 };
 
-#define NL_HELPER_INIT ((struct nl_helper){.sock = -1, .pid = -1})
-
-/* Starts the helper from a sealed memfd.  It dies with the calling thread (PR_SET_PDEATHSIG)
- * and exits when its socket closes. */
-int nl_helper_start(struct nl_helper *h, struct iso_error *err);
+/* The process's helper, started from a sealed memfd on first use (or again after it failed).
+ * It dies with the calling thread (PR_SET_PDEATHSIG), and is stopped when the process exits
+ * (atexit) or by nl_helper_stop(). */
+struct nl_helper *nl_helper_get(struct iso_error *err);
 
 /* Sends req (with fd attached when fd >= 0, and req->cfg.devices for NLH_CHECK and
  * NLH_ATTACH) and waits for the reply; for NLH_CHECK the devices come back into ret_devs.

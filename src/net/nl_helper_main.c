@@ -12,12 +12,21 @@
 #include "net/net_ops.h"
 #include "net/nl_helper_proto.h"
 
-/* What the runtime's create asked for and what was made, kept for NLH_DETACH. */
+/* What the runtime's create asked for and what was made, from NLH_ATTACH to NLH_DETACH or
+ * NLH_RELEASE. */
 struct session {
 	struct net_config cfg;
 	int netns_fd;
 	struct net_made made;
 };
+
+static void session_end(struct session *s)
+{
+	if (s->netns_fd >= 0)
+		close(s->netns_fd);
+	free(s->cfg.devices);
+	*s = (struct session){.netns_fd = -1};
+}
 
 static int reply(const struct nlh_reply *rep, const struct net_config *devs_of)
 {
@@ -68,7 +77,10 @@ static int serve(struct session *s, const struct nlh_request *req, int fd)
 		return reply(&rep, NULL);
 	case NLH_DETACH:
 		net_ops_detach(&s->cfg, s->netns_fd, &s->made);
-		s->made = (struct net_made){0};
+		session_end(s);
+		return reply(&rep, NULL);
+	case NLH_RELEASE:
+		session_end(s);
 		return reply(&rep, NULL);
 	case NLH_DELETE_VETH:
 		rep.rc = net_ops_delete_veth(req->ifindex, req->name, &rep.err);
@@ -95,8 +107,6 @@ int main(void)
 		if (r < 0)
 			break;
 	}
-	if (s.netns_fd >= 0)
-		close(s.netns_fd);
-	free(s.cfg.devices);
+	session_end(&s);
 	return r < 0 ? 1 : 0;
 }

@@ -9,7 +9,8 @@
  *
  * They talk over a SOCK_SEQPACKET socketpair whose helper end is NLH_SOCK_FD.  The runtime
  * sends one request at a time and reads its reply before the next; the helper serves until
- * EOF and remembers what NLH_ATTACH made, for NLH_DETACH.  Structures travel as they are in
+ * EOF.  From NLH_ATTACH to NLH_DETACH or NLH_RELEASE it holds the container's network namespace
+ * and remembers what it made there.  Structures travel as they are in
  * memory, which is safe only because both ends are one build; the magic number catches a
  * stray peer, not a different layout. */
 #ifndef ISORUN_NET_NL_HELPER_PROTO_H
@@ -29,7 +30,8 @@
 enum nlh_op {
 	NLH_CHECK = 1,	 /* the bridge and the devices exist: their ifindex (and was_up) back */
 	NLH_ATTACH,	 /* the veth and the devices, in the namespace of the fd sent with it */
-	NLH_DETACH,	 /* undoes what NLH_ATTACH made, also half-way */
+	NLH_DETACH,	 /* undoes what NLH_ATTACH made, also half-way, and forgets it */
+	NLH_RELEASE,	 /* create is over: forgets it, lets the namespace go */
 	NLH_DELETE_VETH, /* at delete: the host side a state directory's record names */
 };
 

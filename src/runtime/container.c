@@ -61,12 +61,12 @@ struct create_plan {
 	struct spec *spec;
 	int stub_fd; /* exec_stub.h; -1 when the runtime's own image is protected */
 	struct seccomp_program seccomp;
-	struct net_setup net;
+	struct net_config net;
 };
 
 static void create_plan_free(struct create_plan *p)
 {
-	net_setup_clear(&p->net);
+	net_config_clear(&p->net);
 	free(p->bundle);
 	free(p->rootfs);
 	free(p->config_text);
