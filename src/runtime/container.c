@@ -265,33 +265,55 @@ static int prepare_init(struct create_plan *p, int dirfd, int sock, struct conta
 	return 0;
 }
 
+/* The prestart and createRuntime hooks run between the init's mounts and its createContainer
+ * hooks, with the state on stdin; the init waits for SYNC_RUNTIME_HOOKS_DONE, which carries
+ * that state for its own hooks.  Without runtime hooks nothing has to happen in between: the
+ * message goes out before the init's SYNC_MOUNTS_DONE comes in, and the init reads it at once
+ * instead of waiting a round trip for it.  The init may then run ahead to SYNC_READY while
+ * the runtime is still at its 'mounts' step; that is safe because it keeps its parent-death
+ * signal until SYNC_CREATED (release_init()).  The state is the same either way: nothing
+ * between the two points changes it. */
+static int runtime_hooks(const struct spec *spec, int sock, const struct container_state *st,
+			 bool ahead, struct iso_error *err)
+{
+	_cleanup_free_ char *state_json = NULL;
+	bool wanted =
+	    spec->hooks[HOOK_PRESTART].n_hooks > 0 || spec->hooks[HOOK_CREATE_RUNTIME].n_hooks > 0;
+	int r;
+
+	if (wanted == ahead)
+		return 0;
+	if ((r = state_to_json(st, false, &state_json, err)) < 0 ||
+	    (r = hooks_run(spec, HOOK_PRESTART, state_json, err)) < 0 ||
+	    (r = hooks_run(spec, HOOK_CREATE_RUNTIME, state_json, err)) < 0)
+		return r;
+	return sync_send(sock, SYNC_RUNTIME_HOOKS_DONE, state_json, strlen(state_json), -1, err);
+}
+
 /* The runtime's side of the sync protocol, from clone to SYNC_READY. */
 static int drive_init(struct create_plan *p, int dirfd, int sock, struct container_state *st,
 		      struct net_attached *net, struct iso_error *err)
 {
 	const struct spec *spec = p->spec;
-	_cleanup_free_ char *state_json = NULL;
 	_cleanup_close_ int master = -1;
 	int r;
 
 	/* An init that failed its mounts exits, and the runtime then fails to enter its network
-	 * namespace: the init's own error is the one worth printing. */
-	if ((r = prepare_init(p, dirfd, sock, st, net, err)) < 0) {
+	 * namespace, or to send it SYNC_RUNTIME_HOOKS_DONE: the init's own error is the one worth
+	 * printing.  One that fails after that message went out is reported by the sync_expect()
+	 * that waits for SYNC_MOUNTS_DONE. */
+	if ((r = prepare_init(p, dirfd, sock, st, net, err)) < 0 ||
+	    (r = runtime_hooks(spec, sock, st, true, err)) < 0) {
 		if (sync_take_peer_error(sock, err))
 			r = iso_error_code(err);
 		return r;
 	}
-	if ((r = sync_expect(sock, SYNC_MOUNTS_DONE, NULL, NULL, err)) < 0 ||
-	    (r = state_to_json(st, false, &state_json, err)) < 0)
+	if ((r = sync_expect(sock, SYNC_MOUNTS_DONE, NULL, NULL, err)) < 0)
 		return r;
 	fault_inject_point(FAULT_MOUNTS);
-	if ((r = hooks_run(spec, HOOK_PRESTART, state_json, err)) < 0 ||
-	    (r = hooks_run(spec, HOOK_CREATE_RUNTIME, state_json, err)) < 0)
+	if ((r = runtime_hooks(spec, sock, st, false, err)) < 0)
 		return r;
 	fault_inject_point(FAULT_HOOKS);
-	r = sync_send(sock, SYNC_RUNTIME_HOOKS_DONE, state_json, strlen(state_json), -1, err);
-	if (r < 0)
-		return r;
 	if (spec->process.terminal) {
 		if ((r = sync_expect(sock, SYNC_TERMINAL_MASTER, NULL, &master, err)) < 0 ||
 		    (r = terminal_hand_over(p->o->console_socket, p->o->console_fd, master, err)) <
@@ -303,6 +325,18 @@ static int drive_init(struct create_plan *p, int dirfd, int sock, struct contain
 	    (r = container_forward_listener(sock, &p->seccomp, st, st->pid, p->o, err)) < 0)
 		return r;
 	return sync_expect(sock, SYNC_READY, NULL, NULL, err);
+}
+
+/* The init keeps its parent-death signal past SYNC_READY, until state.json says created: a
+ * runtime killed before that takes it along, so no init lives on that the state does not show
+ * created.  SYNC_CREATED tells it to let go, and it closes its end once it has: `create` must
+ * not exit before, or the signal still armed would kill the container it just reported
+ * created. */
+static int release_init(int sock, struct iso_error *err)
+{
+	int r = sync_send(sock, SYNC_CREATED, NULL, 0, -1, err);
+
+	return r < 0 ? r : sync_expect_close(sock, err);
 }
 
 static void init_args_fill(const struct create_plan *p, int sock, int fifo, struct init_args *a)
@@ -357,9 +391,9 @@ static int spawn_init(const struct create_plan *p, int fifo, int sv[2], int cgro
 /* What delete needs to clean up after a create that dies half-way is recorded (status
  * creating, state_write_creating()) once, before the first thing it could not find otherwise:
  * the cgroups, as soon as their directories exist; without cgroups, the init, as soon as it is
- * cloned.  With cgroups the init needs no record of its own: until it is set up it dies with
- * the runtime (PR_SET_PDEATHSIG, or EOF on the sync socket), and by then it is in its cgroups,
- * where delete kills it. */
+ * cloned.  With cgroups the init needs no record of its own: until state.json says created it
+ * dies with the runtime (PR_SET_PDEATHSIG, or EOF on the sync socket), and by then it is in its
+ * cgroups, where delete kills it. */
 struct creating_record {
 	int dirfd;
 	const struct container_state *st;
@@ -425,7 +459,6 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 	}
 	if (r == 0)
 		r = drive_init(p, dirfd, sv[0], &st, &net, err);
-	close(sv[0]);
 	if (r == 0) {
 		fault_inject_point(FAULT_READY);
 		st.status = STATUS_CREATED;
@@ -433,6 +466,10 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 	}
 	if (r == 0) {
 		state_remove_creating(dirfd);
+		r = release_init(sv[0], err);
+	}
+	close(sv[0]);
+	if (r == 0) {
 		fault_inject_point(FAULT_STATE_WRITTEN);
 		r = process_write_pid_file(p->o->pid_file, pid, err);
 	}
@@ -655,8 +692,8 @@ static int stop_for_delete(const struct container_state *st, struct iso_error *e
 {
 	int r;
 
-	/* An abandoned create's init may be alive (it outlives create once set up); a pid of 0 is
-	 * one not cloned yet. */
+	/* An abandoned create's init dies with the runtime, but may not be gone yet when delete
+	 * gets the lock (released as the runtime exits); a pid of 0 is one not cloned yet. */
 	if ((st->status == STATUS_STOPPED && !st->abandoned) || st->pid <= 0)
 		return 0;
 	r = process_signal(st->pid, st->pid_start_time, SIGKILL, true, err);

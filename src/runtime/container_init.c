@@ -59,6 +59,16 @@ static int wait_for_cgroup(void *arg, struct iso_error *err)
 	return 0;
 }
 
+/* The kernel clears the parent-death signal when the init's user or group changes: it is armed
+ * again after each change.  A runtime that died in between is seen as EOF at the init's next
+ * step on the sync socket. */
+static int die_with_runtime(struct iso_error *err)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return iso_error_set(err, errno, "prctl");
+	return 0;
+}
+
 static int become_root_in_userns(const struct init_args *a, struct iso_error *err)
 {
 	int r;
@@ -72,7 +82,7 @@ static int become_root_in_userns(const struct init_args *a, struct iso_error *er
 		return iso_error_set(err, errno,
 				     "linux.uidMappings: becoming root in the user "
 				     "namespace (is container id 0 mapped?)");
-	return 0;
+	return die_with_runtime(err);
 }
 
 static int set_identity(const struct spec *spec, struct iso_error *err)
@@ -180,7 +190,8 @@ static int setup_after_pivot(const struct init_args *a, struct executable *exe,
 	/* Looked up before waiting for start, so `create` reports a missing program. */
 	if ((r = executable_find(&spec->process, exe, err)) < 0)
 		return r;
-	if ((r = process_setup_privileges(&spec->process, &filter, err)) < 0)
+	if ((r = process_setup_privileges(&spec->process, &filter, err)) < 0 ||
+	    (r = die_with_runtime(err)) < 0)
 		return r;
 	return fds_pass_preserved(a->preserve_fds, err);
 }
@@ -211,23 +222,39 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* Until the runtime has written state.json with status created and says so (SYNC_CREATED),
+ * the init dies with it: a `create` killed earlier leaves no init that its state does not show.
+ * The runtime waits for the close of the socket that follows before it exits, lest the signal
+ * hit a created init.  A plain read: the user's filter may be loaded already (noNewPrivileges
+ * false, or a listener), and the wait for start needs read, not recvmsg. */
+static int outlive_runtime(const struct init_args *a, struct iso_error *err)
+{
+	int r = sync_expect_plain(a->sync_fd, SYNC_CREATED, err);
+
+	if (r < 0)
+		return r;
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+		return iso_error_set(err, errno, "prctl");
+	return 0;
+}
+
 static int init_sequence(const struct init_args *a, struct executable *exe, char **state_json,
 			 struct iso_error *err)
 {
 	int r;
 
 	reset_signals();
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+	if ((r = die_with_runtime(err)) < 0)
+		return r;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return iso_error_set(err, errno, "prctl");
 	if ((r = fds_check_preserved(a->preserve_fds, err)) < 0 ||
 	    (r = close_inherited_fds(a, err)) < 0 ||
 	    (r = setup_before_pivot(a, state_json, err)) < 0 ||
-	    (r = setup_after_pivot(a, exe, err)) < 0)
+	    (r = setup_after_pivot(a, exe, err)) < 0 ||
+	    (r = sync_send(a->sync_fd, SYNC_READY, NULL, 0, -1, err)) < 0)
 		return r;
-	/* From here the init outlives `create`: no signal when that process exits. */
-	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
-		return iso_error_set(err, errno, "prctl");
-	return sync_send(a->sync_fd, SYNC_READY, NULL, 0, -1, err);
+	return outlive_runtime(a, err);
 }
 
 /* With no_new_privs the filter waits for the exec, so that the runtime's own setup is not
@@ -268,7 +295,9 @@ void container_init_main(const struct init_args *a)
 		sync_send_error(a->sync_fd, &err);
 		_exit(err.exit_code ? err.exit_code : 1);
 	}
-	/* From here the runtime may be gone: errors go to the container's stderr. */
+	/* The runtime waits for this close (release_init()) before it exits; from here it may be
+	 * gone, and errors go to the container's stderr.  Before the early filter, which may not
+	 * allow the read and the prctl() of outlive_runtime(). */
 	close(a->sync_fd);
 	if ((early && process_filter_load(&filter, &err) < 0) || wait_for_start(a, &err) < 0 ||
 	    hooks_run(a->spec, HOOK_START_CONTAINER, state_json ? state_json : "{}", &err) < 0 ||

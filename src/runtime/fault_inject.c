@@ -19,8 +19,9 @@ static const struct {
     [FAULT_NETWORK] = {"network", "the network is set up (veth, moved devices)"},
     [FAULT_MOUNTS] = {"mounts", "the init has mounted the container's file system"},
     [FAULT_HOOKS] = {"hooks", "the prestart and createRuntime hooks have run"},
-    [FAULT_READY] = {"ready", "the init waits for start; no state.json yet"},
-    [FAULT_STATE_WRITTEN] = {"state-written", "state.json says created; no pid file yet"},
+    [FAULT_READY] = {"ready", "the init is set up, still dies with the runtime; no state.json yet"},
+    [FAULT_STATE_WRITTEN] = {"state-written", "state.json says created, the init outlives the "
+					      "runtime; no pid file yet"},
 };
 
 static int armed = -1;

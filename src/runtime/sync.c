@@ -26,6 +26,7 @@ static const char *const step_names[] = {
     [SYNC_TERMINAL_SENT] = "terminal-sent",
     [SYNC_SECCOMP_LISTENER] = "seccomp-listener",
     [SYNC_READY] = "ready",
+    [SYNC_CREATED] = "created",
     [SYNC_ERROR] = "error",
 };
 
@@ -86,6 +87,32 @@ static int copy_peer_error(const struct sync_header *h, const char *payload, str
 	return iso_error_code(err);
 }
 
+/* One message into buf (sizeof(struct sync_header) + SYNC_PAYLOAD_MAX bytes): its length, 0
+ * at EOF, or -errno. */
+static ssize_t receive(int sock, char *buf, int *ret_fd)
+{
+	ssize_t n = fd_recv(sock, buf, sizeof(struct sync_header) + SYNC_PAYLOAD_MAX, ret_fd);
+
+	/* A peer that exits with our message unread leaves ECONNRESET pending, and the kernel
+	 * reports it (once) before what the peer sent last: usually its error. */
+	if (n == -ECONNRESET)
+		n = fd_recv(sock, buf, sizeof(struct sync_header) + SYNC_PAYLOAD_MAX, ret_fd);
+	return n;
+}
+
+/* The header of a message of n > 0 bytes; a SYNC_ERROR is copied into err. */
+static int take_header(const char *buf, ssize_t n, struct sync_header *h, struct iso_error *err)
+{
+	if ((size_t)n < sizeof(*h))
+		return iso_error_set(err, EPROTO, "sync: malformed message");
+	memcpy(h, buf, sizeof(*h));
+	if (h->len != (size_t)n - sizeof(*h))
+		return iso_error_set(err, EPROTO, "sync: malformed message");
+	if (h->step == SYNC_ERROR)
+		return copy_peer_error(h, buf + sizeof(*h), err);
+	return 0;
+}
+
 int sync_expect(int sock, enum sync_step expected, char **ret_payload, int *ret_fd,
 		struct iso_error *err)
 {
@@ -93,24 +120,18 @@ int sync_expect(int sock, enum sync_step expected, char **ret_payload, int *ret_
 	_cleanup_close_ int fd = -1;
 	struct sync_header h;
 	ssize_t n;
+	int r;
 
 	if (!buf)
 		return iso_error_set(err, ENOMEM, "sync");
-	n = fd_recv(sock, buf, sizeof(h) + SYNC_PAYLOAD_MAX, &fd);
-	/* A peer that exits with our message unread leaves ECONNRESET pending, and the kernel
-	 * reports it (once) before what the peer sent last: usually its error. */
-	if (n == -ECONNRESET)
-		n = fd_recv(sock, buf, sizeof(h) + SYNC_PAYLOAD_MAX, &fd);
+	n = receive(sock, buf, &fd);
 	if (n < 0)
 		return iso_error_set(err, (int)-n, "waiting for %s", sync_step_name(expected));
 	if (n == 0)
 		return iso_error_set(err, 0, "container init exited before %s",
 				     sync_step_name(expected));
-	memcpy(&h, buf, sizeof(h));
-	if ((size_t)n < sizeof(h) || h.len != (size_t)n - sizeof(h))
-		return iso_error_set(err, EPROTO, "sync: malformed message");
-	if (h.step == SYNC_ERROR)
-		return copy_peer_error(&h, buf + sizeof(h), err);
+	if ((r = take_header(buf, n, &h, err)) < 0)
+		return r;
 	if (h.step != expected)
 		return iso_error_set(err, EPROTO, "sync: expected %s, got %s",
 				     sync_step_name(expected), sync_step_name(h.step));
@@ -128,6 +149,48 @@ int sync_expect(int sock, enum sync_step expected, char **ret_payload, int *ret_
 	return 0;
 }
 
+int sync_expect_close(int sock, struct iso_error *err)
+{
+	_cleanup_free_ char *buf = malloc(sizeof(struct sync_header) + SYNC_PAYLOAD_MAX);
+	_cleanup_close_ int fd = -1;
+	struct sync_header h;
+	ssize_t n;
+	int r;
+
+	if (!buf)
+		return iso_error_set(err, ENOMEM, "sync");
+	n = receive(sock, buf, &fd);
+	if (n == 0)
+		return 0;
+	if (n < 0)
+		return iso_error_set(err, (int)-n, "waiting for the container init to let go");
+	if ((r = take_header(buf, n, &h, err)) < 0)
+		return r;
+	return iso_error_set(err, EPROTO, "sync: expected the container init to close, got %s",
+			     sync_step_name(h.step));
+}
+
+int sync_expect_plain(int sock, enum sync_step expected, struct iso_error *err)
+{
+	struct sync_header h;
+	ssize_t n;
+
+	do
+		n = read(sock, &h, sizeof(h));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return iso_error_set(err, errno, "waiting for %s", sync_step_name(expected));
+	if (n == 0)
+		return iso_error_set(err, 0, "the runtime exited before %s",
+				     sync_step_name(expected));
+	if ((size_t)n != sizeof(h) || h.len != 0)
+		return iso_error_set(err, EPROTO, "sync: malformed message");
+	if (h.step != expected)
+		return iso_error_set(err, EPROTO, "sync: expected %s, got %s",
+				     sync_step_name(expected), sync_step_name(h.step));
+	return 0;
+}
+
 bool sync_take_peer_error(int sock, struct iso_error *err)
 {
 	_cleanup_free_ char *buf = malloc(sizeof(struct sync_header) + SYNC_PAYLOAD_MAX);
@@ -140,7 +203,7 @@ bool sync_take_peer_error(int sock, struct iso_error *err)
 	for (int reset = 0;;) {
 		n = recv(sock, buf, sizeof(h) + SYNC_PAYLOAD_MAX, MSG_DONTWAIT);
 		if (n < 0 && errno == ECONNRESET && !reset++)
-			continue; /* reported before the queued messages: see sync_expect() */
+			continue; /* reported before the queued messages: see receive() */
 		if (n <= 0)
 			break;
 		if ((size_t)n < sizeof(h))

@@ -20,6 +20,7 @@ enum sync_step {
 	SYNC_TERMINAL_SENT,	  /* parent -> child: the console socket has it */
 	SYNC_SECCOMP_LISTENER,	  /* child -> parent: fd = seccomp notify fd for listenerPath */
 	SYNC_READY,		  /* child -> parent: set up, waiting on the start barrier */
+	SYNC_CREATED,		  /* parent -> child: recorded created; outlive the runtime */
 	SYNC_ERROR,		  /* child -> parent: payload = message, errnum/exit_code set */
 };
 
@@ -38,6 +39,15 @@ void sync_send_error(int sock, const struct iso_error *child_err);
  * NULL) receives a malloc'ed NUL-terminated payload, *ret_fd (may be NULL) the passed fd. */
 int sync_expect(int sock, enum sync_step expected, char **ret_payload, int *ret_fd,
 		struct iso_error *err);
+
+/* Waits for the peer to close its end of the socket: 0 at EOF.  A SYNC_ERROR instead is copied
+ * into err; any other step is a protocol error. */
+int sync_expect_close(int sock, struct iso_error *err);
+
+/* sync_expect() for a child under the user's seccomp filter, which may allow read(2) (the wait
+ * for start needs it) but not recvmsg(2): no payload, no fd.  EOF, the parent gone, is an
+ * error. */
+int sync_expect_plain(int sock, enum sync_step expected, struct iso_error *err);
 
 /* After a runtime-side step failed: if the init already reported an error of its own (and
  * died of it, which is often why the runtime's step failed), puts that one in err, the cause

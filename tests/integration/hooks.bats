@@ -105,6 +105,20 @@ log_kinds() {
 	done
 }
 
+@test "hooks: createContainer alone (runtime-hooks-done sent ahead of the mounts) gets the state: id, creating, bundle, pid" {
+	set_hooks createContainer
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$(log_kinds)" createContainer
+	jq -e --arg id "$CTR" --arg b "$BUNDLE" --argjson pid "$(ctr_pid "$CTR")" \
+		'.id == $id and .status == "creating" and .bundle == $b and .pid == $pid' \
+		"$SHARED/createContainer.state.json" >/dev/null ||
+		fail "state on stdin: $(cat "$SHARED/createContainer.state.json")"
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	assert_no_leftovers
+}
+
 @test "hooks: run executes them too, poststop after the container exited" {
 	set_hooks prestart createRuntime createContainer startContainer poststart poststop
 	set_cmd "echo process >>$LOG"
