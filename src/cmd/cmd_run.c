@@ -31,6 +31,7 @@ static int create_and_start(const struct global_options *g, struct run_options *
 	int r;
 
 	o->create.console_fd = f->console_fd;
+	o->create.caller_waits = !o->detach;
 	r = container_create(&o->create, c, err);
 	if (r < 0)
 		return r;

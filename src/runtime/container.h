@@ -23,6 +23,9 @@ struct create_options {
 	int preserve_fds; /* including the listen_fds ones, which come first */
 	int listen_fds;	  /* socket activation (listen_fds.h): fds 3..3+N-1, 0 for none */
 	bool no_new_keyring;
+	/* The caller starts the container and waits for it (run in the foreground, tenant run): it
+	 * lives on, so create does not wait for the init to stop dying with it (release_init()). */
+	bool caller_waits;
 	/* isorun trace: load this program instead of linux.seccomp, and hand its listener fd
 	 * (which the callee then owns) to on_listener instead of listenerPath.  on_listener runs
 	 * while the init waits for an answer to its next syscall: it must start answering. */

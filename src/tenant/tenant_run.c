@@ -109,7 +109,8 @@ static int wait_forwarding(const struct created_container *c, const sigset_t *se
 static int run_bundle(const char *state_root, const char *tid, const char *bundle, int *ret_status,
 		      struct iso_error *err)
 {
-	struct create_options co = {.root = state_root, .id = tid, .bundle = bundle};
+	struct create_options co = {
+	    .root = state_root, .id = tid, .bundle = bundle, .caller_waits = true};
 	struct created_container c;
 	struct iso_error cleanup_err = {0};
 	sigset_t set, old;
