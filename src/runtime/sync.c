@@ -2,6 +2,7 @@
 #include "runtime/sync.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -37,11 +38,13 @@ const char *sync_step_name(enum sync_step step)
 	return "unknown";
 }
 
+/* On the stack when it is small, for the reason given at struct sync_message. */
 static int send_raw(int sock, const struct sync_header *h, const void *payload, int fd)
 {
-	_cleanup_free_ char *buf = malloc(sizeof(*h) + h->len);
+	_cleanup_free_ char *big = NULL;
+	char small[512], *buf = small;
 
-	if (!buf)
+	if (sizeof(*h) + h->len > sizeof(small) && !(buf = big = malloc(sizeof(*h) + h->len)))
 		return -ENOMEM;
 	memcpy(buf, h, sizeof(*h));
 	if (h->len)
@@ -87,17 +90,59 @@ static int copy_peer_error(const struct sync_header *h, const char *payload, str
 	return iso_error_code(err);
 }
 
-/* One message into buf (sizeof(struct sync_header) + SYNC_PAYLOAD_MAX bytes): its length, 0
- * at EOF, or -errno. */
-static ssize_t receive(int sock, char *buf, int *ret_fd)
-{
-	ssize_t n = fd_recv(sock, buf, sizeof(struct sync_header) + SYNC_PAYLOAD_MAX, ret_fd);
+/* Most messages are a header, or a header with a state or an error of a few hundred bytes:
+ * they are received on the stack.  A buffer for the largest possible one would come from mmap,
+ * and in a freshly cloned init its mmap, first touch and munmap cost up to 0.3 ms a message on
+ * the start-up's critical path (measured). */
+#define SMALL_MESSAGE 4096
 
-	/* A peer that exits with our message unread leaves ECONNRESET pending, and the kernel
-	 * reports it (once) before what the peer sent last: usually its error. */
-	if (n == -ECONNRESET)
-		n = fd_recv(sock, buf, sizeof(struct sync_header) + SYNC_PAYLOAD_MAX, ret_fd);
-	return n;
+struct sync_message {
+	char small[SMALL_MESSAGE];
+	char *big; /* when the message does not fit in small */
+	char *data;
+	int fd;
+};
+
+static void sync_message_free(struct sync_message *m)
+{
+	free(m->big);
+	if (m->fd >= 0)
+		close(m->fd);
+}
+#define _cleanup_sync_message_ __attribute__((cleanup(sync_message_free)))
+
+/* The whole length of the next message, without taking it; 0 at EOF, or -errno.  A peer that
+ * exits with our message unread leaves ECONNRESET pending, and the kernel reports it (once)
+ * before what the peer sent last: usually its error. */
+static ssize_t peek_length(int sock)
+{
+	for (bool reset = false;;) {
+		ssize_t n = recv(sock, NULL, 0, MSG_PEEK | MSG_TRUNC);
+
+		if (n >= 0)
+			return n;
+		if (errno == ECONNRESET && !reset)
+			reset = true;
+		else if (errno != EINTR)
+			return -errno;
+	}
+}
+
+/* One message into m: its length, 0 at EOF, or -errno.  One longer than the protocol allows
+ * is cut short, and take_header() refuses it. */
+static ssize_t receive(int sock, struct sync_message *m)
+{
+	ssize_t len = peek_length(sock);
+
+	m->fd = -1;
+	if (len <= 0)
+		return len;
+	if ((size_t)len > sizeof(struct sync_header) + SYNC_PAYLOAD_MAX)
+		len = sizeof(struct sync_header) + SYNC_PAYLOAD_MAX;
+	m->data = m->small;
+	if ((size_t)len > sizeof(m->small) && !(m->data = m->big = malloc((size_t)len)))
+		return -ENOMEM;
+	return fd_recv(sock, m->data, (size_t)len, &m->fd);
 }
 
 /* The header of a message of n > 0 bytes; a SYNC_ERROR is copied into err. */
@@ -116,21 +161,18 @@ static int take_header(const char *buf, ssize_t n, struct sync_header *h, struct
 int sync_expect(int sock, enum sync_step expected, char **ret_payload, int *ret_fd,
 		struct iso_error *err)
 {
-	_cleanup_free_ char *buf = malloc(sizeof(struct sync_header) + SYNC_PAYLOAD_MAX + 1);
-	_cleanup_close_ int fd = -1;
+	_cleanup_sync_message_ struct sync_message m = {.fd = -1};
 	struct sync_header h;
 	ssize_t n;
 	int r;
 
-	if (!buf)
-		return iso_error_set(err, ENOMEM, "sync");
-	n = receive(sock, buf, &fd);
+	n = receive(sock, &m);
 	if (n < 0)
 		return iso_error_set(err, (int)-n, "waiting for %s", sync_step_name(expected));
 	if (n == 0)
 		return iso_error_set(err, 0, "container init exited before %s",
 				     sync_step_name(expected));
-	if ((r = take_header(buf, n, &h, err)) < 0)
+	if ((r = take_header(m.data, n, &h, err)) < 0)
 		return r;
 	if (h.step != expected)
 		return iso_error_set(err, EPROTO, "sync: expected %s, got %s",
@@ -140,31 +182,28 @@ int sync_expect(int sock, enum sync_step expected, char **ret_payload, int *ret_
 
 		if (!p)
 			return iso_error_set(err, ENOMEM, "sync");
-		memcpy(p, buf + sizeof(h), h.len);
+		memcpy(p, m.data + sizeof(h), h.len);
 		p[h.len] = '\0';
 		*ret_payload = p;
 	}
 	if (ret_fd)
-		*ret_fd = steal_fd(fd);
+		*ret_fd = steal_fd(m.fd);
 	return 0;
 }
 
 int sync_expect_close(int sock, struct iso_error *err)
 {
-	_cleanup_free_ char *buf = malloc(sizeof(struct sync_header) + SYNC_PAYLOAD_MAX);
-	_cleanup_close_ int fd = -1;
+	_cleanup_sync_message_ struct sync_message m = {.fd = -1};
 	struct sync_header h;
 	ssize_t n;
 	int r;
 
-	if (!buf)
-		return iso_error_set(err, ENOMEM, "sync");
-	n = receive(sock, buf, &fd);
+	n = receive(sock, &m);
 	if (n == 0)
 		return 0;
 	if (n < 0)
 		return iso_error_set(err, (int)-n, "waiting for the container init to let go");
-	if ((r = take_header(buf, n, &h, err)) < 0)
+	if ((r = take_header(m.data, n, &h, err)) < 0)
 		return r;
 	return iso_error_set(err, EPROTO, "sync: expected the container init to close, got %s",
 			     sync_step_name(h.step));

@@ -119,6 +119,22 @@ log_kinds() {
 	assert_no_leftovers
 }
 
+@test "hooks: a state larger than a small sync message (15 KB of annotations) reaches createContainer whole" {
+	# Messages between runtime and init are received on the stack up to 4 KB; this one is not.
+	local big
+	big=$(head -c 15000 /dev/zero | tr '\0' x)
+	set_hooks createContainer
+	update_config --arg v "$big" '.annotations["org.example.big"] = $v'
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	jq -e --arg v "$big" '.annotations["org.example.big"] == $v and .status == "creating"' \
+		"$SHARED/createContainer.state.json" >/dev/null ||
+		fail "state on stdin: $(head -c 300 "$SHARED/createContainer.state.json")"
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	assert_no_leftovers
+}
+
 @test "hooks: run executes them too, poststop after the container exited" {
 	set_hooks prestart createRuntime createContainer startContainer poststart poststop
 	set_cmd "echo process >>$LOG"
