@@ -13,21 +13,11 @@
 
 #include "runtime/selfexe.h"
 #include "util/cleanup.h"
+#include "util/signals.h"
 
 #define HELPER_NAME "isorun-netlink"
 
 /* ---- the child: only async-signal-safe calls between fork() and execveat() ---- */
-
-static void child_reset_signals(void)
-{
-	struct sigaction sa = {.sa_handler = SIG_DFL};
-	sigset_t none;
-
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
 
 /* The helper gets fds 0-2 (so that the dynamic loader can say why it failed), its socket on
  * NLH_SOCK_FD, no environment (no LD_PRELOAD or LD_LIBRARY_PATH of the caller's) and no other
@@ -39,7 +29,7 @@ static _Noreturn void child_exec(int image, int sock, pid_t parent)
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
 		_exit(127);
-	child_reset_signals();
+	signals_reset_for_exec();
 	/* Both were moved above NLH_SOCK_FD by the parent: dup2() meets neither. */
 	if (dup2(sock, NLH_SOCK_FD) < 0 ||
 	    close_range(NLH_SOCK_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC) < 0)

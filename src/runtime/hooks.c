@@ -2,6 +2,7 @@
 #include "runtime/hooks.h"
 
 #include "util/cleanup.h"
+#include "util/signals.h"
 #include "util/timefmt.h"
 
 #include <errno.h>
@@ -46,19 +47,6 @@ struct hook_proc {
 
 /* ---- the child: runs only async-signal-safe calls between fork() and execve() ---- */
 
-static void child_reset_signals(void)
-{
-	struct sigaction sa = {.sa_handler = SIG_DFL};
-	sigset_t none;
-
-	/* The runtime's handlers and ignored signals (SIGPIPE...) are no business of the hook.
-	 * sigaction fails for SIGKILL, SIGSTOP and glibc's internal signals: harmless. */
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
 static void child_close_fds(int keep)
 {
 	/* Marking the fds close-on-exec (instead of closing them) keeps the exec-error pipe open
@@ -75,7 +63,7 @@ static _Noreturn void child_exec(const char *path, char **argv, char **envp, int
 {
 	int e;
 
-	child_reset_signals();
+	signals_reset_for_exec();
 	/* The fds were moved above 2 by the parent, so dup2() never meets itself here and the
 	 * copy on 0 is without O_CLOEXEC. */
 	if (dup2(stdin_r, 0) < 0)

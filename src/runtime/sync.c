@@ -132,7 +132,7 @@ static ssize_t peek_length(int sock)
  * is cut short, and take_header() refuses it. */
 static ssize_t receive(int sock, struct sync_message *m)
 {
-	ssize_t len = peek_length(sock);
+	ssize_t len = peek_length(sock), n;
 
 	m->fd = -1;
 	if (len <= 0)
@@ -142,7 +142,11 @@ static ssize_t receive(int sock, struct sync_message *m)
 	m->data = m->small;
 	if ((size_t)len > sizeof(m->small) && !(m->data = m->big = malloc((size_t)len)))
 		return -ENOMEM;
-	return fd_recv(sock, m->data, (size_t)len, &m->fd);
+	n = fd_recv(sock, m->data, (size_t)len, &m->fd);
+	/* The peer may have exited between the peek and here: its ECONNRESET comes first. */
+	if (n == -ECONNRESET)
+		n = fd_recv(sock, m->data, (size_t)len, &m->fd);
+	return n;
 }
 
 /* The header of a message of n > 0 bytes; a SYNC_ERROR is copied into err. */

@@ -100,3 +100,15 @@ const char *signal_name(int sig)
 		return NULL;
 	return names[sig];
 }
+
+void signals_reset_for_exec(void)
+{
+	struct sigaction sa = {.sa_handler = SIG_DFL};
+	sigset_t none;
+
+	/* sigaction fails for SIGKILL, SIGSTOP and glibc's internal signals: harmless. */
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
