@@ -85,17 +85,27 @@ static int start(struct nl_helper *h, struct iso_error *err)
 	return 0;
 }
 
-/* The helper is gone, or said something that is not an answer: it is stopped, and the error
- * says how it ended. */
-static int helper_failed(struct nl_helper *h, int r, struct iso_error *err)
+/* Closes the socket and reaps the helper: its wait status, 0 when it was not running. */
+static int stop(struct nl_helper *h)
 {
 	int status = 0;
 
+	if (h->sock < 0)
+		return 0;
 	close(h->sock);
 	h->sock = -1;
 	while (waitpid(h->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	h->pid = -1;
+	return status;
+}
+
+/* The helper is gone, or said something that is not an answer: it is stopped, and the error
+ * says how it ended. */
+static int helper_failed(struct nl_helper *h, int r, struct iso_error *err)
+{
+	int status = stop(h);
+
 	if (r != 0 && r != -ECONNRESET && r != -EPIPE)
 		return iso_error_set(err, -r, "the netlink helper");
 	if (WIFSIGNALED(status))
@@ -138,7 +148,7 @@ static struct nl_helper shared = {.sock = -1, .pid = -1};
 
 static void stop_shared(void)
 {
-	nl_helper_stop(&shared);
+	stop(&shared);
 }
 
 struct nl_helper *nl_helper_get(struct iso_error *err)
@@ -153,15 +163,4 @@ struct nl_helper *nl_helper_get(struct iso_error *err)
 	}
 	stop_registered = true;
 	return start(&shared, err) < 0 ? NULL : &shared;
-}
-
-void nl_helper_stop(struct nl_helper *h)
-{
-	if (h->sock < 0)
-		return;
-	close(h->sock);
-	h->sock = -1;
-	while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	h->pid = -1;
 }

@@ -21,7 +21,7 @@ struct nl_helper {
 
 /* The process's helper, started from a sealed memfd on first use (or again after it failed).
  * It dies with the calling thread (PR_SET_PDEATHSIG), and is stopped when the process exits
- * (atexit) or by nl_helper_stop(). */
+ * (atexit) or when a call finds it gone. */
 struct nl_helper *nl_helper_get(struct iso_error *err);
 
 /* Sends req (with fd attached when fd >= 0, and req->cfg.devices for NLH_CHECK and
@@ -29,8 +29,5 @@ struct nl_helper *nl_helper_get(struct iso_error *err);
  * Returns the helper's result, with its error in err. */
 int nl_helper_call(struct nl_helper *h, const struct nlh_request *req, int fd,
 		   struct nlh_reply *rep, struct net_device_move *ret_devs, struct iso_error *err);
-
-/* Closes the socket and reaps the helper (a no-op when it was never started). */
-void nl_helper_stop(struct nl_helper *h);
 
 #endif

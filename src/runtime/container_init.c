@@ -26,6 +26,7 @@
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
 #include "util/cleanup.h"
+#include "util/signals.h"
 #include "util/fdpass.h"
 #include "util/fds.h"
 
@@ -210,18 +211,6 @@ static int wait_for_start(const struct init_args *a, struct iso_error *err)
 	return 0;
 }
 
-/* The runtime may block or ignore signals (run forwards them); the container starts clean. */
-static void reset_signals(void)
-{
-	sigset_t none;
-
-	sigemptyset(&none);
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
 /* Until the runtime has written state.json with status created and says so (SYNC_CREATED),
  * the init dies with it: a `create` killed earlier leaves no init that its state does not show.
  * The runtime waits for the close of the socket that follows before it exits, lest the signal
@@ -243,7 +232,9 @@ static int init_sequence(const struct init_args *a, struct executable *exe, char
 {
 	int r;
 
-	reset_signals();
+	/* The runtime may block or ignore signals (run forwards them); the container starts
+	 * clean. */
+	signals_reset_for_exec();
 	if ((r = die_with_runtime(err)) < 0)
 		return r;
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
@@ -295,7 +286,7 @@ void container_init_main(const struct init_args *a)
 		sync_send_error(a->sync_fd, &err);
 		_exit(err.exit_code ? err.exit_code : 1);
 	}
-	/* The runtime waits for this close (release_init()) before it exits; from here it may be
+	/* `create` waits for this close (release_init()) before it exits; from here it may be
 	 * gone, and errors go to the container's stderr.  Before the early filter, which may not
 	 * allow the read and the prctl() of outlive_runtime(). */
 	close(a->sync_fd);

@@ -7,9 +7,10 @@ int signal_parse(const char *text);
 /* "SIGTERM", or NULL for a number with no name. */
 const char *signal_name(int sig);
 
-/* In a forked child about to exec another program: every disposition back to the default (the
- * runtime's handlers and ignored signals, SIGPIPE..., are no business of the program) and no
- * signal blocked.  Async-signal-safe. */
+/* In a child of the runtime that will exec another program (a hook, the netlink helper, the
+ * container's init): every disposition back to the default (the runtime's handlers and ignored
+ * signals, SIGPIPE..., are no business of the program) and no signal blocked.
+ * Async-signal-safe. */
 void signals_reset_for_exec(void);
 
 #endif

@@ -1,5 +1,6 @@
 /* Unit tests for the network configuration parsers: CIDRs, interface names, the io.isorun.net.*
- * annotations and linux.netDevices (no system calls: these run without privileges). */
+ * annotations and linux.netDevices, and the netlink helper's messages over a socketpair (these
+ * run without privileges). */
 #include "config.h"
 
 #include <errno.h>
