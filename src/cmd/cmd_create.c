@@ -66,5 +66,7 @@ int cmd_create(const struct global_options *g, int argc, char **argv, struct iso
 	if (r < 0)
 		return r;
 	close(c.pidfd);
+	/* Not container_created_release(): the init waits for start in this memory, which stays
+	 * its own once this process has exited. */
 	return 0;
 }

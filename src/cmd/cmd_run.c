@@ -32,15 +32,17 @@ static int create_and_start(const struct global_options *g, struct run_options *
 
 	o->create.console_fd = f->console_fd;
 	o->create.caller_waits = !o->detach;
+	o->create.start = true;
 	r = container_create(&o->create, c, err);
 	if (r < 0)
 		return r;
 	r = foreground_take_terminal(f, c->terminal, err);
-	if (r == 0)
+	if (r == 0 && !c->started)
 		r = container_start(g->root, o->create.id, err);
 	if (r < 0) {
 		container_delete(g->root, o->create.id, true, &ignored);
 		close(c->pidfd);
+		container_created_release(c);
 	}
 	return r;
 }
@@ -66,6 +68,7 @@ static int run_container(const struct global_options *g, struct run_options *o,
 	status = foreground_wait(&f, c.pid, c.pidfd);
 	foreground_end(&f);
 	close(c.pidfd);
+	container_created_release(&c);
 	if (!o->keep && container_delete(g->root, o->create.id, true, &cleanup_err) < 0)
 		log_warning("%s", cleanup_err.msg);
 	return status;

@@ -604,29 +604,11 @@ int cgroup_open_v2(const struct state_cgroup *cg, size_t n)
 	return -1;
 }
 
-/* Whether /proc/PID/cgroup (text) puts the process in the cgroup2 directory path already. */
-static bool in_v2_cgroup(const char *text, const char *path)
-{
-	size_t n = strlen(path);
-
-	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (!strncmp(p, "0::", 3) && !strncmp(p + 3, path, n) &&
-		    (p[3 + n] == '\n' || !p[3 + n]))
-			return true;
-	return false;
-}
-
 int cgroup_enter(const struct state_cgroup *cg, size_t n, pid_t pid, struct iso_error *err)
 {
-	_cleanup_free_ char *self = NULL;
-	struct iso_error ignored;
 	long long t0 = timefmt_monotonic_us();
-	size_t moved = 0;
 	char buf[24];
 
-	snprintf(buf, sizeof(buf), "/proc/%d/cgroup", (int)pid);
-	if (read_file_at(AT_FDCWD, buf, 1 << 16, &self, NULL, &ignored) < 0)
-		self = NULL;
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *dir = NULL;
@@ -634,10 +616,6 @@ int cgroup_enter(const struct state_cgroup *cg, size_t n, pid_t pid, struct iso_
 		struct cgroup_target t = {.where = "config.json: linux"};
 		int r;
 
-		/* Each move is a migration the kernel makes everyone wait for: skip the needless
-		 * one (the init was born in its cgroup2 directory with CLONE_INTO_CGROUP). */
-		if (!cg[i].controllers[0] && self && in_v2_cgroup(self, cg[i].path))
-			continue;
 		dir = cgroup_dir_path(&cg[i]);
 		fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 		if (fd < 0)
@@ -648,9 +626,8 @@ int cgroup_enter(const struct state_cgroup *cg, size_t n, pid_t pid, struct iso_
 		r = cgroup_write(&t, "cgroupsPath", "cgroup.procs", buf, err);
 		if (r < 0)
 			return r;
-		moved++;
 	}
-	log_debug("cgroup: pid %d moved into %zu directories in %.3f ms", (int)pid, moved,
+	log_debug("cgroup: pid %d moved into %zu directories in %.3f ms", (int)pid, n,
 		  (double)(timefmt_monotonic_us() - t0) / 1000);
 	return 0;
 }

@@ -100,7 +100,7 @@ int cgroup_create_v1(const struct spec *spec, struct state_cgroup *cg, size_t n,
 int cgroup_apply_config(const struct spec *spec, const struct state_cgroup *cg, size_t n,
 			struct iso_error *err);
 
-/* An O_PATH|O_DIRECTORY fd of the container's cgroup2 directory (for CLONE_INTO_CGROUP), or -1. */
+/* An O_PATH|O_DIRECTORY fd of the container's cgroup2 directory, or -1. */
 int cgroup_open_v2(const struct state_cgroup *cg, size_t n);
 
 /* Moves pid into the container's cgroup in every hierarchy (but those it is already in). */

@@ -24,6 +24,7 @@
 #include "runtime/exec_stub.h"
 #include "runtime/fault_inject.h"
 #include "runtime/hooks.h"
+#include "runtime/init_spawn.h"
 #include "runtime/namespaces.h"
 #include "runtime/overlay_root.h"
 #include "runtime/process.h"
@@ -62,10 +63,16 @@ struct create_plan {
 	int stub_fd; /* exec_stub.h; -1 when the runtime's own image is protected */
 	struct seccomp_program seccomp;
 	struct net_config net;
+	/* The init runs in this process's memory until it execs (init_spawn.h): what it reads
+	 * lives here, in the heap, until the plan is freed after init_spawn_join(). */
+	struct init_args init_args;
+	int parent_sock; /* the runtime's end of the sync socketpair, which the init closes */
+	struct init_spawn spawn;
 };
 
 static void create_plan_free(struct create_plan *p)
 {
+	init_spawn_join(&p->spawn);
 	net_config_clear(&p->net);
 	free(p->bundle);
 	free(p->rootfs);
@@ -361,33 +368,60 @@ static void init_args_fill(const struct create_plan *p, int sock, int fifo, stru
 	};
 }
 
-/* Clones the init with the container's namespaces; the child never returns from here. */
-static int spawn_init(const struct create_plan *p, int fifo, int sv[2], int cgroup_fd,
-		      pid_t *ret_pid, int *ret_pidfd, struct iso_error *err)
+static int init_entry(void *arg)
 {
-	struct init_args args;
-	int saved_pidns, r;
+	struct create_plan *p = arg;
+
+	close(p->parent_sock);
+	container_init_main(&p->init_args);
+}
+
+/* Clones the init with the container's namespaces, sharing this process's memory until it
+ * execs (init_spawn.h). */
+static int spawn_init(struct create_plan *p, int fifo, int sv[2], pid_t *ret_pid, int *ret_pidfd,
+		      struct iso_error *err)
+{
+	_cleanup_close_ int pidns = -1;
+	int r;
 	pid_t pid;
 
-	r = namespaces_enter_pid_path(p->spec, &saved_pidns, err);
+	r = namespaces_open_pid_path(p->spec, &pidns, err);
 	if (r < 0)
 		return r;
-	/* Born in its cgroup2 directory where the kernel can: one migration less. */
-	pid = process_clone_into_cgroup(namespaces_clone_flags(p->spec), cgroup_fd, ret_pidfd);
-	if (pid < 0 && cgroup_fd >= 0)
-		pid = process_clone(namespaces_clone_flags(p->spec), ret_pidfd);
-	if (pid == 0) {
-		close(sv[0]);
-		init_args_fill(p, sv[1], fifo, &args);
-		container_init_main(&args);
-	}
-	r = namespaces_restore_pid(saved_pidns, err);
-	if (saved_pidns >= 0)
-		close(saved_pidns);
+	p->parent_sock = sv[0];
+	init_args_fill(p, sv[1], fifo, &p->init_args);
+	pid = init_spawn_start(&p->spawn, namespaces_clone_flags(p->spec), pidns, init_entry, p);
+	if (pid < 0 && p->spawn.setns_failed)
+		return iso_error_set(err, (int)-pid, "linux.namespaces: joining pid namespace %s",
+				     spec_find_namespace(p->spec, CLONE_NEWPID)->path);
 	if (pid < 0)
 		return iso_error_set(err, (int)-pid, "cloning the container's init");
 	*ret_pid = pid;
+	/* The init is our unreaped child: its pid cannot be reused under the pidfd. */
+	*ret_pidfd = process_pidfd_open(pid, 0);
+	if (*ret_pidfd < 0) {
+		r = iso_error_set(err, -*ret_pidfd, "pidfd_open of the container's init");
+		*ret_pidfd = -1;
+	}
 	return r;
+}
+
+static bool can_start_now(const struct create_plan *p)
+{
+	return p->o->start && !p->spec->process.terminal &&
+	       p->spec->hooks[HOOK_POSTSTART].n_hooks == 0;
+}
+
+/* container_start() for run, under the lock create holds and with the state it has in memory:
+ * no reopening, no reading back.  Our O_RDWR end keeps a reader on the fifo, so the write
+ * cannot fail with ENXIO as start's does for a dead init; the init is alive, it just said so. */
+static int start_now(int dirfd, int fifo, struct container_state *st, struct iso_error *err)
+{
+	if (write(fifo, "0", 1) != 1)
+		return iso_error_set(err, errno, "cannot start container \"%s\"", st->id);
+	unlinkat(dirfd, FIFO_NAME, 0);
+	st->status = STATUS_RUNNING;
+	return state_write(dirfd, st, err);
 }
 
 /* What delete needs to clean up after a create that dies half-way is recorded (status
@@ -451,7 +485,7 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 	}
 	fault_inject_point(FAULT_CGROUP);
 	cgroup_fd = cgroup_open_v2(st.cgroups, st.n_cgroups);
-	r = spawn_init(p, fifo, sv, cgroup_fd, &pid, &pidfd, err);
+	r = spawn_init(p, fifo, sv, &pid, &pidfd, err);
 	close(sv[1]);
 	if (r == 0 && p->o->on_spawned)
 		r = p->o->on_spawned(p->o->on_spawned_arg, pid, cgroup_fd, err);
@@ -475,6 +509,8 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		fault_inject_point(FAULT_STATE_WRITTEN);
 		r = process_write_pid_file(p->o->pid_file, pid, err);
 	}
+	if (r == 0 && can_start_now(p))
+		r = start_now(dirfd, fifo, &st, err);
 	if (r < 0) {
 		net_detach(&net); /* first: it may need the init's network namespace */
 		if (pid > 0)
@@ -485,32 +521,52 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 	ret->pid = pid;
 	ret->pidfd = steal_fd(pidfd);
 	ret->terminal = p->spec->process.terminal;
+	ret->started = can_start_now(p);
 	return 0;
 }
 
 int container_create(const struct create_options *o, struct created_container *ret,
 		     struct iso_error *err)
 {
-	struct create_plan plan = {.stub_fd = -1};
+	struct create_plan *plan = calloc(1, sizeof(*plan));
 	_cleanup_close_ int dirfd = -1;
 	struct iso_error ignored;
 	int r;
 
-	if ((r = fault_inject_arm(err)) < 0 || (r = load_plan(o, &plan, err)) < 0)
+	if (!plan)
+		return iso_error_set(err, ENOMEM, "create");
+	plan->stub_fd = -1;
+	if ((r = fault_inject_arm(err)) < 0 || (r = load_plan(o, plan, err)) < 0)
 		goto out;
 	dirfd = r = state_dir_create(o->root, o->id, err);
 	if (r < 0)
 		goto out;
-	r = write_file_atomic_at(dirfd, CONFIG_COPY, plan.config_text, plan.config_len, 0600, err);
+	r = write_file_atomic_at(dirfd, CONFIG_COPY, plan->config_text, plan->config_len, 0600,
+				 err);
 	if (r == 0) {
 		fault_inject_point(FAULT_STATE_DIR);
-		r = launch(&plan, dirfd, ret, err);
+		r = launch(plan, dirfd, ret, err);
 	}
 	if (r < 0)
 		state_dir_remove(o->root, o->id, &ignored);
 out:
-	create_plan_free(&plan);
+	if (r == 0) {
+		ret->plan = plan; /* the init may still read it: container_created_release() */
+		return 0;
+	}
+	create_plan_free(plan); /* the init, if any, is dead */
+	free(plan);
 	return r;
+}
+
+void container_created_release(struct created_container *c)
+{
+	/* An init that has not exec'd yet (one delete failed to kill) keeps what it reads. */
+	if (!c->plan || !init_spawn_try_join(&c->plan->spawn))
+		return;
+	create_plan_free(c->plan);
+	free(c->plan);
+	c->plan = NULL;
 }
 
 /* Opens (and locks) the state directory and reads the state with its live status. */

@@ -26,6 +26,11 @@ struct create_options {
 	/* The caller starts the container and waits for it (run in the foreground, tenant run): it
 	 * lives on, so create does not wait for the init to stop dying with it (release_init()). */
 	bool caller_waits;
+	/* Start it at once (run): under the same lock, without reading the state back.  Taken
+	 * only where nothing has to come in between: no terminal for the caller to take over, no
+	 * poststart hooks (they wait for the exec: container_start()).  created_container.started
+	 * says whether it was. */
+	bool start;
 	/* isorun trace: load this program instead of linux.seccomp, and hand its listener fd
 	 * (which the callee then owns) to on_listener instead of listenerPath.  on_listener runs
 	 * while the init waits for an answer to its next syscall: it must start answering. */
@@ -38,16 +43,26 @@ struct create_options {
 	void *on_spawned_arg;
 };
 
+struct create_plan;
+
 struct created_container {
 	pid_t pid;
 	int pidfd;     /* O_CLOEXEC; the caller closes it */
 	bool terminal; /* process.terminal: the pty master went to the console socket */
+	bool started;  /* create_options.start was taken */
+	/* What the init reads until it execs: it runs in this process's memory (init_spawn.h). */
+	struct create_plan *plan;
 };
 
 /* Creates the container and leaves its init waiting for start.  On failure nothing is left:
  * no state directory, no process, no mount. */
 int container_create(const struct create_options *o, struct created_container *ret,
 		     struct iso_error *err);
+
+/* Frees what the init of a created container read, once it has exec'd or died: after waiting
+ * for the container, or deleting it (an init still alive keeps it).  A process that exits right
+ * after create need not call it. */
+void container_created_release(struct created_container *c);
 
 int container_start(const char *root, const char *id, struct iso_error *err);
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "net/loopback.h"
+#include "runtime/credentials.h"
 #include "runtime/executable.h"
 #include "runtime/hooks.h"
 #include "runtime/listen_fds.h"
@@ -79,7 +80,7 @@ static int become_root_in_userns(const struct init_args *a, struct iso_error *er
 	r = sync_expect(a->sync_fd, SYNC_ID_MAPS_WRITTEN, NULL, NULL, err);
 	if (r < 0)
 		return r;
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+	if (credentials_setresgid(0) < 0 || credentials_setresuid(0) < 0)
 		return iso_error_set(err, errno,
 				     "linux.uidMappings: becoming root in the user "
 				     "namespace (is container id 0 mapped?)");

@@ -221,6 +221,7 @@ int container_trace(const struct trace_options *o, struct trace_result *ret, str
 		close(c.pidfd);
 		if (container_delete(o->root, o->id, true, &ignored) < 0)
 			log_warning("%s", ignored.msg);
+		container_created_release(&c);
 	}
 	syscall_recorder_stop(&rec);
 	sigprocmask(SIG_SETMASK, &saved, NULL);

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <inttypes.h>
 #include <linux/magic.h>
 #include <stdio.h>
@@ -14,8 +13,19 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+
+int credentials_setresgid(gid_t gid)
+{
+	return (int)syscall(SYS_setresgid, gid, gid, gid);
+}
+
+int credentials_setresuid(uid_t uid)
+{
+	return (int)syscall(SYS_setresuid, uid, uid, uid);
+}
 
 static int apply_groups(const struct spec_user *user, bool setgroups_allowed, struct iso_error *err)
 {
@@ -29,7 +39,7 @@ static int apply_groups(const struct spec_user *user, bool setgroups_allowed, st
 		return 0;
 	}
 	/* An empty list still clears the groups the runtime itself was started with. */
-	if (setgroups(user->n_additional_gids, user->additional_gids) < 0)
+	if (syscall(SYS_setgroups, user->n_additional_gids, user->additional_gids) < 0)
 		return iso_error_set(err, errno, "process.user.additionalGids: setgroups");
 	return 0;
 }
@@ -45,10 +55,10 @@ int credentials_apply(const struct spec_user *user, bool setgroups_allowed, stru
 	r = apply_groups(user, setgroups_allowed, err);
 	if (r < 0)
 		return r;
-	if (setresgid(user->gid, user->gid, user->gid) < 0)
+	if (credentials_setresgid(user->gid) < 0)
 		return iso_error_set(err, errno, "process.user.gid %" PRIu32 ": setresgid",
 				     user->gid);
-	if (setresuid(user->uid, user->uid, user->uid) < 0)
+	if (credentials_setresuid(user->uid) < 0)
 		return iso_error_set(err, errno, "process.user.uid %" PRIu32 ": setresuid",
 				     user->uid);
 	/* KEEPCAPS only matters at the uid change above (execve clears it as well): turning it

@@ -2,8 +2,16 @@
 #define ISORUN_CREDENTIALS_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "runtime/spec.h"
+
+/* The calling process's real, effective and saved ids, by the system calls themselves (0, or -1
+ * with errno): in a process with more than one thread glibc's wrappers make every thread
+ * change too, and the init shares its memory, so its idea of its threads, with the runtime
+ * (init_spawn.h). */
+int credentials_setresgid(gid_t gid);
+int credentials_setresuid(uid_t uid);
 
 /* setgroups (additionalGids, or none), setresgid, setresuid keeping the permitted capabilities
  * across the uid change (PR_SET_KEEPCAPS), and the umask when given.  `setgroups_allowed` is

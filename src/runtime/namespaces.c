@@ -74,31 +74,16 @@ static int join_one(const struct spec_namespace *ns, struct iso_error *err)
 	return 0;
 }
 
-int namespaces_enter_pid_path(const struct spec *spec, int *ret_saved_fd, struct iso_error *err)
+int namespaces_open_pid_path(const struct spec *spec, int *ret_fd, struct iso_error *err)
 {
 	const struct spec_namespace *ns = spec_find_namespace(spec, CLONE_NEWPID);
-	_cleanup_close_ int saved = -1;
-	int r;
 
-	*ret_saved_fd = -1;
+	*ret_fd = -1;
 	if (!ns || !ns->path)
 		return 0;
-	saved = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-	if (saved < 0)
-		return iso_error_set(err, errno, "/proc/self/ns/pid");
-	r = join_one(ns, err);
-	if (r < 0)
-		return r;
-	*ret_saved_fd = steal_fd(saved);
-	return 0;
-}
-
-int namespaces_restore_pid(int saved_fd, struct iso_error *err)
-{
-	if (saved_fd < 0)
-		return 0;
-	if (setns(saved_fd, CLONE_NEWPID) < 0)
-		return iso_error_set(err, errno, "restoring the runtime's pid namespace");
+	*ret_fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+	if (*ret_fd < 0)
+		return iso_error_set(err, errno, "linux.namespaces: pid namespace %s", ns->path);
 	return 0;
 }
 

@@ -22,11 +22,10 @@ unsigned long namespaces_clone_flags(const struct spec *spec);
  * the host). */
 int namespaces_validate(const struct spec *spec, struct iso_error *err);
 
-/* Parent side, around clone: a pid namespace given by path must be entered by the parent
- * (it applies to children only).  *ret_saved_fd receives an fd to restore with
- * namespaces_restore_pid(), or -1 when nothing was changed. */
-int namespaces_enter_pid_path(const struct spec *spec, int *ret_saved_fd, struct iso_error *err);
-int namespaces_restore_pid(int saved_fd, struct iso_error *err);
+/* Parent side: a pid namespace given by path applies to the children of whoever joins it, so
+ * the thread that clones the init joins it (init_spawn.h).  This opens it: *ret_fd is -1 when
+ * the config names none. */
+int namespaces_open_pid_path(const struct spec *spec, int *ret_fd, struct iso_error *err);
 
 /* Child side: joins every namespace given by path except pid, the user namespace first and the
  * mount namespace last. */

@@ -22,12 +22,8 @@
 #define CLONE_PIDFD 0x00001000
 #endif
 
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-
-/* struct clone_args up to the cgroup field (CLONE_ARGS_SIZE_VER2). */
-struct clone_args_v2 {
+/* struct clone_args up to the tls field (CLONE_ARGS_SIZE_VER0). */
+struct clone_args_v0 {
 	uint64_t flags;
 	uint64_t pidfd;
 	uint64_t child_tid;
@@ -36,24 +32,17 @@ struct clone_args_v2 {
 	uint64_t stack;
 	uint64_t stack_size;
 	uint64_t tls;
-	uint64_t set_tid;
-	uint64_t set_tid_size;
-	uint64_t cgroup;
 };
 
-pid_t process_clone_into_cgroup(unsigned long flags, int cgroup_fd, int *ret_pidfd)
+pid_t process_clone(unsigned long flags, int *ret_pidfd)
 {
-	struct clone_args_v2 ca = {
+	struct clone_args_v0 ca = {
 	    .flags = flags | CLONE_PIDFD,
 	    .pidfd = (uint64_t)(uintptr_t)ret_pidfd,
 	    .exit_signal = SIGCHLD,
 	};
 	long r;
 
-	if (cgroup_fd >= 0) {
-		ca.flags |= CLONE_INTO_CGROUP;
-		ca.cgroup = (uint64_t)cgroup_fd;
-	}
 	*ret_pidfd = -1;
 	r = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (r < 0)
@@ -61,11 +50,6 @@ pid_t process_clone_into_cgroup(unsigned long flags, int cgroup_fd, int *ret_pid
 	if (r > 0 && *ret_pidfd >= 0)
 		fcntl(*ret_pidfd, F_SETFD, FD_CLOEXEC);
 	return (pid_t)r;
-}
-
-pid_t process_clone(unsigned long flags, int *ret_pidfd)
-{
-	return process_clone_into_cgroup(flags, -1, ret_pidfd);
 }
 
 int process_pidfd_open(pid_t pid, uint64_t start_time)

@@ -1,4 +1,4 @@
-/* Processes by pidfd: cloning the init, signalling and waiting without pid-reuse races. */
+/* Processes by pidfd: cloning, signalling and waiting without pid-reuse races. */
 #ifndef ISORUN_PROCESS_H
 #define ISORUN_PROCESS_H
 
@@ -11,10 +11,6 @@
 /* fork()-like clone3 with CLONE_NEWxxx flags; *ret_pidfd gets a pidfd in the parent.
  * Returns the pid in the parent, 0 in the child, -errno on failure. */
 pid_t process_clone(unsigned long flags, int *ret_pidfd);
-
-/* The same, the child starting in the cgroup2 directory cgroup_fd (CLONE_INTO_CGROUP; -1 for
- * the parent's cgroup). */
-pid_t process_clone_into_cgroup(unsigned long flags, int cgroup_fd, int *ret_pidfd);
 
 /* A pidfd for pid, checked to still be the process that started at start_time (0: unchecked).
  * -ESRCH when it is gone or was replaced. */

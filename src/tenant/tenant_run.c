@@ -110,7 +110,7 @@ static int run_bundle(const char *state_root, const char *tid, const char *bundl
 		      struct iso_error *err)
 {
 	struct create_options co = {
-	    .root = state_root, .id = tid, .bundle = bundle, .caller_waits = true};
+	    .root = state_root, .id = tid, .bundle = bundle, .caller_waits = true, .start = true};
 	struct created_container c;
 	struct iso_error cleanup_err = {0};
 	sigset_t set, old;
@@ -120,15 +120,17 @@ static int run_bundle(const char *state_root, const char *tid, const char *bundl
 	sigprocmask(SIG_BLOCK, &set, &old);
 	r = container_create(&co, &c, err);
 	if (r == 0) {
-		r = container_start(state_root, tid, err);
+		r = c.started ? 0 : container_start(state_root, tid, err);
 		if (r < 0) {
 			container_delete(state_root, tid, true, &cleanup_err);
 			close(c.pidfd);
+			container_created_release(&c);
 		}
 	}
 	if (r == 0) {
 		*ret_status = wait_forwarding(&c, &set);
 		close(c.pidfd);
+		container_created_release(&c);
 		if (container_delete(state_root, tid, true, &cleanup_err) < 0)
 			log_warning("%s", cleanup_err.msg);
 	}

@@ -1,0 +1,64 @@
+/* Cloning the container's init without copying the runtime's address space.
+ *
+ * On these VMs every new address space is dear: a fork costs about 0.5 ms of page-table work
+ * and each page the child then touches faults (tests/bench, PERF.md).  So the init is cloned
+ * with CLONE_VM: it runs in the runtime's memory until its first exec, and that exec (of the
+ * tiny stub, exec_stub.h) has no copy to tear down.
+ *
+ * Two C programs in one memory need what two threads need, so the clone is made by a helper
+ * thread, with CLONE_VFORK:
+ * - glibc knows the process has a second thread: malloc and stdio lock their shared state;
+ * - the init runs on the helper's thread-local storage (errno, malloc's per-thread cache, the
+ *   owner of stdio locks), which the helper does not touch while the vfork holds it, and on a
+ *   stack of its own;
+ * - the helper is the init's parent thread: it lives until the init has exec'd or died, so
+ *   the init's parent-death signal still fires only when the runtime dies.
+ *
+ * What follows for the code on either side:
+ * - the init must not call glibc's set*id()/setgroups() wrappers, which in a threaded process
+ *   signal every other thread to change too: it uses the raw system calls (credentials.h);
+ * - the runtime must not free or change what the init reads (its arguments, the spec) until
+ *   init_spawn_join() has returned, i.e. the init has exec'd or died.  A runtime that exits
+ *   first (create) simply leaves its memory to the init.
+ * The init's memory is the runtime's, so PR_SET_DUMPABLE in the init covers both: the runtime
+ * is not dumpable from then on either (it was not meant to be ptraced anyway). */
+#ifndef ISORUN_INIT_SPAWN_H
+#define ISORUN_INIT_SPAWN_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct init_spawn {
+	int (*fn)(void *); /* runs in the init; must exec or _exit() */
+	void *arg;
+	unsigned long flags; /* clone flags: the namespaces */
+	int pidns_fd;	     /* a pid namespace for the helper to join first, or -1 */
+	void *stack;	     /* the init's own stack (mmap) */
+	size_t stack_size;
+	pthread_t helper;
+	bool helper_running;
+	pid_t pid;	 /* written by the kernel (CLONE_PARENT_SETTID) */
+	int started;	 /* futex: 1 once the init runs or the clone failed */
+	int clone_error; /* errno of a failed setns or clone */
+	bool setns_failed;
+};
+
+/* Clones fn(arg) as the init with the given namespace flags, in the pid namespace pidns_fd
+ * (-1: the runtime's), and returns its pid once it runs (-errno on failure, with nothing left
+ * behind; s->setns_failed tells which step failed).  The pid namespace is joined by the helper
+ * thread: the kernel lets no thread be made in a process whose pid namespace for children
+ * differs from its own.  s must stay where it is, and so must everything fn reads, until
+ * init_spawn_join(). */
+pid_t init_spawn_start(struct init_spawn *s, unsigned long flags, int pidns_fd, int (*fn)(void *),
+		       void *arg);
+
+/* Waits until the init has exec'd or died, then frees its stack.  Blocks for as long as the init
+ * waits for start: call it once the init has been reaped. */
+void init_spawn_join(struct init_spawn *s);
+
+/* The same without waiting: false (and nothing freed) while the init may still run in this
+ * memory. */
+bool init_spawn_try_join(struct init_spawn *s);
+
+#endif
