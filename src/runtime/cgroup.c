@@ -392,6 +392,14 @@ static int rmdir_created(const struct state_cgroup *c)
 	return 0;
 }
 
+size_t cgroup_destroy_dirs_if_empty(const struct state_cgroup *cg, size_t n)
+{
+	/* A leaf isorun did not make is not removed, so its rmdir proves nothing. */
+	while (n > 0 && cg[n - 1].created > 0 && rmdir_created(&cg[n - 1]) == 0)
+		n--;
+	return n;
+}
+
 int cgroup_destroy_dirs(const struct state_cgroup *cg, size_t n, struct iso_error *err)
 {
 	int ret = 0;

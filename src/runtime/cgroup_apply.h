@@ -54,4 +54,8 @@ int cgroup_bpf_attach_devices(const struct cgroup_target *t, const struct cgroup
 struct state_cgroup;
 int cgroup_destroy_dirs(const struct state_cgroup *cg, size_t n, struct iso_error *err);
 
+/* The same, one rmdir each and no retry, from the last entry back to the first that will not
+ * go (busy, or not made by isorun): returns how many are left, cg[0] .. cg[left - 1]. */
+size_t cgroup_destroy_dirs_if_empty(const struct state_cgroup *cg, size_t n);
+
 #endif

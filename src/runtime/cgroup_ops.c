@@ -211,16 +211,18 @@ static int empty_cgroup(const struct state_cgroup *cg, size_t n, struct iso_erro
 int cgroup_destroy(const struct state_cgroup *cg, size_t n, struct iso_error *err)
 {
 	long long t0 = timefmt_monotonic_us();
+	size_t left;
 	int r;
 
 	if (n == 0)
 		return 0;
-	r = empty_cgroup(cg, n, err);
-	if (r < 0)
+	/* Usually the container's processes are gone already: no cgroup.procs is read then. */
+	left = cgroup_destroy_dirs_if_empty(cg, n);
+	if (left > 0 && (r = empty_cgroup(cg, left, err)) < 0)
 		return r;
-	r = cgroup_destroy_dirs(cg, n, err);
+	r = cgroup_destroy_dirs(cg, left, err);
 	if (r == 0)
-		log_debug("cgroup: %zu directories removed in %.3f ms", n,
-			  (double)(timefmt_monotonic_us() - t0) / 1000);
+		log_debug("cgroup: %zu directories removed in %.3f ms (%zu emptied first)", n,
+			  (double)(timefmt_monotonic_us() - t0) / 1000, left);
 	return r;
 }
