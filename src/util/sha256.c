@@ -1,7 +1,14 @@
 #include "config.h"
 #include "util/sha256.h"
 
+#include <stdbool.h>
 #include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define HAVE_SHA_NI 1
+#endif
 
 static const uint32_t round_constants[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -32,7 +39,7 @@ static void store_be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-static void compress(uint32_t h[8], const uint8_t block[64])
+static void compress_portable(uint32_t h[8], const uint8_t block[64])
 {
 	uint32_t w[64], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6],
 			k = h[7];
@@ -67,6 +74,76 @@ static void compress(uint32_t h[8], const uint8_t block[64])
 	h[5] += f;
 	h[6] += g;
 	h[7] += k;
+}
+
+#ifdef HAVE_SHA_NI
+/* The x86 SHA extensions (Intel since Goldmont and Ice Lake, AMD since Zen): a config.json's
+ * seccomp profile, the cache key of every start with one (seccomp_cache.h), hashes in about a
+ * fifth of the time.  The state is kept as the instructions want it, ABEF and CDGH. */
+__attribute__((target("sha,ssse3,sse4.1"))) static void compress_sha_ni(uint32_t h[8],
+									const uint8_t block[64])
+{
+	const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	__m128i dcba = _mm_loadu_si128((const __m128i *)&h[0]);
+	__m128i hgfe = _mm_loadu_si128((const __m128i *)&h[4]);
+	__m128i cdab = _mm_shuffle_epi32(dcba, 0xb1);
+	__m128i efgh = _mm_shuffle_epi32(hgfe, 0x1b);
+	__m128i abef = _mm_alignr_epi8(cdab, efgh, 8), cdgh = _mm_blend_epi16(efgh, cdab, 0xf0);
+	__m128i abef_in = abef, cdgh_in = cdgh, w[4];
+
+	for (int i = 0; i < 16; i++) {
+		__m128i *cur = &w[i % 4], wk;
+
+		if (i < 4) {
+			*cur = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(block + 16 * i)),
+						byte_swap);
+		} else {
+			/* w[t] = w[t-16] + s0(w[t-15]) + w[t-7] + s1(w[t-2]), four at a time. */
+			__m128i w7 = _mm_alignr_epi8(w[(i + 3) % 4], w[(i + 2) % 4], 4);
+
+			*cur = _mm_sha256msg1_epu32(*cur, w[(i + 1) % 4]);
+			*cur = _mm_sha256msg2_epu32(_mm_add_epi32(*cur, w7), w[(i + 3) % 4]);
+		}
+		wk = _mm_add_epi32(*cur, _mm_loadu_si128((const __m128i *)&round_constants[4 * i]));
+		cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+		abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0e));
+	}
+	abef = _mm_add_epi32(abef, abef_in);
+	cdgh = _mm_add_epi32(cdgh, cdgh_in);
+	/* Back to h[0..7] = a..h. */
+	__m128i feba = _mm_shuffle_epi32(abef, 0x1b), dchg = _mm_shuffle_epi32(cdgh, 0xb1);
+	_mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(feba, dchg, 0xf0));
+	_mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(dchg, feba, 8));
+}
+
+static bool cpu_has_sha_ni(void)
+{
+	unsigned a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSSE3) || !(c & bit_SSE4_1))
+		return false;
+	return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+}
+#endif
+
+/* Which compress() this CPU runs, decided once. */
+static void (*compress_impl)(uint32_t h[8], const uint8_t block[64]);
+
+static void compress(uint32_t h[8], const uint8_t block[64])
+{
+	if (!compress_impl) {
+		compress_impl = compress_portable;
+#ifdef HAVE_SHA_NI
+		if (cpu_has_sha_ni())
+			compress_impl = compress_sha_ni;
+#endif
+	}
+	compress_impl(h, block);
+}
+
+void sha256_use_portable(bool portable)
+{
+	compress_impl = portable ? compress_portable : NULL;
 }
 
 void sha256_init(struct sha256 *s)

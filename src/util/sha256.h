@@ -4,6 +4,7 @@
 #ifndef ISORUN_SHA256_H
 #define ISORUN_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,10 @@ void sha256_final(struct sha256 *s, uint8_t digest[SHA256_DIGEST_SIZE]);
 
 /* One-shot digest of a buffer. */
 void sha256(const void *data, size_t len, uint8_t digest[SHA256_DIGEST_SIZE]);
+
+/* With true, the portable code even where the CPU has SHA instructions (tests compare the two);
+ * false goes back to choosing by the CPU. */
+void sha256_use_portable(bool portable);
 
 /* Lower-case hex, NUL-terminated. */
 void sha256_hex(const uint8_t digest[SHA256_DIGEST_SIZE], char hex[SHA256_HEX_SIZE]);

@@ -53,6 +53,34 @@ static void check_digest(const void *data, size_t len, const char *want, const c
 	UNIT_CHECK(strcmp(hex, want) == 0, "sha256(%s)", what);
 }
 
+/* The CPU's SHA instructions (where it has them) and the portable code agree on every length
+ * around the block and padding boundaries, and on pseudo-random bytes. */
+static void test_sha256_implementations(void)
+{
+	uint8_t data[1100], native[SHA256_DIGEST_SIZE], portable[SHA256_DIGEST_SIZE];
+	uint32_t x = 2463534242u;
+	size_t mismatches = 0;
+
+	for (size_t i = 0; i < sizeof(data); i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		data[i] = (uint8_t)x;
+	}
+	for (size_t len = 0; len <= sizeof(data); len += len < 200 ? 1 : 37) {
+		sha256_use_portable(false);
+		sha256(data, len, native);
+		sha256_use_portable(true);
+		sha256(data, len, portable);
+		mismatches += memcmp(native, portable, sizeof(native)) != 0;
+	}
+	sha256_use_portable(false);
+	UNIT_CHECK(mismatches == 0,
+		   "sha256: the CPU's instructions agree with the portable code "
+		   "(%zu lengths differ)",
+		   mismatches);
+}
+
 static void test_sha256(void)
 {
 	static const char two_blocks[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
@@ -79,6 +107,15 @@ static void test_sha256(void)
 	sha256_final(&s, pieces);
 	UNIT_CHECK(memcmp(one, pieces, sizeof(one)) == 0, "sha256: incremental == one-shot");
 	free(million);
+}
+
+static void test_sha256_both(void)
+{
+	sha256_use_portable(true);
+	test_sha256();
+	sha256_use_portable(false);
+	test_sha256();
+	test_sha256_implementations();
 }
 
 /* ---- parser ---- */
@@ -569,7 +606,7 @@ static void test_bpf_recorder(void)
 
 int main(void)
 {
-	test_sha256();
+	test_sha256_both();
 	test_parse_errors();
 	test_canonical();
 	test_build();
