@@ -500,9 +500,11 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		st.status = STATUS_CREATED;
 		r = state_write(dirfd, &st, err);
 	}
+	/* The init waits for SYNC_CREATED: the stale creating.json goes after (state.json, read
+	 * first, says created already). */
 	if (r == 0) {
-		state_remove_creating(dirfd);
 		r = release_init(p->o, sv[0], err);
+		state_remove_creating(dirfd);
 	}
 	close(sv[0]);
 	if (r == 0) {
