@@ -67,12 +67,16 @@ struct create_plan {
 	 * lives here, in the heap, until the plan is freed after init_spawn_join(). */
 	struct init_args init_args;
 	int parent_sock; /* the runtime's end of the sync socketpair, which the init closes */
+	int pidns_fd;	 /* linux.namespaces' pid path, opened, or -1 */
+	unsigned long clone_flags;
 	struct init_spawn spawn;
 };
 
 static void create_plan_free(struct create_plan *p)
 {
 	init_spawn_join(&p->spawn);
+	if (p->pidns_fd >= 0)
+		close(p->pidns_fd);
 	net_config_clear(&p->net);
 	free(p->bundle);
 	free(p->rootfs);
@@ -151,6 +155,22 @@ static int protect_runtime_image(struct create_plan *p, struct iso_error *err)
 	return p->stub_fd < 0 ? p->stub_fd : 0;
 }
 
+/* The helper thread makes the container's namespaces while create goes on (init_spawn.h):
+ * all of them, unless a new user namespace must own them, which only the clone can make. */
+static int prepare_spawn(struct create_plan *p, struct iso_error *err)
+{
+	unsigned long ns = namespaces_clone_flags(p->spec);
+	bool new_userns = ns & CLONE_NEWUSER;
+	int r;
+
+	r = namespaces_open_pid_path(p->spec, &p->pidns_fd, err);
+	if (r < 0)
+		return r;
+	p->clone_flags = new_userns ? ns : 0;
+	r = init_spawn_prepare(&p->spawn, new_userns ? 0 : ns, p->pidns_fd);
+	return r < 0 ? iso_error_set(err, -r, "starting the thread that clones the init") : 0;
+}
+
 static int load_plan(const struct create_options *o, struct create_plan *p, struct iso_error *err)
 {
 	_cleanup_free_ char *config_path = NULL;
@@ -180,7 +200,9 @@ static int load_plan(const struct create_options *o, struct create_plan *p, stru
 				    err)) < 0) {
 		return r;
 	}
-	if ((r = check_plan(p, err)) < 0 || (r = resolve_rootfs(p, err)) < 0)
+	/* As soon as the namespaces are known; a plan found bad below only wastes them. */
+	if ((r = prepare_spawn(p, err)) < 0 || (r = check_plan(p, err)) < 0 ||
+	    (r = resolve_rootfs(p, err)) < 0)
 		return r;
 	if (!jsongen_utf8_valid(p->rootfs))
 		return iso_error_invalid(err, "config.json: root.path: %s is not valid UTF-8",
@@ -376,26 +398,32 @@ static int init_entry(void *arg)
 	container_init_main(&p->init_args);
 }
 
-/* Clones the init with the container's namespaces, sharing this process's memory until it
- * execs (init_spawn.h). */
+static int spawn_error(const struct create_plan *p, int errnum, struct iso_error *err)
+{
+	switch (p->spawn.failed_step) {
+	case INIT_SPAWN_SETNS:
+		return iso_error_set(err, errnum, "linux.namespaces: joining pid namespace %s",
+				     spec_find_namespace(p->spec, CLONE_NEWPID)->path);
+	case INIT_SPAWN_UNSHARE:
+		return iso_error_set(err, errnum, "linux.namespaces: creating the namespaces");
+	default:
+		return iso_error_set(err, errnum, "cloning the container's init");
+	}
+}
+
+/* Clones the init in the namespaces prepare_spawn() made, sharing this process's memory until
+ * it execs (init_spawn.h). */
 static int spawn_init(struct create_plan *p, int fifo, int sv[2], pid_t *ret_pid, int *ret_pidfd,
 		      struct iso_error *err)
 {
-	_cleanup_close_ int pidns = -1;
-	int r;
+	int r = 0;
 	pid_t pid;
 
-	r = namespaces_open_pid_path(p->spec, &pidns, err);
-	if (r < 0)
-		return r;
 	p->parent_sock = sv[0];
 	init_args_fill(p, sv[1], fifo, &p->init_args);
-	pid = init_spawn_start(&p->spawn, namespaces_clone_flags(p->spec), pidns, init_entry, p);
-	if (pid < 0 && p->spawn.setns_failed)
-		return iso_error_set(err, (int)-pid, "linux.namespaces: joining pid namespace %s",
-				     spec_find_namespace(p->spec, CLONE_NEWPID)->path);
+	pid = init_spawn_start(&p->spawn, p->clone_flags, init_entry, p);
 	if (pid < 0)
-		return iso_error_set(err, (int)-pid, "cloning the container's init");
+		return spawn_error(p, (int)-pid, err);
 	*ret_pid = pid;
 	/* The init is our unreaped child: its pid cannot be reused under the pidfd. */
 	*ret_pidfd = process_pidfd_open(pid, 0);
@@ -538,6 +566,7 @@ int container_create(const struct create_options *o, struct created_container *r
 	if (!plan)
 		return iso_error_set(err, ENOMEM, "create");
 	plan->stub_fd = -1;
+	plan->pidns_fd = -1;
 	if ((r = fault_inject_arm(err)) < 0 || (r = load_plan(o, plan, err)) < 0)
 		goto out;
 	dirfd = r = state_dir_create(o->root, o->id, err);

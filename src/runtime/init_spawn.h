@@ -29,32 +29,43 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+enum init_spawn_step { INIT_SPAWN_OK, INIT_SPAWN_SETNS, INIT_SPAWN_UNSHARE, INIT_SPAWN_CLONE };
+
 struct init_spawn {
-	int (*fn)(void *); /* runs in the init; must exec or _exit() */
+	unsigned long unshare_flags; /* namespaces the helper makes before the clone */
+	int pidns_fd;		     /* a pid namespace for the helper to join, or -1 */
+	unsigned long clone_flags;   /* namespaces made by the clone itself */
+	int (*fn)(void *);	     /* runs in the init; must exec or _exit() */
 	void *arg;
-	unsigned long flags; /* clone flags: the namespaces */
-	int pidns_fd;	     /* a pid namespace for the helper to join first, or -1 */
-	void *stack;	     /* the init's own stack (mmap) */
+	void *stack; /* the init's own stack (mmap) */
 	size_t stack_size;
 	pthread_t helper;
 	bool helper_running;
-	pid_t pid;	 /* written by the kernel (CLONE_PARENT_SETTID) */
-	int started;	 /* futex: 1 once the init runs or the clone failed */
-	int clone_error; /* errno of a failed setns or clone */
-	bool setns_failed;
+	int go;	     /* futex: 1 clone, 2 give up */
+	int started; /* futex: 1 once the init runs or the helper failed */
+	pid_t pid;   /* written by the kernel (CLONE_PARENT_SETTID) */
+	enum init_spawn_step failed_step;
+	int error; /* errno of the failed step */
 };
 
-/* Clones fn(arg) as the init with the given namespace flags, in the pid namespace pidns_fd
- * (-1: the runtime's), and returns its pid once it runs (-errno on failure, with nothing left
- * behind; s->setns_failed tells which step failed).  The pid namespace is joined by the helper
- * thread: the kernel lets no thread be made in a process whose pid namespace for children
- * differs from its own.  s must stay where it is, and so must everything fn reads, until
+/* Starts the helper thread, which at once joins pidns_fd (-1: none) and unshares
+ * unshare_flags, while the runtime goes on making the state directory and the cgroups: new
+ * namespaces are the dearest part of the clone (about 0.5 ms, most of it the network namespace),
+ * and the helper's own namespaces are the ones its child is born in.  Namespaces that must
+ * belong to a new user namespace cannot be made this way: with one, pass 0 and let
+ * init_spawn_start()'s clone make them all.  Returns 0 or -errno; s must stay where it is. */
+int init_spawn_prepare(struct init_spawn *s, unsigned long unshare_flags, int pidns_fd);
+
+/* Clones fn(arg) as the init, with clone_flags (namespaces left to the clone), and returns its
+ * pid once it runs; -errno on failure (s->failed_step says which step), with nothing left
+ * behind once init_spawn_join() has run.  Everything fn reads must stay unchanged until
  * init_spawn_join(). */
-pid_t init_spawn_start(struct init_spawn *s, unsigned long flags, int pidns_fd, int (*fn)(void *),
+pid_t init_spawn_start(struct init_spawn *s, unsigned long clone_flags, int (*fn)(void *),
 		       void *arg);
 
-/* Waits until the init has exec'd or died, then frees its stack.  Blocks for as long as the init
- * waits for start: call it once the init has been reaped. */
+/* Waits until the init has exec'd or died (a prepared helper never started just gives up),
+ * then frees the stack.  Blocks for as long as the init waits for start: call it once the
+ * init has been reaped. */
 void init_spawn_join(struct init_spawn *s);
 
 /* The same without waiting: false (and nothing freed) while the init may still run in this

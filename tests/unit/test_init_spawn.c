@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -74,7 +75,8 @@ static void test_shared_memory_own_tls(void)
 	pid_t pid;
 
 	errno = 0;
-	pid = init_spawn_start(&s, 0, -1, child_main, NULL);
+	UNIT_CHECK(init_spawn_prepare(&s, 0, -1) == 0, "init_spawn_prepare");
+	pid = init_spawn_start(&s, 0, child_main, NULL);
 	UNIT_CHECK(pid > 0, "init_spawn_start: pid %d", (int)pid);
 	if (pid <= 0)
 		return;
@@ -102,23 +104,79 @@ static void test_failures_leave_no_thread(void)
 	pid_t pid;
 
 	/* CLONE_THREAD without CLONE_SIGHAND: the kernel refuses the clone. */
-	pid = init_spawn_start(&s, CLONE_THREAD, -1, never_runs, NULL);
-	UNIT_CHECK(pid == -EINVAL && !s.setns_failed, "a refused clone: -EINVAL (got %d)",
-		   (int)pid);
+	init_spawn_prepare(&s, 0, -1);
+	pid = init_spawn_start(&s, CLONE_THREAD, never_runs, NULL);
+	UNIT_CHECK(pid == -EINVAL && s.failed_step == INIT_SPAWN_CLONE,
+		   "a refused clone: -EINVAL (got %d)", (int)pid);
 	UNIT_CHECK(count_threads(before) == before, "no helper thread is left (was %d)", before);
 	UNIT_CHECK(s.stack == NULL, "nor the child's stack");
 
-	/* Not a namespace: setns refuses it before anything is cloned. */
-	pid = init_spawn_start(&s, 0, fd, never_runs, NULL);
-	UNIT_CHECK(pid == -EINVAL && s.setns_failed,
+	/* Not a namespace: setns refuses it, and nothing is cloned. */
+	init_spawn_prepare(&s, 0, fd);
+	pid = init_spawn_start(&s, 0, never_runs, NULL);
+	UNIT_CHECK(pid == -EINVAL && s.failed_step == INIT_SPAWN_SETNS,
 		   "a pid namespace fd that is none: setns fails");
 	UNIT_CHECK(count_threads(before) == before, "no helper thread is left");
+
+	/* Not a namespace flag: the helper's unshare fails. */
+	init_spawn_prepare(&s, CLONE_VM, -1);
+	pid = init_spawn_start(&s, 0, never_runs, NULL);
+	UNIT_CHECK(pid < 0 && s.failed_step == INIT_SPAWN_UNSHARE,
+		   "an unshare the kernel refuses fails the spawn (%d)", (int)pid);
+
+	/* Prepared, then given up (create failed in between): the helper goes. */
+	UNIT_CHECK(init_spawn_prepare(&s, 0, -1) == 0, "prepared");
+	init_spawn_join(&s);
+	UNIT_CHECK(count_threads(before) == before && s.stack == NULL,
+		   "a helper never told to clone gives up at join");
 	close(fd);
+}
+
+static char child_uts[64];
+
+static int uts_child(void *arg)
+{
+	ssize_t n = readlink("/proc/self/ns/uts", child_uts, sizeof(child_uts) - 1);
+
+	(void)arg;
+	if (n > 0)
+		child_uts[n] = '\0';
+	_exit(0);
+}
+
+/* The namespaces the helper unshares are the init's, not the runtime's. */
+static void test_namespaces_made_by_the_helper(void)
+{
+	char own[64] = "";
+	struct init_spawn s;
+	ssize_t n = readlink("/proc/self/ns/uts", own, sizeof(own) - 1);
+	pid_t pid;
+
+	if (geteuid() != 0 || n <= 0) {
+		UNIT_CHECK(1, "# SKIP needs root to make a uts namespace");
+		return;
+	}
+	own[n] = '\0';
+	init_spawn_prepare(&s, CLONE_NEWUTS, -1);
+	pid = init_spawn_start(&s, 0, uts_child, NULL);
+	UNIT_CHECK(pid > 0, "spawned in a uts namespace made by the helper");
+	if (pid <= 0)
+		return;
+	init_spawn_join(&s);
+	waitpid(pid, NULL, 0);
+	UNIT_CHECK(child_uts[0] && strcmp(child_uts, own) != 0,
+		   "the init's uts namespace (%s) is "
+		   "not the runtime's (%s)",
+		   child_uts, own);
+	n = readlink("/proc/self/ns/uts", child_uts, sizeof(child_uts) - 1);
+	child_uts[n > 0 ? n : 0] = '\0';
+	UNIT_CHECK(strcmp(child_uts, own) == 0, "and the runtime's own is unchanged");
 }
 
 int main(void)
 {
 	test_shared_memory_own_tls();
 	test_failures_leave_no_thread();
+	test_namespaces_made_by_the_helper();
 	return unit_done();
 }
