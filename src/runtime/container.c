@@ -440,16 +440,25 @@ static bool can_start_now(const struct create_plan *p)
 	       p->spec->hooks[HOOK_POSTSTART].n_hooks == 0;
 }
 
-/* container_start() for run, under the lock create holds and with the state it has in memory:
- * no reopening, no reading back.  Our O_RDWR end keeps a reader on the fifo, so the write
- * cannot fail with ENXIO as start's does for a dead init; the init is alive, it just said so. */
-static int start_now(int dirfd, int fifo, struct container_state *st, struct iso_error *err)
+/* Lets the init past its start barrier; st says running, not yet written. */
+static int release_start_barrier(int dirfd, int fifo, struct container_state *st,
+				 struct iso_error *err)
 {
 	if (write(fifo, "0", 1) != 1)
 		return iso_error_set(err, errno, "cannot start container \"%s\"", st->id);
 	unlinkat(dirfd, FIFO_NAME, 0);
 	st->status = STATUS_RUNNING;
-	return state_write(dirfd, st, err);
+	return 0;
+}
+
+/* container_start() for run, under the lock create holds and with the state it has in memory:
+ * no reopening, no reading back.  Our O_RDWR end keeps a reader on the fifo, so the write
+ * cannot fail with ENXIO as start's does for a dead init; the init is alive, it just said so. */
+static int start_now(int dirfd, int fifo, struct container_state *st, struct iso_error *err)
+{
+	int r = release_start_barrier(dirfd, fifo, st, err);
+
+	return r < 0 ? r : state_write(dirfd, st, err);
 }
 
 /* What delete needs to clean up after a create that dies half-way is recorded (status
@@ -492,6 +501,7 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 	const struct cgroup_create_hook hook = {record_cgroups, &rec};
 	int sv[2] = {-1, -1}, r;
 	struct iso_error ignored;
+	bool started = can_start_now(p);
 	pid_t pid = -1;
 
 	if (fill_state(p, 0, &st) < 0)
@@ -512,11 +522,12 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		return r;
 	}
 	fault_inject_point(FAULT_CGROUP);
-	cgroup_fd = cgroup_open_v2(st.cgroups, st.n_cgroups);
 	r = spawn_init(p, fifo, sv, &pid, &pidfd, err);
 	close(sv[1]);
-	if (r == 0 && p->o->on_spawned)
+	if (r == 0 && p->o->on_spawned) {
+		cgroup_fd = cgroup_open_v2(st.cgroups, st.n_cgroups);
 		r = p->o->on_spawned(p->o->on_spawned_arg, pid, cgroup_fd, err);
+	}
 	if (r == 0) {
 		fault_inject_point(FAULT_CLONE);
 		r = record_init(dirfd, &st, pid, err);
@@ -539,7 +550,7 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		fault_inject_point(FAULT_STATE_WRITTEN);
 		r = process_write_pid_file(p->o->pid_file, pid, err);
 	}
-	if (r == 0 && can_start_now(p))
+	if (r == 0 && started)
 		r = start_now(dirfd, fifo, &st, err);
 	if (r < 0) {
 		net_detach(&net); /* first: it may need the init's network namespace */
@@ -551,7 +562,7 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 	ret->pid = pid;
 	ret->pidfd = steal_fd(pidfd);
 	ret->terminal = p->spec->process.terminal;
-	ret->started = can_start_now(p);
+	ret->started = started;
 	return 0;
 }
 
@@ -733,10 +744,8 @@ int container_start(const char *root, const char *id, struct iso_error *err)
 	if (fifo < 0)
 		return iso_error_set(err, errno == ENXIO ? 0 : errno,
 				     "cannot start container \"%s\": its init is gone", id);
-	if (write(fifo, "0", 1) != 1)
-		return iso_error_set(err, errno, "cannot start container \"%s\"", id);
-	unlinkat(dirfd, FIFO_NAME, 0);
-	st.status = STATUS_RUNNING;
+	if ((r = release_start_barrier(dirfd, fifo, &st, err)) < 0)
+		return r;
 	late_hooks_prepare(dirfd, &st, STATE_HOOKS_POSTSTART, &hooks);
 	if (hooks.wanted && (!hooks.spec || hooks.spec->hooks[HOOK_POSTSTART].n_hooks > 0))
 		wait_for_exec(fifo);
