@@ -179,8 +179,9 @@ int seccomp_prepare_cached(const char *text, const struct json_span *raw, const 
 		return 0;
 	p.flags = meta.flags;
 	/* The listener's address is in the profile, and a kernel that now refuses the flags
-	 * deserves check_kernel_flags()'s message: both are for the full path. */
-	if (meta.needs_listener || !kernel_accepts_flags(load_flags(&p))) {
+	 * deserves check_kernel_flags()'s message: both are for the full path.  No flags need
+	 * no probe: every kernel with filters takes none. */
+	if (meta.needs_listener || (p.flags && !kernel_accepts_flags(load_flags(&p)))) {
 		seccomp_program_free(&p);
 		return 0;
 	}
