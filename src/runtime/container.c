@@ -370,6 +370,12 @@ static int release_init(const struct create_options *o, int sock, struct iso_err
 	return r < 0 || o->caller_waits ? r : sync_expect_close(sock, err);
 }
 
+static bool can_start_now(const struct create_plan *p)
+{
+	return p->o->start && !p->spec->process.terminal &&
+	       p->spec->hooks[HOOK_POSTSTART].n_hooks == 0;
+}
+
 static void init_args_fill(const struct create_plan *p, int sock, int fifo, struct init_args *a)
 {
 	const struct spec_namespace *user = spec_find_namespace(p->spec, CLONE_NEWUSER);
@@ -387,6 +393,7 @@ static void init_args_fill(const struct create_plan *p, int sock, int fifo, stru
 	    .listen_fds = p->o->listen_fds,
 	    .new_session_keyring = !p->o->no_new_keyring,
 	    .wait_for_id_maps = user && !user->path,
+	    .start_follows = can_start_now(p),
 	};
 }
 
@@ -432,12 +439,6 @@ static int spawn_init(struct create_plan *p, int fifo, int sv[2], pid_t *ret_pid
 		*ret_pidfd = -1;
 	}
 	return r;
-}
-
-static bool can_start_now(const struct create_plan *p)
-{
-	return p->o->start && !p->spec->process.terminal &&
-	       p->spec->hooks[HOOK_POSTSTART].n_hooks == 0;
 }
 
 /* Lets the init past its start barrier; st says running, not yet written. */

@@ -19,6 +19,7 @@
 #include "runtime/credentials.h"
 #include "runtime/executable.h"
 #include "runtime/hooks.h"
+#include "runtime/init_filter.h"
 #include "runtime/listen_fds.h"
 #include "runtime/mounts.h"
 #include "runtime/namespaces.h"
@@ -216,7 +217,7 @@ static int wait_for_start(const struct init_args *a, struct iso_error *err)
  * the init dies with it: a `create` killed earlier leaves no init that its state does not show.
  * The runtime waits for the close of the socket that follows before it exits, lest the signal
  * hit a created init.  A plain read: the user's filter may be loaded already (noNewPrivileges
- * false, or a listener), and the wait for start needs read, not recvmsg. */
+ * false, a listener, or INIT_FILTER_AT_READY), and needs only allow read, not recvmsg. */
 static int outlive_runtime(const struct init_args *a, struct iso_error *err)
 {
 	int r = sync_expect_plain(a->sync_fd, SYNC_CREATED, err);
@@ -228,6 +229,8 @@ static int outlive_runtime(const struct init_args *a, struct iso_error *err)
 	return 0;
 }
 
+/* Up to SYNC_READY: the container is set up, its program found, its user and capabilities
+ * set. */
 static int init_sequence(const struct init_args *a, struct executable *exe, char **state_json,
 			 struct iso_error *err)
 {
@@ -243,21 +246,38 @@ static int init_sequence(const struct init_args *a, struct executable *exe, char
 	if ((r = fds_check_preserved(a->preserve_fds, err)) < 0 ||
 	    (r = close_inherited_fds(a, err)) < 0 ||
 	    (r = setup_before_pivot(a, state_json, err)) < 0 ||
-	    (r = setup_after_pivot(a, exe, err)) < 0 ||
-	    (r = sync_send(a->sync_fd, SYNC_READY, NULL, 0, -1, err)) < 0)
+	    (r = setup_after_pivot(a, exe, err)) < 0)
 		return r;
-	return outlive_runtime(a, err);
+	return sync_send(a->sync_fd, SYNC_READY, NULL, 0, -1, err);
 }
 
-/* With no_new_privs the filter waits for the exec, so that the runtime's own setup is not
- * filtered (process_setup.c).  Where no startContainer hook has to run unfiltered in between,
- * it is loaded as soon as the init is ready instead, while it waits for `start`: the kernel's
- * compiling of a Docker-like profile (0.2-0.3 ms here) then costs the start-up nothing.  Under
- * it the init only reads the start barrier and execs, as runc's init does under its own. */
-static bool filter_before_start(const struct init_args *a, const struct process_filter *f)
+/* Where a filter left for the exec goes: init_filter.h. */
+static enum init_filter_point filter_point(const struct init_args *a,
+					   const struct process_filter *f)
 {
-	return process_filter_at_exec(&a->spec->process, f) &&
-	       a->spec->hooks[HOOK_START_CONTAINER].n_hooks == 0;
+	const struct init_filter_context c = {
+	    .sync_fd = a->sync_fd,
+	    .fifo_fd = a->fifo_fd,
+	    .start_follows = a->start_follows,
+	    .start_hooks = a->spec->hooks[HOOK_START_CONTAINER].n_hooks > 0,
+	    .loaded_in_setup = !process_filter_at_exec(&a->spec->process, f),
+	};
+
+	return init_filter_point(f->program, &c);
+}
+
+static int filter_load_at(const struct process_filter *f, enum init_filter_point point,
+			  enum init_filter_point here, struct iso_error *err)
+{
+	return point == here ? process_filter_load(f, err) : 0;
+}
+
+/* From SYNC_READY on, the runtime reads no more errors from the socket, and `create` may be
+ * gone by the time one happens: they go to the container's stderr. */
+__attribute__((noreturn)) static void fail_after_ready(const struct iso_error *err)
+{
+	fprintf(stderr, "isorun: %s\n", err->msg);
+	_exit(1);
 }
 
 /* The user's program, with the socket-activation variables set for its own pid when the
@@ -277,27 +297,28 @@ static void exec_process(const struct init_args *a, const struct executable *exe
 void container_init_main(const struct init_args *a)
 {
 	const struct process_filter filter = {.program = a->seccomp, .sync_fd = a->sync_fd};
+	enum init_filter_point point = filter_point(a, &filter);
 	struct iso_error err = {0};
 	struct executable exe = {0};
 	char *state_json = NULL;
-
-	bool early = filter_before_start(a, &filter);
 
 	if (init_sequence(a, &exe, &state_json, &err) < 0) {
 		sync_send_error(a->sync_fd, &err);
 		_exit(err.exit_code ? err.exit_code : 1);
 	}
-	/* `create` waits for this close (release_init()) before it exits; from here it may be
-	 * gone, and errors go to the container's stderr.  Before the early filter, which may not
-	 * allow the read and the prctl() of outlive_runtime(). */
-	close(a->sync_fd);
-	if ((early && process_filter_load(&filter, &err) < 0) || wait_for_start(a, &err) < 0 ||
-	    hooks_run(a->spec, HOOK_START_CONTAINER, state_json ? state_json : "{}", &err) < 0 ||
-	    (!early && process_filter_at_exec(&a->spec->process, &filter) &&
-	     process_filter_load(&filter, &err) < 0)) {
-		fprintf(stderr, "isorun: %s\n", err.msg);
-		_exit(1);
+	if (filter_load_at(&filter, point, INIT_FILTER_AT_READY, &err) < 0)
+		fail_after_ready(&err);
+	if (outlive_runtime(a, &err) < 0) {
+		sync_send_error(a->sync_fd, &err);
+		_exit(err.exit_code ? err.exit_code : 1);
 	}
+	/* `create` waits for this close (release_init()) before it exits. */
+	close(a->sync_fd);
+	if (filter_load_at(&filter, point, INIT_FILTER_AT_BARRIER, &err) < 0 ||
+	    wait_for_start(a, &err) < 0 ||
+	    hooks_run(a->spec, HOOK_START_CONTAINER, state_json ? state_json : "{}", &err) < 0 ||
+	    filter_load_at(&filter, point, INIT_FILTER_AT_EXEC, &err) < 0)
+		fail_after_ready(&err);
 	exec_process(a, &exe, &err);
 	fprintf(stderr, "isorun: %s\n", err.msg);
 	_exit(err.exit_code ? err.exit_code : 127);

@@ -21,6 +21,7 @@ struct init_args {
 	int listen_fds;		  /* the first ones are socket-activation fds (listen_fds.h) */
 	bool new_session_keyring; /* false with --no-new-keyring */
 	bool wait_for_id_maps;	  /* a new user namespace: the parent writes the maps */
+	bool start_follows;	  /* run: the runtime starts the container once created */
 };
 
 /* Never returns: execs the container's program or _exit()s after reporting the error. */

@@ -1,7 +1,7 @@
 #!/bin/bash
 # seccomp-load.sh [-n N]: what the default seccomp profile (contrib/seccomp/default.json, ~360
-# syscalls, x86_64 + x86 + x32) costs `run` of /bin/true, with and without the compiled-filter
-# cache, against runc with the same profile.
+# syscalls, x86_64 only: its archMap lists no sub-architectures) costs `run` of /bin/true,
+# with and without the compiled-filter cache, against runc with the same profile.
 #
 # Five variants, INTERLEAVED (the order rotates every round), each `run` timed with a nanosecond
 # clock (tests/fixtures/timeit.c):

@@ -334,6 +334,44 @@ NR_X32_GETPID=$((0x40000000 + 39))
 	iso_run isorun delete --force "$CTR"
 }
 
+@test "load time: a filter denying the init's own last calls (read, prctl, close) waits for the exec, and applies there" {
+	# Loaded ahead, such a filter would fail the init's read of the start barrier, or the
+	# prctl() and close() that follow SYNC_CREATED under run: it is run on those calls first.
+	allow_all_but '[{"names": ["read", "prctl", "close", "keyctl"], "action": "SCMP_ACT_ERRNO"}]'
+	probe keyctl 0 , getpid
+	assert_success
+	assert_equal "${lines[0]}" "ret=-1 errno=1"
+	[[ "${lines[1]}" == "ret=1 errno=0" ]] || fail "getpid: ${lines[1]}"
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	grep -qx "Seccomp:	0" "/proc/$(ctr_pid "$CTR")/status" || fail "filter loaded before the exec"
+	iso_run isorun start "$CTR"
+	assert_success
+	iso_run isorun delete --force "$CTR"
+	# Only prctl denied: read is allowed, so create loads it at the barrier as usual.
+	allow_all_but '[{"names": ["prctl"], "action": "SCMP_ACT_ERRNO"}]'
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	grep -qx "Seccomp:	2" "/proc/$(ctr_pid "$CTR")/status" || fail "no filter on the created init"
+	iso_run isorun delete --force "$CTR"
+	probe getpid
+	assert_success
+}
+
+@test "load time: a read of the start barrier allowed only for another fd is evaluated with the real one" {
+	# The init's barrier fd is 3 or above; a rule on read's fd argument decides.
+	allow_all_but '[{"names": ["read"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 3, "op": "SCMP_CMP_GE"}]}]'
+	probe getpid
+	assert_success
+	assert_equal "${lines[0]}" "ret=1 errno=0"
+	allow_all_but '[{"names": ["read"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 3, "op": "SCMP_CMP_LT"}]}]'
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	grep -qx "Seccomp:	2" "/proc/$(ctr_pid "$CTR")/status" || fail "no filter on the created init"
+	iso_run isorun start "$CTR"
+	assert_success
+}
+
 # ---------------------------------------------------------------------------------------------
 # The default profile.
 

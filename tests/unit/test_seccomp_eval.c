@@ -1,0 +1,396 @@
+/* Unit tests for seccomp_eval() (a filter's verdict worked out in user space) and for where the
+ * init loads its filter (init_filter_point()).
+ *
+ * The evaluator is checked instruction by instruction on hand-written programs, including every
+ * program the kernel would refuse, and then against the kernel itself: filters compiled by
+ * libseccomp are loaded in a child, which makes the calls; what the kernel did must be what
+ * seccomp_eval() said it would do. */
+#include "config.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "runtime/init_filter.h"
+#include "runtime/json_walk.h"
+#include "runtime/seccomp.h"
+#include "runtime/seccomp_build.h"
+#include "runtime/seccomp_config.h"
+#include "runtime/seccomp_eval.h"
+#include "util/cleanup.h"
+
+#define ARCH AUDIT_ARCH_X86_64
+
+#define LD_ABS(k)      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, k)
+#define RET_K(k)       BPF_STMT(BPF_RET | BPF_K, k)
+#define RET_A	       BPF_STMT(BPF_RET | BPF_A, 0)
+#define JEQ_K(k, t, f) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k, t, f)
+
+static const size_t OFF_NR = offsetof(struct seccomp_data, nr);
+static const size_t OFF_ARCH = offsetof(struct seccomp_data, arch);
+static const size_t OFF_IP = offsetof(struct seccomp_data, instruction_pointer);
+
+static size_t off_arg(int i, bool high)
+{
+	return offsetof(struct seccomp_data, args) + 8 * (size_t)i + (high ? 4 : 0);
+}
+
+/* The verdict of prog on call, or the negative errno. */
+static long eval(const struct sock_filter *prog, size_t n, const struct seccomp_call *call)
+{
+	uint32_t action = 0xdeadbeef;
+	int r = seccomp_eval(prog, n, call, &action);
+
+	return r < 0 ? r : (long)action;
+}
+
+#define EVAL(prog, call) eval(prog, ARRAY_SIZE(prog), call)
+
+static void test_loads(void)
+{
+	const struct seccomp_call call = {
+	    .nr = 39, .arch = ARCH, .args = {0x1122334455667788ull, 7}, .known_args = 1};
+	const struct sock_filter nr[] = {LD_ABS(OFF_NR), RET_A};
+	const struct sock_filter arch[] = {LD_ABS(OFF_ARCH), RET_A};
+	const struct sock_filter lo[] = {LD_ABS(off_arg(0, false)), RET_A};
+	const struct sock_filter hi[] = {LD_ABS(off_arg(0, true)), RET_A};
+	const struct sock_filter open_arg[] = {LD_ABS(off_arg(1, false)), RET_A};
+	const struct sock_filter ip[] = {LD_ABS(OFF_IP), RET_A};
+	const struct sock_filter len[] = {BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0), RET_A};
+	const struct sock_filter ldx_len[] = {BPF_STMT(BPF_LDX | BPF_W | BPF_LEN, 0),
+					      BPF_STMT(BPF_MISC | BPF_TXA, 0), RET_A};
+	const struct sock_filter misaligned[] = {LD_ABS(2), RET_A};
+	const struct sock_filter beyond[] = {LD_ABS(sizeof(struct seccomp_data)), RET_A};
+	const struct sock_filter half[] = {BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 0), RET_A};
+	const struct sock_filter ldx_abs[] = {BPF_STMT(BPF_LDX | BPF_W | BPF_ABS, 0), RET_A};
+
+	UNIT_CHECK(EVAL(nr, &call) == 39, "the syscall number");
+	UNIT_CHECK(EVAL(arch, &call) == ARCH, "the architecture");
+	UNIT_CHECK(EVAL(lo, &call) == 0x55667788, "an argument's low half");
+	UNIT_CHECK(EVAL(hi, &call) == 0x11223344, "an argument's high half");
+	UNIT_CHECK(EVAL(open_arg, &call) == -ENODATA, "an argument left open: no verdict");
+	UNIT_CHECK(EVAL(ip, &call) == -ENODATA, "the instruction pointer: no verdict");
+	UNIT_CHECK(EVAL(len, &call) == sizeof(struct seccomp_data) &&
+		       EVAL(ldx_len, &call) == sizeof(struct seccomp_data),
+		   "LEN loads the size of seccomp_data");
+	UNIT_CHECK(EVAL(misaligned, &call) == -EINVAL && EVAL(beyond, &call) == -EINVAL &&
+		       EVAL(half, &call) == -EINVAL && EVAL(ldx_abs, &call) == -EINVAL,
+		   "misaligned, out of range, half-word and LDX ABS loads are refused");
+}
+
+static long alu(uint16_t op, uint32_t a, uint32_t k)
+{
+	const struct seccomp_call call = {.arch = ARCH};
+	const struct sock_filter prog[] = {
+	    BPF_STMT(BPF_LD | BPF_IMM, a),
+	    BPF_STMT(BPF_ALU | op | BPF_K, k),
+	    RET_A,
+	};
+
+	return EVAL(prog, &call);
+}
+
+static long alu_x(uint16_t op, uint32_t a, uint32_t x)
+{
+	const struct seccomp_call call = {.arch = ARCH};
+	const struct sock_filter prog[] = {
+	    BPF_STMT(BPF_LDX | BPF_IMM, x),
+	    BPF_STMT(BPF_LD | BPF_IMM, a),
+	    BPF_STMT(BPF_ALU | op | BPF_X, 0),
+	    RET_A,
+	};
+
+	return EVAL(prog, &call);
+}
+
+static void test_alu(void)
+{
+	UNIT_CHECK(alu(BPF_ADD, 0xfffffff0u, 0x20) == 0x10, "add wraps at 32 bits");
+	UNIT_CHECK(alu(BPF_SUB, 1, 2) == 0xffffffffu, "sub wraps");
+	UNIT_CHECK(alu(BPF_MUL, 0x10000, 0x10001) == 0x10000, "mul wraps");
+	UNIT_CHECK(alu(BPF_DIV, 100, 7) == 14, "div");
+	UNIT_CHECK(alu(BPF_AND, 0xf0f0, 0xff00) == 0xf000 && alu(BPF_OR, 0xf0, 0x0f) == 0xff &&
+		       alu(BPF_XOR, 0xff, 0x0f) == 0xf0,
+		   "and, or, xor");
+	UNIT_CHECK(alu(BPF_LSH, 1, 31) == 0x80000000u && alu(BPF_RSH, 0x80000000u, 31) == 1,
+		   "shifts");
+	UNIT_CHECK(alu(BPF_NEG, 1, 0) == 0xffffffffu, "neg");
+	UNIT_CHECK(alu(BPF_DIV, 1, 0) == -EINVAL, "division by a zero constant is refused");
+	UNIT_CHECK(alu(BPF_LSH, 1, 32) == -EINVAL, "a constant shift of 32 is refused");
+	UNIT_CHECK(alu(BPF_MOD, 7, 2) == -EINVAL, "modulo is not among seccomp's operations");
+	UNIT_CHECK(alu_x(BPF_DIV, 100, 0) == 0, "division by a zero X ends the program with 0");
+	UNIT_CHECK(alu_x(BPF_DIV, 100, 3) == 33 && alu_x(BPF_SUB, 5, 3) == 2, "X operands");
+	UNIT_CHECK(alu_x(BPF_LSH, 1, 33) == -ENODATA, "a shift by 33 in X: no verdict");
+}
+
+static void test_memory_and_misc(void)
+{
+	const struct seccomp_call call = {.nr = 5, .arch = ARCH};
+	const struct sock_filter stored[] = {
+	    LD_ABS(OFF_NR),
+	    BPF_STMT(BPF_ST, 15),
+	    BPF_STMT(BPF_LD | BPF_IMM, 0),
+	    BPF_STMT(BPF_LDX | BPF_MEM, 15),
+	    BPF_STMT(BPF_MISC | BPF_TXA, 0),
+	    BPF_STMT(BPF_MISC | BPF_TAX, 0),
+	    BPF_STMT(BPF_STX, 3),
+	    BPF_STMT(BPF_LD | BPF_MEM, 3),
+	    RET_A,
+	};
+	const struct sock_filter unwritten[] = {BPF_STMT(BPF_LD | BPF_MEM, 2), RET_A};
+	const struct sock_filter out_of_range[] = {BPF_STMT(BPF_ST, 16), RET_K(0)};
+	const struct sock_filter bad_misc[] = {BPF_STMT(BPF_MISC | 0x10, 0), RET_K(0)};
+
+	UNIT_CHECK(EVAL(stored, &call) == 5,
+		   "ST, LDX MEM, TXA, TAX, STX and LD MEM carry the value");
+	UNIT_CHECK(EVAL(unwritten, &call) == -EINVAL, "a read of unwritten memory is refused");
+	UNIT_CHECK(EVAL(out_of_range, &call) == -EINVAL, "memory beyond 16 words is refused");
+	UNIT_CHECK(EVAL(bad_misc, &call) == -EINVAL, "an unknown MISC operation is refused");
+}
+
+static void test_jumps(void)
+{
+	const struct sock_filter prog[] = {
+	    LD_ABS(OFF_NR),
+	    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, 100, 0, 2),
+	    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 1, 0, 3),
+	    RET_K(1), /* > 100, odd */
+	    BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 50, 0, 1),
+	    RET_K(2), /* 50..100 */
+	    BPF_STMT(BPF_JMP | BPF_JA, 1),
+	    RET_K(99), /* never: jumped over */
+	    RET_K(3),  /* < 50, or > 100 and even */
+	};
+	const struct sock_filter past_end[] = {JEQ_K(0, 5, 0), RET_K(0)};
+	const struct sock_filter ja_past_end[] = {BPF_STMT(BPF_JMP | BPF_JA, 0xffffffffu),
+						  RET_K(0)};
+	const struct sock_filter no_ret[] = {LD_ABS(OFF_NR)};
+	const struct sock_filter falls_off[] = {RET_K(0), LD_ABS(OFF_NR)};
+	struct seccomp_call call = {.arch = ARCH};
+	const uint32_t nrs[] = {101, 102, 100, 50, 49, 0};
+	const long want[] = {1, 3, 2, 2, 3, 3};
+
+	for (size_t i = 0; i < ARRAY_SIZE(nrs); i++) {
+		call.nr = nrs[i];
+		UNIT_CHECK(EVAL(prog, &call) == want[i], "JGT, JSET, JGE, JA: nr %u gives %ld",
+			   nrs[i], want[i]);
+	}
+	UNIT_CHECK(EVAL(past_end, &call) == -EINVAL && EVAL(ja_past_end, &call) == -EINVAL,
+		   "a jump past the end is refused");
+	UNIT_CHECK(EVAL(no_ret, &call) == -EINVAL && EVAL(falls_off, &call) == -EINVAL,
+		   "a program must end with a return");
+	UNIT_CHECK(seccomp_eval(prog, 0, &call, &(uint32_t){0}) == -EINVAL, "an empty program");
+}
+
+/* ---- against the kernel ---- */
+
+static char *sq(const char *s)
+{
+	char *copy = strdup(s);
+
+	for (char *p = copy; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	return copy;
+}
+
+static int build(const char *json_sq, struct seccomp_bpf *bpf)
+{
+	_cleanup_free_ char *text = sq(json_sq);
+	struct seccomp_config cfg = {0};
+	struct iso_error err = {0};
+	yajl_val tree = NULL;
+	int r = json_parse_tree(text, strlen(text), "config.json", &tree, &err);
+
+	if (r == 0)
+		r = seccomp_config_from_spec(tree, &cfg, &err);
+	if (r == 0)
+		r = seccomp_build_bpf(&cfg, bpf, &err);
+	if (r < 0)
+		printf("#   %s\n", err.msg);
+	seccomp_config_free(&cfg);
+	if (tree)
+		yajl_tree_free(tree);
+	return r;
+}
+
+/* What the kernel does with call under bpf, in a child: the action it took, as
+ * SECCOMP_RET_ERRNO|errno for a failed call, SECCOMP_RET_ALLOW for one that went through (the
+ * calls are chosen so that none fails on its own with the errnos the filters use), and
+ * SECCOMP_RET_KILL_PROCESS for a child killed by SIGSYS. */
+static long kernel_verdict(const struct seccomp_bpf *bpf, const struct seccomp_call *call)
+{
+	struct sock_fprog prog = {(unsigned short)bpf->n_insns, bpf->insns};
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		long r;
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+			_exit(255);
+		r = syscall(call->nr, call->args[0], call->args[1], call->args[2], call->args[3],
+			    call->args[4], call->args[5]);
+		_exit(r < 0 && errno >= 200 && errno < 250 ? errno : 0);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	if (WIFSIGNALED(status))
+		return WTERMSIG(status) == SIGSYS ? (long)SECCOMP_RET_KILL_PROCESS : -EINTR;
+	if (WEXITSTATUS(status) == 255)
+		return -EPERM;
+	return WEXITSTATUS(status) ? SECCOMP_RET_ERRNO | WEXITSTATUS(status) : SECCOMP_RET_ALLOW;
+}
+
+static void test_against_kernel(void)
+{
+	struct seccomp_bpf bpf = {0};
+	const struct seccomp_call calls[] = {
+	    {.nr = __NR_getpid},
+	    {.nr = __NR_getppid, .args = {3}},
+	    {.nr = __NR_getppid, .args = {6}},
+	    {.nr = __NR_getppid, .args = {6, 1}},
+	    {.nr = __NR_personality, .args = {8}},
+	    {.nr = __NR_personality, .args = {0xffffffffu}},
+	    {.nr = __NR_personality, .args = {0x12310}},
+	    {.nr = __NR_getuid, .args = {0x100000000ull}},
+	    {.nr = __NR_getuid, .args = {1}},
+	    {.nr = __NR_getgid},
+	    {.nr = __NR_getegid, .args = {0, 0, 0, 0, 0, 77}},
+	};
+	int r = build("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': ["
+		      "{'names': ['getpid'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 201},"
+		      "{'names': ['getppid'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 202, "
+		      " 'args': [{'index': 0, 'value': 5, 'op': 'SCMP_CMP_GT'}]},"
+		      "{'names': ['getppid'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 203, "
+		      " 'args': [{'index': 0, 'value': 6, 'op': 'SCMP_CMP_EQ'},"
+		      "          {'index': 1, 'value': 1, 'op': 'SCMP_CMP_EQ'}]},"
+		      "{'names': ['personality'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 204, "
+		      " 'args': [{'index': 0, 'value': 255, 'valueTwo': 16, 'op': "
+		      "'SCMP_CMP_MASKED_EQ'}]},"
+		      "{'names': ['personality'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 205, "
+		      " 'args': [{'index': 0, 'value': 8, 'op': 'SCMP_CMP_EQ'}]},"
+		      "{'names': ['getuid'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 206, "
+		      " 'args': [{'index': 0, 'value': 4294967295, 'op': 'SCMP_CMP_GT'}]},"
+		      "{'names': ['getgid'], 'action': 'SCMP_ACT_KILL_PROCESS'},"
+		      "{'names': ['getegid'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 207, "
+		      " 'args': [{'index': 5, 'value': 77, 'op': 'SCMP_CMP_NE'}]}]}",
+		      &bpf);
+
+	UNIT_CHECK(r == 0, "a filter with errnos, argument rules and a kill compiles");
+	if (r < 0)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
+		struct seccomp_call c = calls[i];
+		uint32_t want = 0;
+
+		c.arch = ARCH;
+		c.known_args = 0x3f;
+		r = seccomp_eval(bpf.insns, bpf.n_insns, &c, &want);
+		UNIT_CHECK(r == 0 && kernel_verdict(&bpf, &c) == (long)want,
+			   "call %zu (nr %u, arg0 %#llx): the kernel does what seccomp_eval() says "
+			   "(%#x)",
+			   i, c.nr, (unsigned long long)c.args[0], want);
+	}
+	seccomp_bpf_free(&bpf);
+}
+
+/* ---- where the init loads it ---- */
+
+static enum init_filter_point point_for(const char *json_sq, struct init_filter_context c)
+{
+	struct seccomp_program p = {0};
+	enum init_filter_point point;
+
+	if (build(json_sq, &p.bpf) < 0)
+		return (enum init_filter_point) - 1;
+	point = init_filter_point(&p, &c);
+	seccomp_bpf_free(&p.bpf);
+	return point;
+}
+
+static void test_filter_point(void)
+{
+	const struct init_filter_context run = {.sync_fd = 5, .fifo_fd = 4, .start_follows = true};
+	struct init_filter_context c = run;
+	const char *deny_keyctl = "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': "
+				  "['keyctl'], 'action': 'SCMP_ACT_ERRNO'}]}";
+	struct seccomp_program none = {0};
+
+	UNIT_CHECK(point_for(deny_keyctl, run) == INIT_FILTER_AT_READY,
+		   "run, a filter that allows the init's calls: at SYNC_READY");
+	c.start_follows = false;
+	UNIT_CHECK(point_for(deny_keyctl, c) == INIT_FILTER_AT_BARRIER,
+		   "create: at the barrier, not before SYNC_CREATED");
+	c = run;
+	c.start_hooks = true;
+	UNIT_CHECK(point_for(deny_keyctl, c) == INIT_FILTER_AT_EXEC,
+		   "startContainer hooks: at the exec");
+	c = run;
+	c.loaded_in_setup = true;
+	UNIT_CHECK(point_for(deny_keyctl, c) == INIT_FILTER_IN_SETUP &&
+		       init_filter_point(&none, &run) == INIT_FILTER_IN_SETUP,
+		   "loaded in setup, or no filter: nothing for the init to do");
+	UNIT_CHECK(point_for("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': "
+			     "['prctl'], 'action': 'SCMP_ACT_ERRNO'}]}",
+			     run) == INIT_FILTER_AT_BARRIER,
+		   "prctl denied: after SYNC_CREATED's prctl(), at the barrier");
+	UNIT_CHECK(
+	    point_for("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': "
+		      "['prctl'], 'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 0, 'value': "
+		      "1, 'op': 'SCMP_CMP_EQ'}]}]}",
+		      run) == INIT_FILTER_AT_BARRIER,
+	    "prctl(PR_SET_PDEATHSIG) denied, by its argument: at the barrier");
+	UNIT_CHECK(
+	    point_for("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': "
+		      "['prctl'], 'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 0, 'value': "
+		      "2, 'op': 'SCMP_CMP_EQ'}]}]}",
+		      run) == INIT_FILTER_AT_READY,
+	    "another prctl() option denied: at SYNC_READY");
+	UNIT_CHECK(point_for("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': "
+			     "['close'], 'action': 'SCMP_ACT_LOG'}]}",
+			     run) == INIT_FILTER_AT_BARRIER,
+		   "close logged, not plainly allowed: at the barrier");
+	UNIT_CHECK(point_for("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': "
+			     "['read'], 'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 0, 'value': "
+			     "4, 'op': 'SCMP_CMP_EQ'}]}]}",
+			     run) == INIT_FILTER_AT_EXEC,
+		   "read of the barrier's fd denied: at the exec");
+	UNIT_CHECK(point_for("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': "
+			     "['read'], 'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 0, 'value': "
+			     "5, 'op': 'SCMP_CMP_EQ'}]}]}",
+			     run) == INIT_FILTER_AT_BARRIER,
+		   "read of the sync socket denied: at the barrier");
+	UNIT_CHECK(point_for("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': "
+			     "['read'], 'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 2, 'value': "
+			     "1, 'op': 'SCMP_CMP_EQ'}]}]}",
+			     run) == INIT_FILTER_AT_EXEC,
+		   "a verdict on read's size, which is left open: at the exec");
+	UNIT_CHECK(point_for("{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': [{'names': "
+			     "['read', 'prctl', 'close', 'execve'], 'action': 'SCMP_ACT_ALLOW'}]}",
+			     run) == INIT_FILTER_AT_READY,
+		   "an allowlist with the init's calls: at SYNC_READY");
+}
+
+int main(void)
+{
+	test_loads();
+	test_alu();
+	test_memory_and_misc();
+	test_jumps();
+	test_against_kernel();
+	test_filter_point();
+	return unit_done();
+}
