@@ -174,6 +174,7 @@ static int prepare_spawn(struct create_plan *p, struct iso_error *err)
 static int load_plan(const struct create_options *o, struct create_plan *p, struct iso_error *err)
 {
 	_cleanup_free_ char *config_path = NULL;
+	struct config_profile profile;
 	int r;
 
 	p->o = o;
@@ -190,19 +191,17 @@ static int load_plan(const struct create_options *o, struct create_plan *p, stru
 			 err);
 	if (r < 0)
 		return r;
-	/* A trace replaces the config's filter with its recorder. */
-	if (o->seccomp_override) {
-		if ((r = spec_parse(p->config_text, p->config_len, "config.json", &p->spec, err)) <
-			0 ||
-		    (r = seccomp_program_copy(o->seccomp_override, &p->seccomp, err)) < 0)
-			return r;
-	} else if ((r = config_load(p->config_text, p->config_len, o->root, &p->spec, &p->seccomp,
-				    err)) < 0) {
+	if ((r = config_load_spec(p->config_text, p->config_len, &profile, &p->spec, err)) < 0)
 		return r;
-	}
-	/* As soon as the namespaces are known; a plan found bad below only wastes them. */
-	if ((r = prepare_spawn(p, err)) < 0 || (r = check_plan(p, err)) < 0 ||
-	    (r = resolve_rootfs(p, err)) < 0)
+	/* As soon as the namespaces are known; a plan found bad below only wastes them.  The
+	 * profile's cache lookup (or compiling) then overlaps with the helper's unsharing, which
+	 * takes longer than all that create does before the clone.  A trace replaces the config's
+	 * filter with its recorder. */
+	if ((r = prepare_spawn(p, err)) < 0)
+		return r;
+	r = o->seccomp_override ? seccomp_program_copy(o->seccomp_override, &p->seccomp, err)
+				: config_load_seccomp(&profile, p->spec, o->root, &p->seccomp, err);
+	if (r < 0 || (r = check_plan(p, err)) < 0 || (r = resolve_rootfs(p, err)) < 0)
 		return r;
 	if (!jsongen_utf8_valid(p->rootfs))
 		return iso_error_invalid(err, "config.json: root.path: %s is not valid UTF-8",

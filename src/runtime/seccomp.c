@@ -192,16 +192,16 @@ int seccomp_prepare_cached(const char *text, const struct json_span *raw, const 
 	return 1;
 }
 
-int seccomp_prepare(const struct spec *spec, const char *text, const struct json_span *raw,
+int seccomp_prepare(yajl_val seccomp, const char *text, const struct json_span *raw,
 		    const char *root, struct seccomp_program *ret, struct iso_error *err)
 {
 	struct seccomp_config cfg = {0};
 	struct seccomp_program p = {0};
 	int r;
 
-	if (!spec->linux_.seccomp)
+	if (!seccomp)
 		return 0;
-	r = seccomp_config_from_spec(spec->linux_.seccomp, &cfg, err);
+	r = seccomp_config_from_spec(seccomp, &cfg, err);
 	if (r == 0) {
 		p.flags = seccomp_config_kernel_flags(&cfg);
 		r = copy_listener(&cfg, &p) < 0 ? iso_error_set(err, ENOMEM, "seccomp") : 0;

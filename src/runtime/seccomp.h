@@ -26,11 +26,11 @@ struct seccomp_program {
 	char *listener_metadata;
 };
 
-/* Parses and compiles (or finds in ROOT's cache) the spec's filter.  Unknown syscall names are
- * warnings; every other problem is an error naming the JSON path.  RAW, when not NULL, is where
- * linux.seccomp lies in TEXT, the config.json the spec was parsed from: its bytes are the cache
- * key (seccomp_cache.h). */
-int seccomp_prepare(const struct spec *spec, const char *text, const struct json_span *raw,
+/* Parses and compiles (or finds in ROOT's cache) the filter of SECCOMP, the spec's
+ * linux.seccomp object (NULL: none).  Unknown syscall names are warnings; every other problem is
+ * an error naming the JSON path.  RAW, when not NULL, is where linux.seccomp lies in TEXT, the
+ * config.json it was parsed from: its bytes are the cache key (seccomp_cache.h). */
+int seccomp_prepare(yajl_val seccomp, const char *text, const struct json_span *raw,
 		    const char *root, struct seccomp_program *ret, struct iso_error *err);
 
 /* The fast path: the filter for the bytes at RAW in TEXT, straight from ROOT's cache, without

@@ -286,6 +286,23 @@ NR_X32_GETPID=$((0x40000000 + 39))
 	done
 }
 
+@test "linux.seccomp null is no filter; bytes only yajl refuses inside it give yajl's message, nothing left" {
+	update_config '.linux.seccomp = null'
+	set_cmd 'grep Seccomp: /proc/self/status'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_output_contains "Seccomp:	0"
+	# The profile's span passes the scan that finds it, so the spec is parsed without it; then
+	# the profile alone is not JSON.
+	update_config '.linux.seccomp = "PROFILE"'
+	local bad='{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [1,,2]}'
+	sed -i "s/\"PROFILE\"/$bad/" "$BUNDLE/config.json"
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_one_line_error "config.json: invalid JSON: parse error: unallowed token at this point in JSON text"
+	[ ! -e "$ROOT/$CTR" ] || fail "state directory left behind"
+	assert_no_leftovers
+}
+
 # ---------------------------------------------------------------------------------------------
 # Load order.
 
@@ -436,17 +453,18 @@ cache_entries() {
 	assert_stderr_contains "profile not parsed"
 }
 
-@test "cache hit: the profile is not parsed, the rest of config.json is; an error there names its field, nothing left" {
+@test "with a profile, the rest of config.json is parsed first: an error there names its field before the profile is looked up, nothing left" {
 	seccomp "$(default_profile)"
 	set_args /bin/seccomp_probe keyctl 0
-	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	iso_run isorun --debug run --bundle "$BUNDLE" "$CTR"
 	assert_success
-	# jq writes the profile back byte for byte, so the next creates hit its entry.
+	assert_stderr_contains "compiled filter cache miss"
+	# jq writes the profile back byte for byte: its entry is there for the next creates.
 	update_config '.process.user.uid = "root"'
 	iso_run isorun --debug run --bundle "$BUNDLE" "$CTR"
 	assert_failure
-	assert_stderr_contains "profile not parsed"
 	assert_stderr_contains "config.json: process.user.uid: expected an unsigned"
+	[[ "$stderr" != *"compiled filter cache"* ]] || fail "the profile was looked up first"
 	iso_run isorun run --bundle "$BUNDLE" "$CTR"
 	assert_one_line_error "config.json: process.user.uid: expected an unsigned"
 	[ ! -e "$ROOT/$CTR" ] || fail "state directory left behind"
