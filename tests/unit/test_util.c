@@ -270,6 +270,20 @@ static void test_json_span(void)
 	UNIT_CHECK(seccomp_span("{\"linux\": {\"seccomp\": {\"a\": 1}", got, sizeof(got)) < 0,
 		   "the document ends inside the value: cannot tell");
 	UNIT_CHECK(seccomp_span("[1]", got, sizeof(got)) < 0, "top level not an object");
+	UNIT_CHECK(seccomp_span("{\"linux\": {\"seccomp\": {\"a\": \"x\ty\"}}}", got, sizeof(got)) <
+		       0,
+		   "a raw control character inside a string: cannot tell");
+	UNIT_CHECK(seccomp_span("{\"linux\": {\"seccomp\": {\"a\": #}}}", got, sizeof(got)) < 0 &&
+		       seccomp_span("{\"linux\": {\"seccomp\": [1, 2\u00a0]}}", got, sizeof(got)) <
+			   0,
+		   "a byte that is no JSON outside a string: cannot tell");
+	UNIT_CHECK(seccomp_span("{\"linux\": {\"seccomp\":\r\n\t[true,false,null,-1.5E+3,\"\\\\\"]"
+				"\n}}",
+				got, sizeof(got)) == 1 &&
+		       !strcmp(got, "[true,false,null,-1.5E+3,\"\\\\\"]"),
+		   "every scalar character, each whitespace, an escaped backslash before a quote "
+		   "(%s)",
+		   got);
 	{
 		char deep[400] = "{\"linux\": {\"seccomp\": ";
 		size_t n = strlen(deep);
