@@ -17,6 +17,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "runtime/seccomp_optimize.h"
+#include "util/log.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 
@@ -195,8 +197,8 @@ static int export_bpf(scmp_filter_ctx ctx, struct seccomp_bpf *bpf, struct iso_e
 	return 0;
 }
 
-int seccomp_build_bpf(const struct seccomp_config *cfg, struct seccomp_bpf *ret,
-		      struct iso_error *err)
+int seccomp_build_bpf_libseccomp(const struct seccomp_config *cfg, struct seccomp_bpf *ret,
+				 struct iso_error *err)
 {
 	uint32_t default_action =
 	    scmp_action(cfg->default_action, cfg->has_default_errno_ret, cfg->default_errno_ret);
@@ -224,4 +226,28 @@ void seccomp_bpf_free(struct seccomp_bpf *bpf)
 	free(bpf->insns);
 	free(bpf->skipped);
 	*bpf = (struct seccomp_bpf){0};
+}
+
+int seccomp_build_bpf(const struct seccomp_config *cfg, struct seccomp_bpf *ret,
+		      struct iso_error *err)
+{
+	struct sock_filter *small;
+	size_t n;
+	int r = seccomp_build_bpf_libseccomp(cfg, ret, err);
+
+	if (r < 0)
+		return r;
+	r = seccomp_optimize(ret->insns, ret->n_insns, &small, &n);
+	if (r == -ENOMEM) {
+		seccomp_bpf_free(ret);
+		return iso_error_set(err, ENOMEM, "seccomp");
+	}
+	if (r == 0) {
+		log_debug("seccomp: %zu instructions from libseccomp, %zu after seccomp_optimize()",
+			  ret->n_insns, n);
+		free(ret->insns);
+		ret->insns = small;
+		ret->n_insns = n;
+	}
+	return 0;
 }

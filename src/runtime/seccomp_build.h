@@ -17,10 +17,15 @@ struct seccomp_bpf {
 	size_t skipped_len;
 };
 
-/* Compiles cfg for its architectures (the native one always included).  Errors name the JSON
- * path under linux.seccomp. */
+/* Compiles cfg for its architectures (the native one always included), libseccomp's program
+ * made smaller by seccomp_optimize() where it can be.  Errors name the JSON path under
+ * linux.seccomp. */
 int seccomp_build_bpf(const struct seccomp_config *cfg, struct seccomp_bpf *ret,
 		      struct iso_error *err);
+
+/* libseccomp's program as it exports it (what seccomp_optimize()'s tests compare with). */
+int seccomp_build_bpf_libseccomp(const struct seccomp_config *cfg, struct seccomp_bpf *ret,
+				 struct iso_error *err);
 
 void seccomp_bpf_free(struct seccomp_bpf *bpf);
 
