@@ -268,6 +268,24 @@ static long kernel_verdict(const struct seccomp_bpf *bpf, const struct seccomp_c
 	return WEXITSTATUS(status) ? SECCOMP_RET_ERRNO | WEXITSTATUS(status) : SECCOMP_RET_ALLOW;
 }
 
+/* Each call made under bpf in a child: the kernel must do what seccomp_eval() says. */
+static void check_kernel_agrees(const char *what, const struct seccomp_bpf *bpf,
+				const struct seccomp_call *calls, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct seccomp_call c = calls[i];
+		uint32_t want = 0;
+
+		c.arch = ARCH;
+		c.known_args = 0x3f;
+		UNIT_CHECK(seccomp_eval(bpf->insns, bpf->n_insns, &c, &want) == 0 &&
+			       kernel_verdict(bpf, &c) == (long)want,
+			   "%s, call %zu (nr %u, arg0 %#llx): the kernel does what seccomp_eval() "
+			   "says (%#x)",
+			   what, i, c.nr, (unsigned long long)c.args[0], want);
+	}
+}
+
 static void test_against_kernel(void)
 {
 	struct seccomp_bpf bpf = {0};
@@ -306,18 +324,7 @@ static void test_against_kernel(void)
 	UNIT_CHECK(r == 0, "a filter with errnos, argument rules and a kill compiles");
 	if (r < 0)
 		return;
-	for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
-		struct seccomp_call c = calls[i];
-		uint32_t want = 0;
-
-		c.arch = ARCH;
-		c.known_args = 0x3f;
-		r = seccomp_eval(bpf.insns, bpf.n_insns, &c, &want);
-		UNIT_CHECK(r == 0 && kernel_verdict(&bpf, &c) == (long)want,
-			   "call %zu (nr %u, arg0 %#llx): the kernel does what seccomp_eval() says "
-			   "(%#x)",
-			   i, c.nr, (unsigned long long)c.args[0], want);
-	}
+	check_kernel_agrees("errnos, argument rules, a kill", &bpf, calls, ARRAY_SIZE(calls));
 	seccomp_bpf_free(&bpf);
 }
 
@@ -463,16 +470,7 @@ static void test_optimize_kernel(void)
 		UNIT_CHECK(false, "the default profile builds");
 		return;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
-		struct seccomp_call c = calls[i];
-		uint32_t want = 0;
-
-		c.arch = ARCH;
-		c.known_args = 0x3f;
-		UNIT_CHECK(seccomp_eval(bpf.insns, bpf.n_insns, &c, &want) == 0 &&
-			       kernel_verdict(&bpf, &c) == (long)want,
-			   "optimized default profile, nr %u: the kernel agrees (%#x)", c.nr, want);
-	}
+	check_kernel_agrees("the optimized default profile", &bpf, calls, ARRAY_SIZE(calls));
 	seccomp_bpf_free(&bpf);
 }
 
