@@ -8,10 +8,13 @@
  *   load-none       of the default spec, without linux.seccomp
  *   load-cached     of the config as given, its filter in the cache: the profile's bytes
  *                   located, hashed (SHA-256), the entry read and checked, the rest parsed
- *   load-compile    of the config as given, without a cache: the profile parsed and compiled
- *                   by libseccomp
+ *   load-compile    of the config as given, without a cache: the profile parsed, compiled
+ *                   by libseccomp and made smaller (seccomp_optimize.h)
  *   sha256          the cache key alone: SHA-256 of the profile's bytes
- *   seccomp         the seccomp(SECCOMP_SET_MODE_FILTER) call itself, timed in a child
+ *   seccomp         the seccomp(SECCOMP_SET_MODE_FILTER) call itself, timed in a child, with
+ *                   the program isorun loads
+ *   seccomp-libseccomp  the same with libseccomp's program as it exports it (the two loads
+ *                   alternate, round by round)
  * and prints the minimum and the median of each in microseconds. */
 #include "config.h"
 
@@ -27,7 +30,9 @@
 #include <unistd.h>
 
 #include "runtime/config_load.h"
+#include "runtime/json_walk.h"
 #include "runtime/seccomp.h"
+#include "runtime/seccomp_config.h"
 #include "runtime/spec.h"
 #include "util/fsutil.h"
 #include "util/json_span.h"
@@ -51,7 +56,7 @@ static int cmp_double(const void *a, const void *b)
 static void report(const char *name, double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	printf("  %-16s min %9.1f us   median %9.1f us\n", name, v[0], v[n / 2]);
+	printf("  %-19s min %9.1f us   median %9.1f us\n", name, v[0], v[n / 2]);
 }
 
 /* The seccomp() call alone, timed inside a child (a filter cannot be unloaded). */
@@ -90,6 +95,31 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
 {
 	(void)st, (void)type, (void)f;
 	return remove(path);
+}
+
+/* libseccomp's own program for the profile in text (config.json). */
+static int build_libseccomp(const char *text, size_t len, struct seccomp_program *ret)
+{
+	static const char *const path[] = {"linux", "seccomp"};
+	struct seccomp_config cfg = {0};
+	struct iso_error err = {0};
+	struct json_span span;
+	yajl_val tree = NULL;
+	int r;
+
+	if (json_member_span(text, len, path, 2, &span) <= 0)
+		return -1;
+	r = json_parse_tree(text + span.off, span.len, "config.json", &tree, &err);
+	if (r == 0)
+		r = seccomp_config_from_spec(tree, &cfg, &err);
+	if (r == 0)
+		r = seccomp_build_bpf_libseccomp(&cfg, &ret->bpf, &err);
+	if (r < 0)
+		fprintf(stderr, "seccomp_bench: %s\n", err.msg);
+	seccomp_config_free(&cfg);
+	if (tree)
+		yajl_tree_free(tree);
+	return r;
 }
 
 /* One config_load() of text, timed; what it made is freed. */
@@ -135,7 +165,8 @@ int main(int argc, char **argv)
 	char root[] = "/tmp/isorun-seccomp-bench-XXXXXX", *text = NULL, *bare_text = NULL;
 	size_t len, bare_len;
 	int n = argc > 2 ? atoi(argv[2]) : 200;
-	double *t[5];
+	struct seccomp_program raw = {0};
+	double *t[6];
 
 	if (argc < 2 || n < 1) {
 		fprintf(stderr, "usage: seccomp_bench CONFIG.json [N]\n");
@@ -150,13 +181,15 @@ int main(int argc, char **argv)
 			 &err) < 0)
 		return 1;
 	unlink("/tmp/isorun-seccomp-bench.json");
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		t[i] = calloc((size_t)n, sizeof(double));
 	/* Fills the cache, and keeps the program for the seccomp() timing. */
 	if (config_load(text, len, root, &spec, &prog, &err) < 0) {
 		fprintf(stderr, "seccomp_bench: %s\n", err.msg);
 		return 1;
 	}
+	if (build_libseccomp(text, len, &raw) < 0)
+		return 1;
 	for (int i = 0; i < n; i++) {
 		t[0][i] = time_config_load(bare_text, bare_len, root);
 		t[1][i] = time_config_load(text, len, root);
@@ -165,15 +198,20 @@ int main(int argc, char **argv)
 	}
 	/* Apart: a fork leaves the parent's pages copy-on-write, which would slow the next round.
 	 */
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		t[4][i] = load_in_child(&prog);
-	printf("%s: %zu BPF instructions, %d rounds\n", argv[1], prog.bpf.n_insns, n);
+		t[5][i] = load_in_child(&raw);
+	}
+	printf("%s: %zu BPF instructions (libseccomp's: %zu), %d rounds\n", argv[1],
+	       prog.bpf.n_insns, raw.bpf.n_insns, n);
 	report("load-none", t[0], n);
 	report("load-cached", t[1], n);
 	report("load-compile", t[2], n);
 	report("sha256", t[3], n);
 	report("seccomp", t[4], n);
+	report("seccomp-libseccomp", t[5], n);
 	seccomp_program_free(&prog);
+	seccomp_program_free(&raw);
 	spec_free(spec);
 	/* The cache it filled. */
 	nftw(root, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
