@@ -13,7 +13,9 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
+#include <seccomp.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -453,6 +455,113 @@ static void test_optimize_profiles(void)
 			1.0);
 }
 
+/* Pseudo-random profiles (a fixed seed: the same ones every run): random names, actions,
+ * argument rules and architectures, each optimized program held to libseccomp's. */
+static uint32_t next_random(uint32_t *state)
+{
+	*state = *state * 1103515245u + 12345u;
+	return *state >> 8;
+}
+
+static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (*len + (size_t)n + 1 > *cap) {
+		*cap = (*len + (size_t)n + 1) * 2;
+		*buf = realloc(*buf, *cap);
+	}
+	va_start(ap, fmt);
+	vsnprintf(*buf + *len, *cap - *len, fmt, ap);
+	va_end(ap);
+	*len += (size_t)n;
+}
+
+static const char *random_action(uint32_t *st)
+{
+	static const char *const actions[] = {
+	    "'action': 'SCMP_ACT_ALLOW'",	 "'action': 'SCMP_ACT_ALLOW'",
+	    "'action': 'SCMP_ACT_ERRNO'",	 "'action': 'SCMP_ACT_ERRNO', 'errnoRet': 38",
+	    "'action': 'SCMP_ACT_KILL_PROCESS'", "'action': 'SCMP_ACT_TRAP'",
+	    "'action': 'SCMP_ACT_LOG'"};
+
+	return actions[next_random(st) % ARRAY_SIZE(actions)];
+}
+
+/* Runs of neighbouring numbers with one rule each, as real profiles have them; a quarter of
+ * the rules test an argument.  A number is named once: libseccomp refuses some repeats. */
+static char *random_profile(uint32_t *st)
+{
+	static const char *const arches[] = {"", ", 'SCMP_ARCH_X86'", ", 'SCMP_ARCH_X32'",
+					     ", 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'"};
+	static const char *const ops[] = {"SCMP_CMP_EQ", "SCMP_CMP_NE", "SCMP_CMP_GT",
+					  "SCMP_CMP_LE", "SCMP_CMP_MASKED_EQ"};
+	size_t len = 0, cap = 0, runs = 5 + next_random(st) % 25;
+	bool used[460] = {false};
+	char *buf = NULL;
+
+	append(&buf, &len, &cap,
+	       "{'defaultAction': '%s', 'architectures': ['SCMP_ARCH_X86_64'%s], 'syscalls': [",
+	       next_random(st) % 2 ? "SCMP_ACT_ERRNO" : "SCMP_ACT_ALLOW",
+	       arches[next_random(st) % ARRAY_SIZE(arches)]);
+	for (size_t i = 0; i < runs; i++) {
+		unsigned first = next_random(st) % 440, n = 1 + next_random(st) % 30, named = 0;
+
+		append(&buf, &len, &cap, "%s{'names': [", i ? ", " : "");
+		for (unsigned nr = first; nr < first + n && nr < ARRAY_SIZE(used); nr++) {
+			char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, (int)nr);
+
+			if (name && !used[nr])
+				append(&buf, &len, &cap, "%s'%s'", named++ ? ", " : "", name);
+			used[nr] = true;
+			free(name);
+		}
+		if (!named)
+			append(&buf, &len, &cap, "'getpid'");
+		append(&buf, &len, &cap, "], %s", random_action(st));
+		if (next_random(st) % 4 == 0)
+			append(&buf, &len, &cap,
+			       ", 'args': [{'index': %u, 'value': %u, 'valueTwo': %u, 'op': '%s'}]",
+			       next_random(st) % 6, next_random(st) % 12, next_random(st) % 12,
+			       ops[next_random(st) % ARRAY_SIZE(ops)]);
+		append(&buf, &len, &cap, "}");
+	}
+	append(&buf, &len, &cap, "]}");
+	return buf;
+}
+
+static void test_optimize_random(void)
+{
+	uint32_t st = 20261206;
+	size_t optimized = 0, same = 0;
+	const int profiles = 12;
+
+	for (int i = 0; i < profiles; i++) {
+		_cleanup_free_ char *json = random_profile(&st);
+		struct seccomp_bpf raw = {0}, small = {0};
+
+		if (build_as(json, true, &raw) == 0 && build(json, &small) == 0) {
+			optimized += small.n_insns < raw.n_insns;
+			same += differences(&raw, &small) == 0;
+		} else {
+			printf("#   %s\n", json);
+		}
+		seccomp_bpf_free(&raw);
+		seccomp_bpf_free(&small);
+	}
+	UNIT_CHECK(same == (size_t)profiles, "%zu of %d random profiles: the same verdicts", same,
+		   profiles);
+	UNIT_CHECK(optimized >= (size_t)profiles / 2, "%zu of %d random profiles made smaller",
+		   optimized, profiles);
+}
+
 /* The kernel takes the optimized default profile and does what seccomp_eval() says. */
 static void test_optimize_kernel(void)
 {
@@ -585,6 +694,7 @@ int main(void)
 	test_jumps();
 	test_against_kernel();
 	test_optimize_profiles();
+	test_optimize_random();
 	test_optimize_kernel();
 	test_optimize_refuses();
 	test_filter_point();
