@@ -18,9 +18,9 @@
 #include <sys/stat.h>
 
 #include "runtime/seccomp_optimize.h"
-#include "util/log.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
+#include "util/log.h"
 
 static inline void cleanup_seccomp_ctxp(scmp_filter_ctx *ctx)
 {

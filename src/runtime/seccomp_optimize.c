@@ -97,11 +97,18 @@ static int add_range(struct dispatch *d, const struct path *p, struct outcome ou
 	return 0;
 }
 
-static int note_arch(struct analysis *an, uint32_t arch)
+static bool named(const struct analysis *an, uint32_t arch)
 {
 	for (size_t i = 0; i < an->n_arches; i++)
 		if (an->arches[i] == arch)
-			return 0;
+			return true;
+	return false;
+}
+
+static int note_arch(struct analysis *an, uint32_t arch)
+{
+	if (named(an, arch))
+		return 0;
 	if (an->n_arches == MAX_ARCHES)
 		return -ENOTSUP;
 	an->arches[an->n_arches++] = arch;
@@ -166,7 +173,7 @@ static int follow_jump(struct analysis *an, const struct dispatch *d, struct pat
 		return -ENOTSUP;
 	if (p->a == ACC_ARCH) {
 		/* Equality alone keeps every unnamed architecture on one path. */
-		if (BPF_OP(f->code) != BPF_JEQ || (r = note_arch(an, f->k)) < 0)
+		if (BPF_OP(f->code) != BPF_JEQ || note_arch(an, f->k) < 0)
 			return -ENOTSUP;
 		p->pc = (uint32_t)(!d->other && d->arch == f->k ? taken : not_taken);
 		return 1;
@@ -592,14 +599,6 @@ static bool same_verdict(const struct sock_filter *a, size_t na, const struct so
 
 /* Both programs on the edges and the middle of every range, for every architecture, with
  * arguments of all zeros and all ones. */
-static bool named(const struct analysis *an, uint32_t arch)
-{
-	for (size_t i = 0; i < an->n_arches; i++)
-		if (an->arches[i] == arch)
-			return true;
-	return false;
-}
-
 static bool equivalent(const struct analysis *an, const struct sock_filter *out, size_t n_out)
 {
 	uint32_t other = 0;

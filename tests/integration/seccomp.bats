@@ -54,6 +54,11 @@ default_profile() {
 	"$ISORUN" seccomp convert "$ISORUN_SRCDIR/contrib/seccomp/default.json"
 }
 
+# assert_init_seccomp MODE MESSAGE: the created init's seccomp mode (0 none, 2 filter)
+assert_init_seccomp() {
+	grep -qx "Seccomp:	$1" "/proc/$(ctr_pid "$CTR")/status" || fail "$2"
+}
+
 skip_unless_x86_64() {
 	[ "$(uname -m)" = x86_64 ] || skip "syscall numbers in this file are x86_64's"
 }
@@ -333,7 +338,7 @@ NR_X32_GETPID=$((0x40000000 + 39))
 	set_args /bin/seccomp_probe keyctl 0
 	iso_run isorun create --bundle "$BUNDLE" "$CTR"
 	assert_success
-	grep -qx "Seccomp:	2" "/proc/$(ctr_pid "$CTR")/status" || fail "no filter on the created init"
+	assert_init_seccomp 2 "no filter on the created init"
 	iso_run isorun start "$CTR"
 	assert_success
 	iso_run isorun delete --force "$CTR"
@@ -343,7 +348,7 @@ NR_X32_GETPID=$((0x40000000 + 39))
 		"args": ["sh", "-c", "grep Seccomp: /proc/self/status > /shared/hook.out"]}]'
 	iso_run isorun create --bundle "$BUNDLE" "$CTR"
 	assert_success
-	grep -qx "Seccomp:	0" "/proc/$(ctr_pid "$CTR")/status" || fail "filter loaded before the hook"
+	assert_init_seccomp 0 "filter loaded before the hook"
 	iso_run isorun start "$CTR"
 	assert_success
 	wait_for_content "$SHARED/hook.out" S
@@ -361,7 +366,7 @@ NR_X32_GETPID=$((0x40000000 + 39))
 	[[ "${lines[1]}" == "ret=1 errno=0" ]] || fail "getpid: ${lines[1]}"
 	iso_run isorun create --bundle "$BUNDLE" "$CTR"
 	assert_success
-	grep -qx "Seccomp:	0" "/proc/$(ctr_pid "$CTR")/status" || fail "filter loaded before the exec"
+	assert_init_seccomp 0 "filter loaded before the exec"
 	iso_run isorun start "$CTR"
 	assert_success
 	iso_run isorun delete --force "$CTR"
@@ -369,7 +374,7 @@ NR_X32_GETPID=$((0x40000000 + 39))
 	allow_all_but '[{"names": ["prctl"], "action": "SCMP_ACT_ERRNO"}]'
 	iso_run isorun create --bundle "$BUNDLE" "$CTR"
 	assert_success
-	grep -qx "Seccomp:	2" "/proc/$(ctr_pid "$CTR")/status" || fail "no filter on the created init"
+	assert_init_seccomp 2 "no filter on the created init"
 	iso_run isorun delete --force "$CTR"
 	probe getpid
 	assert_success
@@ -384,7 +389,7 @@ NR_X32_GETPID=$((0x40000000 + 39))
 	allow_all_but '[{"names": ["read"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 3, "op": "SCMP_CMP_LT"}]}]'
 	iso_run isorun create --bundle "$BUNDLE" "$CTR"
 	assert_success
-	grep -qx "Seccomp:	2" "/proc/$(ctr_pid "$CTR")/status" || fail "no filter on the created init"
+	assert_init_seccomp 2 "no filter on the created init"
 	iso_run isorun start "$CTR"
 	assert_success
 }

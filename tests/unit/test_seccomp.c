@@ -31,16 +31,6 @@
 #include "util/jsongen.h"
 #include "util/sha256.h"
 
-static char *sq(const char *s)
-{
-	char *copy = strdup(s);
-
-	for (char *p = copy; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	return copy;
-}
-
 /* ---- SHA-256 ---- */
 
 static void check_digest(const void *data, size_t len, const char *want, const char *what)

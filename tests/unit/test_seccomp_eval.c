@@ -201,16 +201,6 @@ static void test_jumps(void)
 
 /* ---- against the kernel ---- */
 
-static char *sq(const char *s)
-{
-	char *copy = strdup(s);
-
-	for (char *p = copy; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	return copy;
-}
-
 /* The program for a linux.seccomp written with single quotes: seccomp_build_bpf()'s, or
  * libseccomp's own when raw. */
 static int build_as(const char *json_sq, bool raw, struct seccomp_bpf *bpf)

@@ -24,16 +24,6 @@
 
 #define DOC(...) "{'ociVersion': '1.2.0', " __VA_ARGS__ "}"
 
-static char *sq(const char *s)
-{
-	char *copy = strdup(s);
-
-	for (char *p = copy; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	return copy;
-}
-
 static int parse(const char *json_sq, struct spec **ret, struct iso_error *err)
 {
 	_cleanup_free_ char *text = sq(json_sq);

@@ -3,6 +3,7 @@
 #define ISORUN_UNIT_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int unit_count;
@@ -25,6 +26,17 @@ static int unit_failed;
 	} while (0)
 
 #define UNIT_STREQ(a, b, ...) UNIT_CHECK((a) && (b) && strcmp((a), (b)) == 0, __VA_ARGS__)
+
+/* JSON written with single quotes, for readability in C strings: a copy with double ones. */
+static inline char *sq(const char *s)
+{
+	char *copy = strdup(s);
+
+	for (char *p = copy; p && *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	return copy;
+}
 
 static inline int unit_done(void)
 {
