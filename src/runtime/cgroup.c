@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "runtime/cgroup_apply.h"
+#include "runtime/fault_inject.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -218,6 +219,12 @@ static int hierarchy_path(const struct cgroup_hierarchy *h, const char *norm, ch
 				      : asprintf(ret, "%s", norm);
 	if (n < 0)
 		return iso_error_set(err, ENOMEM, "cgroup path");
+	/* The mount's own root holds every task of the view: never the container's to kill. */
+	if (!(*ret)[strspn(*ret, "/")])
+		return iso_error_invalid(err,
+					 "config.json: linux.cgroupsPath: resolves to the root of "
+					 "the cgroup hierarchy mounted at %s",
+					 h->mount);
 	return 0;
 }
 
@@ -295,6 +302,27 @@ static int make_dir_retrying(struct state_cgroup *d, const struct mkdir_ctx *mk,
 	if (default_path && d->created > 1)
 		d->created = 1;
 	return 0;
+}
+
+/* How many trailing components of path do not exist yet: what make_dirs() will create, unless
+ * another creates one first. */
+static uint32_t count_missing(const char *mount, const char *path)
+{
+	_cleanup_free_ char *dir = NULL;
+	size_t base = strlen(mount);
+	uint32_t missing = 0;
+
+	if (asprintf(&dir, "%s%s", mount, path) < 0)
+		return 0;
+	while (access(dir, F_OK) < 0 && errno == ENOENT) {
+		char *slash = strrchr(dir, '/');
+
+		if (!slash || (size_t)(slash - dir) < base)
+			break;
+		missing++;
+		*slash = '\0';
+	}
+	return missing;
 }
 
 /* Removes the last `created` directories of the first `depth` components of path. */
@@ -507,6 +535,24 @@ static int create_dirs(struct create_ctx *c, struct iso_error *err)
 	/* On a pure v2 host: accounting for stats, and what `update` may change later. */
 	mk.v2_wanted =
 	    mk.v2_required | (v1 ? 0 : CG_CPU | CG_CPUSET | CG_MEMORY | CG_PIDS | CG_BLKIO);
+	for (size_t i = 0; i < c->layout.n; i++) {
+		struct state_cgroup *d = &c->dirs[i];
+
+		/* The v1 directories are made by cgroup_create_v1(), after the clone. */
+		if (!c->layout.h[i].v2)
+			continue;
+		mk.v2 = true;
+		if ((r = make_dir_retrying(d, &mk, c->default_path, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The entries of every hierarchy, each with what isorun will make of its path (pending). */
+static int plan_dirs(struct create_ctx *c, struct iso_error *err)
+{
+	int r;
+
 	c->dirs = calloc(c->layout.n, sizeof(*c->dirs));
 	c->masks = calloc(c->layout.n, sizeof(*c->masks));
 	if (!c->dirs || !c->masks)
@@ -523,12 +569,10 @@ static int create_dirs(struct create_ctx *c, struct iso_error *err)
 		if (!d->mount || !d->controllers)
 			return iso_error_set(err, ENOMEM, "cgroup");
 		c->masks[i] = h->mask;
-		/* The v1 directories are made by cgroup_create_v1(), after the clone. */
-		if (!h->v2)
-			continue;
-		mk.v2 = true;
-		if ((r = make_dir_retrying(d, &mk, c->default_path, err)) < 0)
-			return r;
+		d->created = count_missing(d->mount, d->path);
+		if (c->default_path && d->created > 1)
+			d->created = 1;
+		d->pending = true;
 	}
 	return 0;
 }
@@ -558,9 +602,15 @@ int cgroup_create(const struct spec *spec, const char *id, const struct cgroup_c
 	    (r = cgroup_layout_detect(&c.layout, err)) < 0 ||
 	    (r = check_enforceable(&c.layout, &c.res, err)) < 0)
 		goto out;
-	r = create_dirs(&c, err);
+	/* Recorded before anything is made: a create killed at any point leaves nothing that
+	 * delete cannot find. */
+	r = plan_dirs(&c, err);
 	if (r == 0 && hook)
-		r = hook->made(hook->arg, c.dirs, c.n, err);
+		r = hook->planned(hook->arg, c.dirs, c.n, err);
+	if (r == 0)
+		r = create_dirs(&c, err);
+	if (r == 0)
+		fault_inject_point(FAULT_CGROUP_MADE);
 	if (r < 0) {
 		for (size_t i = c.n; i-- > 0;)
 			rmdir_created(&c.dirs[i]);
@@ -595,6 +645,9 @@ int cgroup_create_v1(const struct spec *spec, struct state_cgroup *cg, size_t n,
 			return r;
 		made++;
 	}
+	/* Every directory exists now, and `created` says which of them isorun made. */
+	for (size_t i = 0; i < n; i++)
+		cg[i].pending = false;
 	log_debug("cgroup: %zu v1 directories made in %.3f ms", made,
 		  (double)(timefmt_monotonic_us() - t0) / 1000);
 	return 0;

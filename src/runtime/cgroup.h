@@ -72,11 +72,11 @@ const char *cgroup_resources_field_for(const struct cgroup_resources *r, unsigne
 int cgroup_path_normalize(const char *cgroups_path, const char *id, char **ret,
 			  struct iso_error *err);
 
-/* Called by cgroup_create() once the directories exist, so that create records them at once: a
- * runtime killed from then on leaves cgroups that delete finds.  A failure makes cgroup_create()
- * remove them and fail. */
+/* Called by cgroup_create() with the planned entries (pending) before any directory is made, so
+ * that create records them first: a runtime killed at any point leaves no cgroup that delete
+ * cannot find.  A failure makes cgroup_create() fail having made nothing. */
 struct cgroup_create_hook {
-	int (*made)(void *arg, const struct state_cgroup *cg, size_t n, struct iso_error *err);
+	int (*planned)(void *arg, const struct state_cgroup *cg, size_t n, struct iso_error *err);
 	void *arg;
 };
 
@@ -89,8 +89,8 @@ int cgroup_create(const struct spec *spec, const char *id, const struct cgroup_c
 		  struct state_cgroup **ret, size_t *ret_n, struct iso_error *err);
 
 /* Makes the v1 directories of the entries cgroup_create() planned, setting their created
- * counts.  On failure the entries made so far keep their counts: cgroup_destroy() removes
- * them. */
+ * counts, and then marks every entry no longer pending (record them at once).  On failure the
+ * entries keep their counts: cgroup_destroy() removes what was made. */
 int cgroup_create_v1(const struct spec *spec, struct state_cgroup *cg, size_t n,
 		     struct iso_error *err);
 
@@ -106,8 +106,9 @@ int cgroup_open_v2(const struct state_cgroup *cg, size_t n);
 /* Moves pid into the container's cgroup in every hierarchy (but those it is already in). */
 int cgroup_enter(const struct state_cgroup *cg, size_t n, pid_t pid, struct iso_error *err);
 
-/* Kills what is left in the cgroup (thawing it first) and removes the directories, leaf first,
- * with the parents isorun created when they are empty. */
+/* Kills what is left in the directories isorun made (thawing them first) and removes them, leaf
+ * first, with the parents isorun created when they are empty.  A directory isorun did not make
+ * is neither emptied nor removed; a pending one is only removed (rmdir refuses a busy one). */
 int cgroup_destroy(const struct state_cgroup *cg, size_t n, struct iso_error *err);
 
 /* Freezes (true) or thaws the cgroup and waits until the kernel says it is done. */
@@ -117,7 +118,8 @@ int cgroup_freeze(const struct state_cgroup *cg, size_t n, bool frozen, struct i
 int cgroup_pids(const struct state_cgroup *cg, size_t n, pid_t **ret, size_t *ret_n,
 		struct iso_error *err);
 
-/* Sends sig to every process in the cgroup. */
+/* Sends sig to every process, visible in the caller's pid namespace, of the directories isorun
+ * made: a cgroup the config named but isorun did not make may hold others' processes. */
 int cgroup_signal_all(const struct state_cgroup *cg, size_t n, int sig, struct iso_error *err);
 
 /* Applies resources to the live cgroup (update); `where` prefixes field names in errors. */

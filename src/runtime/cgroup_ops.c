@@ -117,7 +117,9 @@ static int cmp_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int add_pids(int dirfd, pid_t **pids, size_t *n, struct iso_error *err)
+/* The pids of cgroup.procs.  A task outside the caller's pid namespace reads as 0: it is only
+ * counted in *invisible, never listed, since kill(0) would signal the caller's own group. */
+static int add_pids(int dirfd, pid_t **pids, size_t *n, size_t *invisible, struct iso_error *err)
 {
 	_cleanup_free_ char *text = NULL;
 	int r = cgroup_read(dirfd, "cgroup.procs", &text, err);
@@ -130,6 +132,10 @@ static int add_pids(int dirfd, pid_t **pids, size_t *n, struct iso_error *err)
 
 		if (end == p)
 			break;
+		if (v <= 0) {
+			(*invisible)++;
+			continue;
+		}
 		grown = realloc(*pids, (*n + 1) * sizeof(**pids));
 		if (!grown)
 			return iso_error_set(err, ENOMEM, "cgroup.procs");
@@ -139,72 +145,133 @@ static int add_pids(int dirfd, pid_t **pids, size_t *n, struct iso_error *err)
 	return 0;
 }
 
+struct pid_list {
+	pid_t *pids;
+	size_t n;
+	size_t invisible; /* tasks listed as 0: outside the caller's pid namespace */
+};
+
+static void pid_list_clear(struct pid_list *l)
+{
+	free(l->pids);
+	*l = (struct pid_list){0};
+}
+
+/* The processes of every entry, or with owned_only of the entries whose leaf isorun made. */
+static int collect_pids(const struct state_cgroup *cg, size_t n, bool owned_only,
+			struct pid_list *l, struct iso_error *err)
+{
+	size_t out = 0;
+
+	*l = (struct pid_list){0};
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *dir = NULL;
+		_cleanup_close_ int fd = -1;
+		int r;
+
+		if (owned_only && !state_cgroup_owned(&cg[i]))
+			continue;
+		if ((fd = open_entry(&cg[i], &dir, err)) < 0 ||
+		    (r = add_pids(fd, &l->pids, &l->n, &l->invisible, err)) < 0) {
+			pid_list_clear(l);
+			return fd < 0 ? fd : r;
+		}
+	}
+	if (l->n)
+		qsort(l->pids, l->n, sizeof(*l->pids), cmp_pid);
+	for (size_t i = 0; i < l->n; i++)
+		if (out == 0 || l->pids[out - 1] != l->pids[i])
+			l->pids[out++] = l->pids[i];
+	l->n = out;
+	return 0;
+}
+
 int cgroup_pids(const struct state_cgroup *cg, size_t n, pid_t **ret, size_t *ret_n,
 		struct iso_error *err)
 {
-	_cleanup_free_ pid_t *pids = NULL;
-	size_t count = 0, out = 0;
+	struct pid_list l;
+	int r = collect_pids(cg, n, false, &l, err);
 
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *dir = NULL;
-		_cleanup_close_ int fd = open_entry(&cg[i], &dir, err);
-		int r;
-
-		if (fd < 0)
-			return fd;
-		if ((r = add_pids(fd, &pids, &count, err)) < 0)
-			return r;
-	}
-	if (count)
-		qsort(pids, count, sizeof(*pids), cmp_pid);
-	for (size_t i = 0; i < count; i++)
-		if (out == 0 || pids[out - 1] != pids[i])
-			pids[out++] = pids[i];
-	*ret = steal_ptr(pids);
-	*ret_n = out;
+	if (r < 0)
+		return r;
+	*ret = l.pids;
+	*ret_n = l.n;
 	return 0;
 }
 
 int cgroup_signal_all(const struct state_cgroup *cg, size_t n, int sig, struct iso_error *err)
 {
-	_cleanup_free_ pid_t *pids = NULL;
-	size_t count;
-	int r = cgroup_pids(cg, n, &pids, &count, err);
+	struct pid_list l;
+	int r = collect_pids(cg, n, true, &l, err);
 
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < count; i++)
-		if (kill(pids[i], sig) < 0 && errno != ESRCH)
-			return iso_error_set(err, errno, "signalling pid %d", (int)pids[i]);
-	return 0;
+	for (size_t i = 0; r == 0 && i < l.n; i++)
+		if (kill(l.pids[i], sig) < 0 && errno != ESRCH)
+			r = iso_error_set(err, errno, "signalling pid %d", (int)l.pids[i]);
+	pid_list_clear(&l);
+	return r;
+}
+
+/* cgroup.kill (Linux 5.14) reaches the tasks that cgroup.procs shows as 0, those of other pid
+ * namespaces: without it, a delete run from one could not kill them. */
+static void kill_owned_v2(const struct state_cgroup *cg, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *dir = NULL;
+		_cleanup_close_ int fd = -1;
+		struct iso_error ignored;
+		struct cgroup_target t;
+
+		if (cg[i].controllers[0] || !state_cgroup_owned(&cg[i]))
+			continue;
+		if ((fd = open_entry(&cg[i], &dir, &ignored)) < 0)
+			continue;
+		t = (struct cgroup_target){.dirfd = fd, .dir = dir, .where = "cgroup"};
+		cgroup_write(&t, "", "cgroup.kill", "1", &ignored);
+	}
 }
 
 /* ---- removal ---- */
 
-/* Thaws (a frozen task cannot die), kills, and waits for the cgroup to be empty. */
-static int empty_cgroup(const struct state_cgroup *cg, size_t n, struct iso_error *err)
+static void thaw_owned(const struct state_cgroup *cg, size_t n)
 {
 	const struct state_cgroup *v1 = find_v1(cg, n, CG_FREEZER), *v2 = find_v2(cg, n);
 	struct iso_error ignored;
 
-	for (int tries = 0; tries < 5000; tries++) {
-		_cleanup_free_ pid_t *pids = NULL;
-		size_t count = 0;
+	if (v1 && state_cgroup_owned(v1))
+		freeze_and_wait(v1, "freezer.state", "THAWED", "freezer.state", "THAWED", &ignored);
+	if (v2 && state_cgroup_owned(v2))
+		freeze_and_wait(v2, "cgroup.freeze", "0", "cgroup.events", "frozen 0", &ignored);
+}
 
-		if (cgroup_pids(cg, n, &pids, &count, &ignored) < 0 || count == 0)
+/* Thaws (a frozen task cannot die), kills, and waits for the directories isorun made to be
+ * empty.  Those it did not make are left as they are: they may hold others' processes. */
+static int empty_cgroup(const struct state_cgroup *cg, size_t n, struct iso_error *err)
+{
+	struct iso_error ignored;
+	size_t invisible = 0;
+
+	for (int tries = 0; tries < 5000; tries++) {
+		struct pid_list l;
+
+		if (collect_pids(cg, n, true, &l, &ignored) < 0)
 			return 0;
-		if (tries == 0) {
-			if (v1)
-				freeze_and_wait(v1, "freezer.state", "THAWED", "freezer.state",
-						"THAWED", &ignored);
-			if (v2)
-				freeze_and_wait(v2, "cgroup.freeze", "0", "cgroup.events",
-						"frozen 0", &ignored);
+		invisible = l.invisible;
+		if (l.n == 0 && l.invisible == 0)
+			return 0;
+		if (tries == 0)
+			thaw_owned(cg, n);
+		if (tries % 100 == 0) {
+			kill_owned_v2(cg, n);
+			for (size_t i = 0; i < l.n; i++)
+				kill(l.pids[i], SIGKILL);
 		}
-		if (tries % 100 == 0)
-			cgroup_signal_all(cg, n, SIGKILL, &ignored);
+		pid_list_clear(&l);
 		sleep_ms(1);
 	}
+	if (invisible)
+		return iso_error_set(err, EBUSY,
+				     "cgroup: %zu processes outside this pid namespace are left",
+				     invisible);
 	return iso_error_set(err, EBUSY, "cgroup: processes are left after SIGKILL");
 }
 

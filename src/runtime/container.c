@@ -276,9 +276,12 @@ static int prepare_init(struct create_plan *p, int dirfd, int sock, struct conta
 		    (r = sync_send(sock, SYNC_ID_MAPS_WRITTEN, NULL, 0, -1, err)) < 0)
 			return r;
 	}
-	/* The v1 directories are recorded as soon as they exist, like the cgroup2 one. */
-	if ((r = cgroup_create_v1(p->spec, st->cgroups, st->n_cgroups, err)) < 0 ||
-	    (r = state_write_creating(dirfd, st, err)) < 0 ||
+	/* Recorded again as soon as the v1 directories exist: no longer pending, so that delete
+	 * may kill what is in them. */
+	if ((r = cgroup_create_v1(p->spec, st->cgroups, st->n_cgroups, err)) < 0)
+		return r;
+	fault_inject_point(FAULT_CGROUP_V1_MADE);
+	if ((r = state_write_creating(dirfd, st, err)) < 0 ||
 	    (r = cgroup_enter(st->cgroups, st->n_cgroups, st->pid, err)) < 0 ||
 	    (r = sync_send(sock, SYNC_CGROUP_JOINED, NULL, 0, -1, err)) < 0)
 		return r;
@@ -463,9 +466,9 @@ static int start_now(int dirfd, int fifo, struct container_state *st, struct iso
 
 /* What delete needs to clean up after a create that dies half-way is recorded (status
  * creating, state_write_creating()) once, before the first thing it could not find otherwise:
- * the cgroups, as soon as their directories exist; without cgroups, the init, as soon as it is
- * cloned.  With cgroups the init needs no record of its own: until state.json says created it
- * dies with the runtime (PR_SET_PDEATHSIG, or EOF on the sync socket), and by then it is in its
+ * the cgroups, before their directories are made (pending); without cgroups, the init, as soon
+ * as it is cloned.  With cgroups the init needs no record of its own: until state.json says created
+ * it dies with the runtime (PR_SET_PDEATHSIG, or EOF on the sync socket), and by then it is in its
  * cgroups, where delete kills it. */
 struct creating_record {
 	int dirfd;
@@ -758,6 +761,26 @@ int container_start(const char *root, const char *id, struct iso_error *err)
 	return 0;
 }
 
+/* A created container's init is still isorun's: it handles no signal, and as the init of a pid
+ * namespace it would not even be sent one left at its default action.  A signal whose default
+ * action ends a process ends the init, as it ends runc's (whose Go runtime exits on it). */
+static int signal_for_created(int sig)
+{
+	switch (sig) {
+	case SIGCHLD:
+	case SIGCONT:
+	case SIGURG:
+	case SIGWINCH:
+	case SIGSTOP:
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
+		return sig;
+	default:
+		return SIGKILL;
+	}
+}
+
 int container_kill(const char *root, const char *id, int sig, bool all, struct iso_error *err)
 {
 	_cleanup_state_ struct container_state st = {0};
@@ -770,6 +793,8 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct i
 	if (st.status == STATUS_STOPPED)
 		return iso_error_invalid(err, "cannot kill container \"%s\": container not running",
 					 id);
+	if (st.status == STATUS_CREATED && sig > 0)
+		sig = signal_for_created(sig);
 	r = process_signal(st.pid, st.pid_start_time, sig, all, err);
 	if (r == -ESRCH)
 		return iso_error_invalid(err, "cannot kill container \"%s\": container not running",

@@ -13,8 +13,12 @@ static const struct {
 	const char *description;
 } fault_steps[FAULT_STEP_COUNT] = {
     [FAULT_STATE_DIR] = {"state-dir", "the state directory and its config copy exist"},
+    [FAULT_CGROUP_MADE] = {"cgroup-made",
+			   "the cgroup2 directory is made, its record still pending"},
     [FAULT_CGROUP] = {"cgroup", "the cgroups exist, with linux.resources applied"},
     [FAULT_CLONE] = {"clone", "the init is cloned; it is not in its cgroups yet"},
+    [FAULT_CGROUP_V1_MADE] = {"cgroup-v1-made", "the v1 directories are made, their record still "
+						"pending"},
     [FAULT_CGROUP_JOINED] = {"cgroup-joined", "the init is in its cgroups"},
     [FAULT_NETWORK] = {"network", "the network is set up (veth, moved devices)"},
     [FAULT_MOUNTS] = {"mounts", "the init has mounted the container's file system"},

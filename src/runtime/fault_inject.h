@@ -19,8 +19,10 @@
 /* The steps of create, in the order it passes them. */
 enum fault_step {
 	FAULT_STATE_DIR,
+	FAULT_CGROUP_MADE,
 	FAULT_CGROUP,
 	FAULT_CLONE,
+	FAULT_CGROUP_V1_MADE,
 	FAULT_CGROUP_JOINED,
 	FAULT_NETWORK,
 	FAULT_MOUNTS,

@@ -92,6 +92,115 @@ static void signal_namespace_members(ino_t ns, int sig)
 	}
 }
 
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512];
+	_cleanup_close_ int fd = -1;
+	const char *p;
+	ssize_t n;
+	int ppid;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* comm may hold spaces and parentheses: the state and ppid follow the last ')'. */
+	p = strrchr(buf, ')');
+	return p && sscanf(p, ") %*c %d", &ppid) == 1 ? (pid_t)ppid : 0;
+}
+
+struct proc_tree {
+	pid_t *pid, *ppid;
+	size_t n;
+};
+
+static void proc_tree_clear(struct proc_tree *t)
+{
+	free(t->pid);
+	free(t->ppid);
+}
+
+static int proc_tree_read(struct proc_tree *t)
+{
+	_cleanup_closedir_ DIR *d = opendir("/proc");
+	size_t cap = 0;
+	struct dirent *de;
+
+	*t = (struct proc_tree){0};
+	while (d && (de = readdir(d))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end || pid <= 0)
+			continue;
+		if (t->n == cap) {
+			pid_t *a, *b;
+
+			cap = cap ? 2 * cap : 256;
+			a = realloc(t->pid, cap * sizeof(*a));
+			if (a)
+				t->pid = a;
+			b = realloc(t->ppid, cap * sizeof(*b));
+			if (b)
+				t->ppid = b;
+			if (!a || !b)
+				return -ENOMEM;
+		}
+		t->pid[t->n] = (pid_t)pid;
+		t->ppid[t->n++] = parent_of((pid_t)pid);
+	}
+	return d ? 0 : -errno;
+}
+
+static ssize_t index_of(const struct proc_tree *t, pid_t pid)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->pid[mid] == pid)
+			return (ssize_t)mid;
+		if (t->pid[mid] < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* In the runtime's own pid namespace the container's processes are the init's descendants: the
+ * rest of the namespace, and of a cgroup the config named, is not the container's. */
+static void signal_descendants(pid_t root, int sig)
+{
+	struct proc_tree t;
+	_cleanup_free_ bool *mine = NULL;
+	bool grew = true;
+
+	if (proc_tree_read(&t) < 0 || !(mine = calloc(t.n ? t.n : 1, sizeof(*mine)))) {
+		proc_tree_clear(&t);
+		return;
+	}
+	/* /proc lists pids in ascending order: a parent is found by bisection. */
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < t.n; i++) {
+			ssize_t j;
+
+			if (mine[i] || t.pid[i] == root)
+				continue;
+			j = index_of(&t, t.ppid[i]);
+			if (j >= 0 && (mine[j] || t.pid[j] == root))
+				grew = mine[i] = true;
+		}
+	}
+	for (size_t i = 0; i < t.n; i++)
+		if (mine[i])
+			kill(t.pid[i], sig);
+	proc_tree_clear(&t);
+}
+
 int process_signal(pid_t pid, uint64_t start_time, int sig, bool all, struct iso_error *err)
 {
 	_cleanup_close_ int pidfd = process_pidfd_open(pid, start_time);
@@ -103,6 +212,8 @@ int process_signal(pid_t pid, uint64_t start_time, int sig, bool all, struct iso
 		ns = pid_namespace_inode(pid);
 		if (ns && ns != pid_namespace_inode(getpid()))
 			signal_namespace_members(ns, sig);
+		else if (ns)
+			signal_descendants(pid, sig);
 	}
 	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 && errno != ESRCH)
 		return iso_error_set(err, errno, "signalling pid %d", (int)pid);

@@ -17,7 +17,7 @@ pid_t process_clone(unsigned long flags, int *ret_pidfd);
 int process_pidfd_open(pid_t pid, uint64_t start_time);
 
 /* Sends sig to the process, and with `all` to every process of its pid namespace when that
- * namespace is not the runtime's own. */
+ * namespace is not the runtime's own, else to its descendants.  Nothing else is signalled. */
 int process_signal(pid_t pid, uint64_t start_time, int sig, bool all, struct iso_error *err);
 
 /* Kills a child that never got to run (by pidfd when there is one) and reaps it. */

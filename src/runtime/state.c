@@ -190,6 +190,8 @@ static void gen_cgroups(yajl_gen g, const struct container_state *st)
 		jsongen_kv_str(g, "path", st->cgroups[i].path);
 		jsongen_kv_str(g, "controllers", st->cgroups[i].controllers);
 		jsongen_kv_int(g, "created", st->cgroups[i].created);
+		if (st->cgroups[i].pending)
+			jsongen_kv_bool(g, "pending", true);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -321,6 +323,7 @@ static int read_cgroups(yajl_val tree, struct container_state *st)
 		c->path = dup_string_field(v, "path");
 		c->controllers = dup_string_field(v, "controllers");
 		c->created = (uint32_t)int_field(v, "created");
+		c->pending = has_field(v, "pending");
 		if (!c->mount || !c->path || !c->controllers || c->mount[0] != '/' ||
 		    c->path[0] != '/')
 			return -EINVAL;

@@ -29,7 +29,17 @@ struct state_cgroup {
 	char *path;	   /* the container's cgroup below it, e.g. /isorun/ID */
 	char *controllers; /* v1: the hierarchy's controllers ("cpu,cpuacct"); "" for cgroup2 */
 	uint32_t created;  /* how many trailing components of path isorun created */
+	/* Recorded before the directories are made (a create killed in between leaves none that
+	 * delete cannot find): `created` is then what isorun means to make, not yet proof that
+	 * the leaf is its own, so delete only removes such an entry and never kills in it. */
+	bool pending;
 };
+
+/* Whether the entry's leaf is isorun's own: only then may its processes be signalled. */
+static inline bool state_cgroup_owned(const struct state_cgroup *c)
+{
+	return c->created > 0 && !c->pending;
+}
 
 enum {
 	STATE_HOOKS_UNKNOWN = -1,

@@ -148,6 +148,83 @@ create_started() {
 	rmdir "$CG/pids/pre-$ID_TAG"
 }
 
+# Every cgroup hierarchy mounted here (their mount points).
+cgroup_mounts() {
+	awk '$9 == "cgroup" || $9 == "cgroup2" { print $5 }' /proc/self/mountinfo
+}
+
+# shared_cgroup NAME: makes /NAME in every hierarchy with a bystander process in it; prints its
+# pid.  shared_cgroup_remove NAME PID undoes it.
+shared_cgroup() {
+	local m
+	sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+	for m in $(cgroup_mounts); do
+		mkdir "$m/$1"
+		echo $! >"$m/$1/cgroup.procs"
+	done
+	echo $!
+}
+
+shared_cgroup_remove() {
+	local m
+	kill -9 "$2"
+	for m in $(cgroup_mounts); do
+		retry 100 0.05 rmdir "$m/$1" || fail "$m/$1 stays"
+	done
+}
+
+@test "cgroupsPath: an existing cgroup keeps its own processes and stays after the container" {
+	local name="shared-$ID_TAG" bystander m
+	bystander=$(shared_cgroup "$name")
+	cgroups_path "/$name"
+	set_cmd 'sleep 0.1'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	host_pid_alive "$bystander" || fail "run killed a process of the cgroup it did not make"
+	for m in $(cgroup_mounts); do
+		[ -d "$m/$name" ] || fail "run removed $m/$name, which it did not make"
+	done
+	shared_cgroup_remove "$name" "$bystander"
+	assert_no_leftovers
+}
+
+@test "cgroupsPath: in a cgroup it did not make, kill --all and delete reach only the container's processes" {
+	local name="shared-$ID_TAG" bystander child
+	bystander=$(shared_cgroup "$name")
+	cgroups_path "/$name"
+	bind_shared
+	# The host's pid namespace: the cgroup is then the only thing the container shares.
+	update_config '.linux.namespaces |= map(select(.type != "pid"))'
+	set_cmd 'sleep 1000 & echo $! >/shared/child.new; mv /shared/child.new /shared/child; wait'
+	create_started "$CTR"
+	wait_for_file "$SHARED/child"
+	child=$(cat "$SHARED/child")
+	iso_run isorun kill --all "$CTR" KILL
+	assert_success
+	retry 40 0.05 eval '! host_pid_alive '"$child" || fail "kill --all missed the container's child"
+	host_pid_alive "$bystander" || fail "kill --all killed a process of the cgroup it did not make"
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	host_pid_alive "$bystander" || fail "delete killed a process of the cgroup it did not make"
+	shared_cgroup_remove "$name" "$bystander"
+	assert_no_leftovers
+}
+
+@test "cgroupsPath: a path naming a hierarchy's root is refused, and no process is touched" {
+	local p bystander
+	sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+	bystander=$!
+	for p in / /. //./ ; do
+		cgroups_path "$p"
+		iso_run isorun run --bundle "$BUNDLE" "$CTR"
+		assert_one_line_error "linux.cgroupsPath"
+		assert_stderr_contains "root"
+	done
+	host_pid_alive "$bystander" || fail "a refused config killed a process"
+	kill -9 "$bystander"
+	assert_no_leftovers
+}
+
 @test "cgroupsPath: '..' is refused and nothing is left" {
 	cgroups_path "/x-$ID_TAG/../../escape-$ID_TAG"
 	iso_run isorun run --bundle "$BUNDLE" "$CTR"

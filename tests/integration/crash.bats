@@ -11,7 +11,7 @@
 
 load helpers
 
-FAULT_STEPS=(state-dir cgroup clone cgroup-joined network mounts hooks ready state-written)
+FAULT_STEPS=(state-dir cgroup-made cgroup clone cgroup-v1-made cgroup-joined network mounts hooks ready state-written)
 
 setup() {
 	"$ISORUN" --help 2>/dev/null | grep -q 'ISORUN_FAULT_INJECT=STEP' ||
@@ -164,7 +164,7 @@ crash_test() {
 
 @test "crash: an unknown step is refused before anything is made" {
 	in_ns nope isorun create --bundle "$BUNDLE" "$CTR"
-	assert_one_line_error 'ISORUN_FAULT_INJECT: unknown step "nope" (known: state-dir, cgroup,'
+	assert_one_line_error 'ISORUN_FAULT_INJECT: unknown step "nope" (known: state-dir, cgroup-made,'
 	iso_run isorun state "$CTR"
 	assert_error "does not exist"
 	assert_no_leftovers
@@ -172,6 +172,14 @@ crash_test() {
 
 @test "crash: create killed at state-dir" {
 	crash_test state-dir
+}
+
+@test "crash: create killed at cgroup-made (the cgroup2 directory made, not yet known made)" {
+	crash_test cgroup-made
+}
+
+@test "crash: create killed at cgroup-v1-made (the v1 directories made, not yet known made)" {
+	crash_test cgroup-v1-made
 }
 
 @test "crash: create killed at cgroup" {

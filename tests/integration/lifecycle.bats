@@ -288,6 +288,75 @@ create_and_start() {
 	wait_for_status "$CTR" stopped
 }
 
+@test "kill: TERM stops a created container (as runc), whose program then never runs" {
+	wait_for_go_cmd
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	iso_run isorun kill "$CTR" TERM
+	assert_success
+	wait_for_status "$CTR" stopped
+	iso_run isorun start "$CTR"
+	assert_failure
+	sleep 0.2
+	[ ! -e "$SHARED/ready" ] || fail "the program of a container killed while created ran"
+	iso_run isorun delete "$CTR"
+	assert_success
+	assert_no_leftovers
+}
+
+@test "kill: a signal whose default is to ignore it leaves a created container created" {
+	wait_for_go_cmd
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	iso_run isorun kill "$CTR" WINCH
+	assert_success
+	sleep 0.2
+	assert_equal "$(ctr_status "$CTR")" created
+	iso_run isorun start "$CTR"
+	assert_success
+	wait_for_file "$SHARED/ready"
+}
+
+# delete_from_foreign_pidns [--force]: delete $CTR from a new pid namespace with its own /proc,
+# in which the container's processes are invisible (cgroup.procs lists them as 0), as the
+# leader of a process group that also holds a bystander; prints what the caller saw.
+delete_from_foreign_pidns() {
+	unshare --pid --fork --mount-proc setsid sh -c '
+		sleep 300 &
+		bystander=$!
+		"$1" --root "$2" delete $4 "$3"
+		echo "delete: $?"
+		kill -0 $bystander && echo "bystander: alive"
+		kill $bystander' sh "$ISORUN" "$ROOT" "$CTR" "${1:-}" 2>&1
+}
+
+@test "delete from another pid namespace kills the container, never the caller's process group" {
+	local force pid out
+	bind_shared
+	for force in --force ""; do
+		set_cmd 'echo ready >/shared/pid.new; mv /shared/pid.new /shared/pid; exec sleep 1000'
+		# Without --force: a stopped container whose orphan lives on in its cgroup.
+		[ -n "$force" ] || {
+			update_config '.linux.namespaces |= map(select(.type != "pid"))'
+			set_cmd 'sleep 1000 & echo $! >/shared/pid.new; mv /shared/pid.new /shared/pid'
+		}
+		rm -f "$SHARED/pid"
+		create_and_start "$CTR"
+		wait_for_file "$SHARED/pid"
+		[ -n "$force" ] || wait_for_status "$CTR" stopped
+		pid=$(cat "$SHARED/pid")
+		[ -n "$force" ] || host_pid_alive "$pid" || fail "the orphan is not running"
+		[ -z "$force" ] || pid=$(ctr_pid "$CTR")
+		out=$(delete_from_foreign_pidns $force)
+		[[ "$out" == *"delete: 0"* ]] || fail "delete $force did not finish: $out"
+		[[ "$out" == *"bystander: alive"* ]] || fail "delete $force killed its caller's group: $out"
+		retry 40 0.05 eval '! host_pid_alive '"$pid" || fail "pid $pid survived delete $force"
+		iso_run isorun state "$CTR"
+		assert_error "does not exist"
+		assert_no_leftovers
+	done
+}
+
 @test "run: the container's exit status is the runtime's (exit 3 -> 3)" {
 	set_cmd 'exit 3'
 	iso_run isorun run --bundle "$BUNDLE" "$CTR"
