@@ -160,6 +160,24 @@ run_ctr() {
 	assert_output_contains "/dev/isotest character special file 1:3 640 1000 5"
 }
 
+@test "linux.devices: a fileMode with the node's file type bits (podman's st_mode) is accepted" {
+	# 8630 = 020666: what podman writes for --device /dev/fuse
+	update_config '.linux.devices = [{"path": "/dev/isotest", "type": "c", "major": 1, "minor": 3,
+		"fileMode": 8630, "uid": 0, "gid": 0}]'
+	run_ctr 'stat -c "%n %F %t:%T %a" /dev/isotest'
+	assert_success
+	assert_output_contains "/dev/isotest character special file 1:3 666"
+}
+
+@test "linux.devices: fileMode type bits that contradict type are refused, naming the field" {
+	update_config '.linux.devices = [{"path": "/dev/isotest", "type": "b", "major": 1, "minor": 3,
+		"fileMode": 8630}]'
+	run_ctr 'true'
+	assert_one_line_error 'config.json: linux.devices[0].fileMode: file type bits 020000 contradict type "b"'
+	assert_no_leftovers
+	[ ! -e "$BUNDLE/rootfs/dev/isotest" ] || fail "left /dev/isotest in the rootfs"
+}
+
 @test "proc: the container sees only its own processes" {
 	run_ctr 'ls -d /proc/[0-9]* | wc -l; cat /proc/1/cmdline | tr "\0" " "; echo'
 	assert_success
