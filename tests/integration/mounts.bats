@@ -178,6 +178,47 @@ run_ctr() {
 	[ ! -e "$BUNDLE/rootfs/dev/isotest" ] || fail "left /dev/isotest in the rootfs"
 }
 
+@test "linux.devices: /dev/ptmx 5:2 (--privileged) opens a pty of the container's devpts" {
+	update_config '.linux.devices = [{"path": "/dev/ptmx", "type": "c", "major": 5, "minor": 2,
+		"fileMode": 8630, "uid": 0, "gid": 0}]'
+	# Holding a master open makes its slave appear in /dev/pts; the host's devpts has no
+	# isotest marker to tell them apart, so the count of entries is compared instead.
+	run_ctr 'echo "before: $(ls /dev/pts | tr "\n" " ")"
+		exec 3<>/dev/ptmx
+		echo "after: $(ls /dev/pts | tr "\n" " ")"
+		echo "ptmx -> $(readlink /dev/ptmx)"'
+	assert_success
+	assert_output_contains "before: ptmx "
+	assert_output_contains "after: 0 ptmx "
+	assert_output_contains "ptmx -> pts/ptmx"
+}
+
+@test "linux.devices: a default device listed again (/dev/null 1:3, /dev/tty 5:0) is kept" {
+	update_config '.linux.devices = [
+		{"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 8630, "uid": 0, "gid": 0},
+		{"path": "/dev/tty", "type": "c", "major": 5, "minor": 0, "fileMode": 8630}]'
+	run_ctr 'stat -c "%n %F %t:%T %a" /dev/null /dev/tty; echo x >/dev/null && echo "null ok"'
+	assert_success
+	assert_output_contains "/dev/null character special file 1:3 666"
+	assert_output_contains "/dev/tty character special file 5:0 666"
+	assert_output_contains "null ok"
+}
+
+@test "linux.devices in a user namespace: /dev/ptmx 5:2 and /dev/null 1:3 listed (host nodes bound)" {
+	# mknod is refused in a user namespace: listed nodes are the host's, bound.
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]
+		| .linux.devices = [
+			{"path": "/dev/ptmx", "type": "c", "major": 5, "minor": 2, "fileMode": 8630},
+			{"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 8630}]'
+	run_ctr 'exec 3<>/dev/ptmx && echo "pts: $(ls /dev/pts | tr "\n" " ")"
+		echo x >/dev/null && echo "null ok"'
+	assert_success
+	assert_output_contains "pts: 0 ptmx "
+	assert_output_contains "null ok"
+}
+
 @test "proc: the container sees only its own processes" {
 	run_ctr 'ls -d /proc/[0-9]* | wc -l; cat /proc/1/cmdline | tr "\0" " "; echo'
 	assert_success
