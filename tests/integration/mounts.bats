@@ -27,6 +27,33 @@ run_ctr() {
 	assert_no_leftovers
 }
 
+@test "tmpfs tmpcopyup: the mount's mode=/uid= win over the covered directory's; content is copied" {
+	local d
+	for d in data tight owned keep; do
+		mkdir -m 0755 "$BUNDLE/rootfs/$d"
+		echo "old $d" >"$BUNDLE/rootfs/$d/old"
+	done
+	chmod 0750 "$BUNDLE/rootfs/keep"
+	chown 123:456 "$BUNDLE/rootfs/keep" "$BUNDLE/rootfs/owned"
+	add_mount /data tmpfs tmpfs tmpcopyup mode=1777
+	add_mount /tight tmpfs tmpfs tmpcopyup mode=700
+	add_mount /owned tmpfs tmpfs tmpcopyup uid=1000 gid=1000
+	add_mount /keep tmpfs tmpfs tmpcopyup size=1m
+	update_config '.process.user = {"uid": 1000, "gid": 1000}'
+	run_ctr 'stat -c "%n %a %u:%g" /data /tight /owned /keep
+		cat /data/old /owned/old
+		echo x >/data/new && echo "wrote /data as $(id -u)"'
+	assert_success
+	assert_output_contains "/data 1777 0:0"
+	assert_output_contains "/tight 700 0:0"
+	assert_output_contains "/owned 755 1000:1000"
+	assert_output_contains "/keep 750 123:456"
+	assert_output_contains "old data"
+	assert_output_contains "old owned"
+	assert_output_contains "wrote /data as 1000"
+	assert_no_leftovers
+}
+
 @test "bind ro: a host directory can be read but not written" {
 	local src="$BATS_TEST_TMPDIR/hostdir"
 	mkdir "$src"
