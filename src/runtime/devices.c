@@ -167,24 +167,80 @@ static int node_of_spec(const struct spec_device *d, struct node *n, struct iso_
 	return 0;
 }
 
+/* Whether the absolute path names want: "/dev", "/dev/", "//dev" all name /dev. */
+static bool same_path(const char *path, const char *want)
+{
+	if (*path != '/')
+		return false;
+	for (;;) {
+		size_t n, m;
+
+		path += strspn(path, "/");
+		want += strspn(want, "/");
+		n = strcspn(path, "/");
+		m = strcspn(want, "/");
+		if (n != m || strncmp(path, want, n) != 0)
+			return false;
+		if (n == 0)
+			return true;
+		path += n;
+		want += m;
+	}
+}
+
+static bool is_ptmx(const struct node *n)
+{
+	return same_path(n->path, "/dev/ptmx") && n->type == S_IFCHR && n->rdev == makedev(5, 2);
+}
+
+/* --privileged lists the host's /dev/ptmx.  A node opens the devpts the kernel finds at "pts"
+ * beside the node's own dentry: the host node bound in a user namespace finds none (ENOENT),
+ * and kernels before 4.7 open the host's devpts.  The link always reaches the container's own
+ * /dev/pts/ptmx, so it is made instead, as runc does; fileMode and owner give way to devpts'
+ * ptmxmode.  An existing ptmx node or link is kept. */
+static int create_ptmx(int rootfd, const struct node *n, struct iso_error *err)
+{
+	_cleanup_free_ char *name = NULL;
+	_cleanup_close_ int parent = safe_open_parent_in_root(rootfd, n->path, &name, err);
+	char target[sizeof("pts/ptmx")];
+	ssize_t len;
+
+	if (parent < 0)
+		return parent;
+	if (symlinkat("pts/ptmx", parent, name) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return iso_error_set(err, errno, "symlink -> pts/ptmx");
+	len = readlinkat(parent, name, target, sizeof(target));
+	if (len == (ssize_t)sizeof(target) - 1 && memcmp(target, "pts/ptmx", (size_t)len) == 0)
+		return 0;
+	return check_existing(parent, name, n, err);
+}
+
+static int create_spec_device(int rootfd, const struct spec_device *d, struct iso_error *err)
+{
+	struct node n = {0}; /* GCC cannot tell node_of_spec fills it */
+	int r = node_of_spec(d, &n, err);
+
+	if (r < 0)
+		return r;
+	return is_ptmx(&n) ? create_ptmx(rootfd, &n, err) : create_node(rootfd, &n, err);
+}
+
 int devices_create_spec(int rootfd, const struct spec *spec, struct iso_error *err)
 {
 	for (size_t i = 0; i < spec->linux_.n_devices; i++) {
 		const struct spec_device *d = &spec->linux_.devices[i];
-		struct node n;
 
-		if (node_of_spec(d, &n, err) < 0 || create_node(rootfd, &n, err) < 0)
+		if (create_spec_device(rootfd, d, err) < 0)
 			return iso_error_wrap(err, "linux.devices[%zu] (%s)", i, d->path);
 	}
 	return 0;
 }
 
-/* "/dev", "/dev/", "//dev" all name /dev. */
 static bool is_dev(const char *path)
 {
-	const char *p = path + strspn(path, "/");
-
-	return p != path && strncmp(p, "dev", 3) == 0 && p[3 + strspn(p + 3, "/")] == '\0';
+	return same_path(path, "/dev");
 }
 
 bool devices_dev_is_tmpfs(const struct spec *spec)

@@ -17,7 +17,9 @@ int devices_create_default(int rootfd, struct iso_error *err);
 
 /* linux.devices: type, major/minor, fileMode (0666 when absent), uid/gid.  A path outside
  * /dev is allowed, still resolved inside the root.  An existing node is kept when it is the
- * same device, otherwise refused.  Errors: "linux.devices[2] (/dev/fuse): ...". */
+ * same device, otherwise refused.  /dev/ptmx 5:2 (--privileged) is made the link
+ * /dev/ptmx -> pts/ptmx, or kept when it is that link or node already.
+ * Errors: "linux.devices[2] (/dev/fuse): ...". */
 int devices_create_spec(int rootfd, const struct spec *spec, struct iso_error *err);
 
 #endif

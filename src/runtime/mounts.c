@@ -384,8 +384,39 @@ static int copy_dir(int src, int dst, struct iso_error *err)
 	return 0;
 }
 
-/* Copies the directory target (an O_PATH fd) into the root of the detached mount mnt. */
-static int copy_up(int target, int mnt, struct iso_error *err)
+/* Whether the comma-separated opts ("size=1m,mode=1777") hold an option key ("mode="). */
+static bool has_option_key(const char *opts, const char *key)
+{
+	size_t len = strlen(key);
+
+	for (const char *p = opts; p && *p;) {
+		size_t n = strcspn(p, ",");
+
+		if (n >= len && strncmp(p, key, len) == 0)
+			return true;
+		p = p[n] ? p + n + 1 : NULL;
+	}
+	return false;
+}
+
+/* The covered directory's owner and mode are the root's defaults: a mode=, uid= or gid= of
+ * the mount (podman's --tmpfs /data:mode=1777, tmpfs-mode=700) was asked for and wins. */
+static int copy_root_metadata(int dst, const struct stat *st, const char *opts,
+			      struct iso_error *err)
+{
+	uid_t uid = has_option_key(opts, "uid=") ? (uid_t)-1 : st->st_uid;
+	gid_t gid = has_option_key(opts, "gid=") ? (gid_t)-1 : st->st_gid;
+
+	if (fchown(dst, uid, gid) < 0 ||
+	    (!has_option_key(opts, "mode=") && fchmod(dst, st->st_mode & 07777) < 0) ||
+	    futimens(dst, (struct timespec[2]){st->st_atim, st->st_mtim}) < 0)
+		return iso_error_set(err, errno, "tmpcopyup: metadata of the root");
+	return 0;
+}
+
+/* Copies the directory target (an O_PATH fd) into the root of the detached mount mnt, made
+ * with the filesystem options opts. */
+static int copy_up(int target, int mnt, const char *opts, struct iso_error *err)
 {
 	_cleanup_close_ int src = openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	_cleanup_close_ int dst = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -397,10 +428,7 @@ static int copy_up(int target, int mnt, struct iso_error *err)
 	r = copy_dir(src, dst, err);
 	if (r < 0)
 		return r;
-	if (fchown(dst, st.st_uid, st.st_gid) < 0 || fchmod(dst, st.st_mode & 07777) < 0 ||
-	    futimens(dst, (struct timespec[2]){st.st_atim, st.st_mtim}) < 0)
-		return iso_error_set(err, errno, "tmpcopyup: metadata of the root");
-	return 0;
+	return copy_root_metadata(dst, &st, opts, err);
 }
 
 static int mount_tmpfs_copyup(int rootfd, const struct spec_mount *m, struct iso_error *err)
@@ -415,7 +443,7 @@ static int mount_tmpfs_copyup(int rootfd, const struct spec_mount *m, struct iso
 	mnt = mount_new_fs(m->type, m->source, m->data, m->flags & ~MS_RDONLY, err);
 	if (mnt < 0)
 		return mnt;
-	r = copy_up(target, mnt, err);
+	r = copy_up(target, mnt, m->data, err);
 	if (r == 0 && (m->flags & MS_RDONLY))
 		r = mount_set_attrs(mnt, MOUNT_ATTR_RDONLY, 0, false, err);
 	if (r == 0)

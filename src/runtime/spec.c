@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 /* Callbacks share one signature; not all of them look at every argument. */
 #define _unused_ __attribute__((unused))
@@ -215,9 +216,22 @@ static int check_hook(struct json_walk *w, _unused_ yajl_val obj, void *elems, s
 	return 0;
 }
 
+static mode_t device_file_type(char type)
+{
+	switch (type) {
+	case 'b':
+		return S_IFBLK;
+	case 'p':
+		return S_IFIFO;
+	default:
+		return S_IFCHR;
+	}
+}
+
 static int check_device(struct json_walk *w, yajl_val obj, void *elems, size_t index)
 {
-	const struct spec_device *d = (const struct spec_device *)elems + index;
+	struct spec_device *d = (struct spec_device *)elems + index;
+	mode_t ftype = d->file_mode & S_IFMT;
 
 	if (!is_absolute(d->path))
 		return json_walk_fail_at(w, "path", "must be an absolute path");
@@ -226,6 +240,12 @@ static int check_device(struct json_walk *w, yajl_val obj, void *elems, size_t i
 		return json_walk_fail_at(w, "major", "required for a \"%c\" device", d->type);
 	if (d->type != 'p' && !json_object_get(obj, "minor"))
 		return json_walk_fail_at(w, "minor", "required for a \"%c\" device", d->type);
+	/* podman writes the whole st_mode of the host node (020666): its file type bits are
+	 * accepted when they say what "type" says, and dropped. */
+	if (ftype && ftype != device_file_type(d->type))
+		return json_walk_fail_at(w, "fileMode", "file type bits %#o contradict type \"%c\"",
+					 (unsigned)ftype, d->type);
+	d->file_mode &= 07777;
 	return 0;
 }
 
@@ -358,7 +378,8 @@ static const struct json_field device_fields[] = {
 	       .max = 1048575),
     JSON_FIELD("fileMode", JSON_UINT32, struct spec_device, file_mode,
 	       .flags = JSON_HAS | JSON_RANGE | JSON_OCTAL,
-	       .has_offset = offsetof(struct spec_device, has_file_mode), .min = 0, .max = 07777),
+	       .has_offset = offsetof(struct spec_device, has_file_mode), .min = 0,
+	       .max = S_IFMT | 07777),
     JSON_FIELD("uid", JSON_UINT32, struct spec_device, uid, .flags = JSON_HAS,
 	       .has_offset = offsetof(struct spec_device, has_uid)),
     JSON_FIELD("gid", JSON_UINT32, struct spec_device, gid, .flags = JSON_HAS,

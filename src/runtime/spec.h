@@ -117,6 +117,7 @@ struct spec_device {
 	int64_t major;
 	int64_t minor;
 	bool has_file_mode;
+	/* Permission bits only: file type bits that agree with type are dropped. */
 	uint32_t file_mode;
 	bool has_uid;
 	uint32_t uid;

@@ -214,6 +214,43 @@ pm_status() {
 	assert_clients_clean
 }
 
+@test "podman: --device /dev/fuse (fileMode is the host node's st_mode) gives a usable node" {
+	[ -c /dev/fuse ] || skip "no /dev/fuse on this host"
+	iso_run "$C/pm" run --rm --device /dev/fuse "$CLIENT_IMAGE" sh -c \
+		'test -c /dev/fuse && stat -c "fuse %t:%T" /dev/fuse; exec 3<>/dev/fuse && echo fuse-open'
+	assert_success
+	assert_output_contains "fuse a:e5"
+	assert_output_contains "fuse-open"
+	assert_clients_clean
+}
+
+@test "podman: --privileged runs, with the host's devices and a /dev/ptmx of the container's devpts" {
+	iso_run "$C/pm" run --rm --privileged "$CLIENT_IMAGE" sh -c \
+		'test -c /dev/fuse && echo fuse-node; test -c /dev/null && echo null-node
+		echo "ptmx -> $(readlink /dev/ptmx)"
+		exec 3<>/dev/ptmx && echo "pts: $(ls /dev/pts | tr "\n" " ")"'
+	assert_success
+	[ ! -c /dev/fuse ] || assert_output_contains fuse-node
+	assert_output_contains null-node
+	assert_output_contains "ptmx -> pts/ptmx"
+	assert_output_contains "pts: 0 ptmx "
+	assert_clients_clean
+}
+
+@test "podman: --tmpfs /data:mode=1777 and tmpfs-mode=700 keep their modes through tmpcopyup" {
+	iso_run "$C/pm" run --rm --tmpfs /data:mode=1777 \
+		--mount type=tmpfs,destination=/tight,tmpfs-mode=700 "$CLIENT_IMAGE" \
+		stat -c "%n %a" /data /tight
+	assert_success
+	assert_output_contains "/data 1777"
+	assert_output_contains "/tight 700"
+	iso_run "$C/pm" run --rm --tmpfs /data:mode=1777 --user 1000 "$CLIENT_IMAGE" \
+		sh -c 'echo x >/data/f && echo "wrote as $(id -u)"'
+	assert_success
+	assert_output_contains "wrote as 1000"
+	assert_clients_clean
+}
+
 # ---------------------------------------------------------------------------------------------
 # containerd
 
@@ -277,6 +314,18 @@ stop_containerd() {
 	assert_success
 	iso_run "$CR" container delete "$CTR"
 	assert_success
+	stop_containerd
+	assert_clients_clean
+}
+
+@test "containerd: ctr run --privileged lists /dev/ptmx; it opens a pty of the container's devpts" {
+	start_containerd
+	iso_run "$CR" run --rm --privileged --snapshotter native --runc-binary "$ISORUN" \
+		"$CLIENT_IMAGE" "$CTR" sh -c 'echo "ptmx -> $(readlink /dev/ptmx)"
+		exec 3<>/dev/ptmx && echo "pts: $(ls /dev/pts | tr "\n" " ")"'
+	assert_success
+	assert_output_contains "ptmx -> pts/ptmx"
+	assert_output_contains "pts: 0 ptmx "
 	stop_containerd
 	assert_clients_clean
 }

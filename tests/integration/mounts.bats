@@ -27,6 +27,33 @@ run_ctr() {
 	assert_no_leftovers
 }
 
+@test "tmpfs tmpcopyup: the mount's mode=/uid= win over the covered directory's; content is copied" {
+	local d
+	for d in data tight owned keep; do
+		mkdir -m 0755 "$BUNDLE/rootfs/$d"
+		echo "old $d" >"$BUNDLE/rootfs/$d/old"
+	done
+	chmod 0750 "$BUNDLE/rootfs/keep"
+	chown 123:456 "$BUNDLE/rootfs/keep" "$BUNDLE/rootfs/owned"
+	add_mount /data tmpfs tmpfs tmpcopyup mode=1777
+	add_mount /tight tmpfs tmpfs tmpcopyup mode=700
+	add_mount /owned tmpfs tmpfs tmpcopyup uid=1000 gid=1000
+	add_mount /keep tmpfs tmpfs tmpcopyup size=1m
+	update_config '.process.user = {"uid": 1000, "gid": 1000}'
+	run_ctr 'stat -c "%n %a %u:%g" /data /tight /owned /keep
+		cat /data/old /owned/old
+		echo x >/data/new && echo "wrote /data as $(id -u)"'
+	assert_success
+	assert_output_contains "/data 1777 0:0"
+	assert_output_contains "/tight 700 0:0"
+	assert_output_contains "/owned 755 1000:1000"
+	assert_output_contains "/keep 750 123:456"
+	assert_output_contains "old data"
+	assert_output_contains "old owned"
+	assert_output_contains "wrote /data as 1000"
+	assert_no_leftovers
+}
+
 @test "bind ro: a host directory can be read but not written" {
 	local src="$BATS_TEST_TMPDIR/hostdir"
 	mkdir "$src"
@@ -158,6 +185,65 @@ run_ctr() {
 	run_ctr 'stat -c "%n %F %t:%T %a %u %g" /dev/isotest'
 	assert_success
 	assert_output_contains "/dev/isotest character special file 1:3 640 1000 5"
+}
+
+@test "linux.devices: a fileMode with the node's file type bits (podman's st_mode) is accepted" {
+	# 8630 = 020666: what podman writes for --device /dev/fuse
+	update_config '.linux.devices = [{"path": "/dev/isotest", "type": "c", "major": 1, "minor": 3,
+		"fileMode": 8630, "uid": 0, "gid": 0}]'
+	run_ctr 'stat -c "%n %F %t:%T %a" /dev/isotest'
+	assert_success
+	assert_output_contains "/dev/isotest character special file 1:3 666"
+}
+
+@test "linux.devices: fileMode type bits that contradict type are refused, naming the field" {
+	update_config '.linux.devices = [{"path": "/dev/isotest", "type": "b", "major": 1, "minor": 3,
+		"fileMode": 8630}]'
+	run_ctr 'true'
+	assert_one_line_error 'config.json: linux.devices[0].fileMode: file type bits 020000 contradict type "b"'
+	assert_no_leftovers
+	[ ! -e "$BUNDLE/rootfs/dev/isotest" ] || fail "left /dev/isotest in the rootfs"
+}
+
+@test "linux.devices: /dev/ptmx 5:2 (--privileged) opens a pty of the container's devpts" {
+	update_config '.linux.devices = [{"path": "/dev/ptmx", "type": "c", "major": 5, "minor": 2,
+		"fileMode": 8630, "uid": 0, "gid": 0}]'
+	# Holding a master open makes its slave appear in /dev/pts; the host's devpts has no
+	# isotest marker to tell them apart, so the count of entries is compared instead.
+	run_ctr 'echo "before: $(ls /dev/pts | tr "\n" " ")"
+		exec 3<>/dev/ptmx
+		echo "after: $(ls /dev/pts | tr "\n" " ")"
+		echo "ptmx -> $(readlink /dev/ptmx)"'
+	assert_success
+	assert_output_contains "before: ptmx "
+	assert_output_contains "after: 0 ptmx "
+	assert_output_contains "ptmx -> pts/ptmx"
+}
+
+@test "linux.devices: a default device listed again (/dev/null 1:3, /dev/tty 5:0) is kept" {
+	update_config '.linux.devices = [
+		{"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 8630, "uid": 0, "gid": 0},
+		{"path": "/dev/tty", "type": "c", "major": 5, "minor": 0, "fileMode": 8630}]'
+	run_ctr 'stat -c "%n %F %t:%T %a" /dev/null /dev/tty; echo x >/dev/null && echo "null ok"'
+	assert_success
+	assert_output_contains "/dev/null character special file 1:3 666"
+	assert_output_contains "/dev/tty character special file 5:0 666"
+	assert_output_contains "null ok"
+}
+
+@test "linux.devices in a user namespace: /dev/ptmx 5:2 and /dev/null 1:3 listed (host nodes bound)" {
+	# mknod is refused in a user namespace: listed nodes are the host's, bound.
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]
+		| .linux.devices = [
+			{"path": "/dev/ptmx", "type": "c", "major": 5, "minor": 2, "fileMode": 8630},
+			{"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 8630}]'
+	run_ctr 'exec 3<>/dev/ptmx && echo "pts: $(ls /dev/pts | tr "\n" " ")"
+		echo x >/dev/null && echo "null ok"'
+	assert_success
+	assert_output_contains "pts: 0 ptmx "
+	assert_output_contains "null ok"
 }
 
 @test "proc: the container sees only its own processes" {

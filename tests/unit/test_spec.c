@@ -446,12 +446,39 @@ static void test_linux_errors(void)
 		     "config.json: linux.devices[0].minor: must be between 0 and 1048575");
 	expect_error(LINUX("'devices': [{'path': 'dev/x', 'type': 'p'}]"),
 		     "config.json: linux.devices[0].path: must be an absolute path");
-	expect_error(LINUX("'devices': [{'path': '/dev/x', 'type': 'p', 'fileMode': 4096}]"),
-		     "config.json: linux.devices[0].fileMode: must be between 0 and 07777");
+	expect_error(LINUX("'devices': [{'path': '/dev/x', 'type': 'p', 'fileMode': 65536}]"),
+		     "config.json: linux.devices[0].fileMode: must be between 0 and 0177777");
+	/* 8630 = 020666, a character device's st_mode. */
+	expect_error(LINUX("'devices': [{'path': '/dev/x', 'type': 'b', 'major': 8, 'minor': 0, "
+			   "'fileMode': 8630}]"),
+		     "config.json: linux.devices[0].fileMode: file type bits 020000 contradict "
+		     "type \"b\"");
+	expect_error(LINUX("'devices': [{'path': '/dev/x', 'type': 'c', 'major': 1, 'minor': 3, "
+			   "'fileMode': 33188}]"),
+		     "config.json: linux.devices[0].fileMode: file type bits 0100000 contradict "
+		     "type \"c\"");
 	expect_error(LINUX("'sysctl': {'net.ipv4.ip_forward': 1}"),
 		     "config.json: linux.sysctl[\"net.ipv4.ip_forward\"]: expected a string");
 	expect_error(LINUX("'rootfsPropagation': 'bogus'"),
 		     "config.json: linux.rootfsPropagation: unknown propagation \"bogus\"");
+}
+
+/* podman writes fileMode as the host node's st_mode: 8630 = 020666, 25008 = 060660,
+ * 4480 = 010600. */
+static void test_device_file_type_bits(void)
+{
+	struct spec *s = expect_parse(
+	    LINUX("'devices': [{'path': '/dev/fuse', 'type': 'c', 'major': 10, 'minor': 229,"
+		  " 'fileMode': 8630}, {'path': '/dev/u', 'type': 'u', 'major': 1, 'minor': 3,"
+		  " 'fileMode': 8630}, {'path': '/dev/sda', 'type': 'b', 'major': 8, 'minor': 0,"
+		  " 'fileMode': 25008}, {'path': '/dev/f', 'type': 'p', 'fileMode': 4480}]"),
+	    "fileMode with the file type bits of its type");
+	const struct spec_device *d = s ? s->linux_.devices : NULL;
+
+	UNIT_CHECK(d && d[0].file_mode == 0666 && d[1].file_mode == 0666 &&
+		       d[2].file_mode == 0660 && d[3].file_mode == 0600,
+		   "file type bits dropped, permission bits kept");
+	spec_free(s);
 }
 
 static void test_mount_options(void)
@@ -647,6 +674,7 @@ int main(void)
 	test_process_errors();
 	test_mount_hook_errors();
 	test_linux_errors();
+	test_device_file_type_bits();
 	test_mount_options();
 	test_validate_for_start();
 	test_default_and_load();
