@@ -363,6 +363,70 @@ fuse_cmd() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# --cgroup-manager (crun's global option; podman passes "disabled" for --cgroups=disabled)
+
+# Every directory under the cgroup mounts that names the container.
+container_cgroup_dirs() {
+	find $CG -maxdepth 8 -type d -name "*$1*" 2>/dev/null
+}
+
+@test "--cgroup-manager disabled: the container runs in no cgroup of its own; the verbs say so" {
+	cgroups_path "/cgm-$ID_TAG/ctr"
+	counter_cmd
+	iso_run isorun --cgroup-manager disabled create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$(container_cgroup_dirs "$ID_TAG")" ""
+	jq -e 'has("cgroups") | not' "$ROOT/$CTR/state.json" >/dev/null || fail "state.json records cgroups"
+	# the init stays in the runtime's own cgroups
+	pid=$(ctr_pid "$CTR")
+	assert_equal "$(grep ':memory:' /proc/$pid/cgroup)" "$(grep ':memory:' /proc/self/cgroup)"
+	iso_run isorun start "$CTR"
+	assert_success
+	wait_for_file "$SHARED/counter"
+	for verb in ps pause update "events --stats"; do
+		# shellcheck disable=SC2086
+		iso_run isorun $verb "$CTR"
+		assert_one_line_error "has no cgroup"
+	done
+	assert_equal "$(ctr_status "$CTR")" running
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	assert_no_leftovers
+}
+
+@test "--cgroup-manager disabled run: the container runs; no cgroup is made in any hierarchy" {
+	set_cmd 'cat /proc/self/cgroup'
+	iso_run isorun --cgroup-manager=disabled run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_output_contains ":memory:$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)"
+	assert_output_not_contains "$CTR"
+	[ ! -e "$CG/memory/isorun/$CTR" ] || fail "a memory cgroup was made"
+	assert_no_leftovers
+}
+
+@test "--cgroup-manager disabled: a limit is refused, naming the field; nothing is left" {
+	resources '{"memory": {"limit": 33554432}}'
+	iso_run isorun --cgroup-manager disabled run --bundle "$BUNDLE" "$CTR"
+	assert_one_line_error "linux.resources.memory"
+	assert_stderr_contains "--cgroup-manager disabled"
+	assert_no_leftovers
+}
+
+@test "--cgroup-manager: cgroupfs is the default; systemd and other values are refused" {
+	set_args /bin/true
+	iso_run isorun --cgroup-manager cgroupfs run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	iso_run isorun --cgroup-manager systemd run --bundle "$BUNDLE" "$CTR"
+	assert_one_line_error "systemd cgroup manager"
+	assert_stderr_contains "not supported"
+	iso_run isorun --cgroup-manager bogus run --bundle "$BUNDLE" "$CTR"
+	assert_one_line_error '--cgroup-manager must be cgroupfs, systemd or disabled, not "bogus"'
+	iso_run isorun --cgroup-manager disabled trace -o "$BATS_TEST_TMPDIR/p.json" --bundle "$BUNDLE" "$CTR"
+	assert_one_line_error "--cgroup-manager disabled: not supported by trace"
+	assert_no_leftovers
+}
+
+# ---------------------------------------------------------------------------------------------
 # pause / resume
 
 @test "pause: the processes stop, state says paused; resume: they go on" {
