@@ -148,6 +148,33 @@ create_started() {
 	rmdir "$CG/pids/pre-$ID_TAG"
 }
 
+# The mount point of the name=systemd v1 hierarchy, if the host has one.
+systemd_hierarchy() {
+	awk '$9 == "cgroup" && $NF ~ /(^|,)name=systemd(,|$)/ { print $5; exit }' /proc/self/mountinfo
+}
+
+@test "cgroupsPath: name=systemd holds the container too (v1, hybrid), and loses it at delete" {
+	local sd
+	sd=$(systemd_hierarchy)
+	[ -n "$sd" ] || skip "no name=systemd hierarchy on this host (pure cgroup v2)"
+	cgroups_path "/sd-$ID_TAG/ctr"
+	add_mount /sys/fs/cgroup cgroup cgroup ro nosuid noexec nodev
+	set_args /bin/sleep 1000
+	create_started "$CTR"
+	pid=$(ctr_pid "$CTR")
+	assert_equal "$(awk -F: '$2 == "name=systemd" { print $3 }' "/proc/$pid/cgroup")" "/sd-$ID_TAG/ctr"
+	grep -qx "$pid" "$sd/sd-$ID_TAG/ctr/cgroup.procs" || fail "init not in $sd/sd-$ID_TAG/ctr"
+	# what systemd in the container reads: its cgroup, and that cgroup at /sys/fs/cgroup/systemd
+	iso_run isorun exec "$CTR" sh -c 'grep :name=systemd: /proc/self/cgroup
+		grep -qx 1 /sys/fs/cgroup/systemd/cgroup.procs && echo init-is-here'
+	assert_success
+	assert_output_contains ":name=systemd:/sd-$ID_TAG/ctr"
+	assert_output_contains "init-is-here"
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	[ ! -e "$sd/sd-$ID_TAG" ] || fail "$sd/sd-$ID_TAG is left after delete"
+}
+
 @test "cgroupsPath: '..' is refused and nothing is left" {
 	cgroups_path "/x-$ID_TAG/../../escape-$ID_TAG"
 	iso_run isorun run --bundle "$BUNDLE" "$CTR"
