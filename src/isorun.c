@@ -105,6 +105,8 @@ static void print_help(void)
 	       "  --log FILE            also write messages to FILE\n"
 	       "  --log-format FORMAT   text or json\n"
 	       "  --debug               print debug messages\n"
+	       "  --cgroup-manager M    cgroupfs (the default), or disabled: no cgroup at all\n"
+	       "                        (create and run); systemd is not supported\n"
 	       "  --systemd-cgroup      (not supported: isorun manages cgroupfs directly)\n"
 	       "  --version, --help\n\n"
 	       "Run 'isorun COMMAND --help' for the options of a command.\n");
@@ -122,6 +124,7 @@ enum {
 	GOPT_LOG_FORMAT,
 	GOPT_DEBUG,
 	GOPT_SYSTEMD_CGROUP,
+	GOPT_CGROUP_MANAGER,
 	GOPT_VERSION,
 	GOPT_HELP
 };
@@ -132,14 +135,33 @@ static const struct option global_options_table[] = {
     {"log-format", required_argument, NULL, GOPT_LOG_FORMAT},
     {"debug", no_argument, NULL, GOPT_DEBUG},
     {"systemd-cgroup", no_argument, NULL, GOPT_SYSTEMD_CGROUP},
+    {"cgroup-manager", required_argument, NULL, GOPT_CGROUP_MANAGER},
     {"version", no_argument, NULL, GOPT_VERSION},
     {"help", no_argument, NULL, GOPT_HELP},
     {NULL, 0, NULL, 0},
 };
 
+static int parse_cgroup_manager(const char *value, enum cgroup_manager *ret, struct iso_error *err)
+{
+	static const char *const names[] = {
+	    [CGROUP_MANAGER_CGROUPFS] = "cgroupfs",
+	    [CGROUP_MANAGER_SYSTEMD] = "systemd",
+	    [CGROUP_MANAGER_DISABLED] = "disabled",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(value, names[i])) {
+			*ret = (enum cgroup_manager)i;
+			return 0;
+		}
+	}
+	return iso_error_invalid(
+	    err, "--cgroup-manager must be cgroupfs, systemd or disabled, not \"%s\"", value);
+}
+
 static int parse_global(int argc, char **argv, struct global_options *g, struct iso_error *err)
 {
-	int opt;
+	int opt, r;
 
 	cmd_getopt_reset();
 	while ((opt = cmd_getopt("isorun", argc, argv, "+hv", global_options_table, err)) != -1) {
@@ -165,7 +187,12 @@ static int parse_global(int argc, char **argv, struct global_options *g, struct 
 			g->debug = true;
 			break;
 		case GOPT_SYSTEMD_CGROUP:
-			g->systemd_cgroup = true;
+			g->cgroup_manager = CGROUP_MANAGER_SYSTEMD;
+			break;
+		case GOPT_CGROUP_MANAGER:
+			r = parse_cgroup_manager(optarg, &g->cgroup_manager, err);
+			if (r < 0)
+				return r;
 			break;
 		case 'v':
 		case GOPT_VERSION:
@@ -182,9 +209,26 @@ static int parse_global(int argc, char **argv, struct global_options *g, struct 
 	return optind;
 }
 
+/* Only create and run can leave the cgroups out; the other verbs that make containers (trace,
+ * tenant) need theirs. */
+static int check_cgroup_manager(const struct verb *v, const struct global_options *g,
+				struct iso_error *err)
+{
+	if (g->cgroup_manager == CGROUP_MANAGER_SYSTEMD)
+		return iso_error_invalid(err, "the systemd cgroup manager (--systemd-cgroup, "
+					      "--cgroup-manager systemd) is not supported: isorun "
+					      "manages cgroupfs itself");
+	if (g->cgroup_manager == CGROUP_MANAGER_DISABLED && v->run != cmd_create &&
+	    v->run != cmd_run)
+		return iso_error_invalid(err, "--cgroup-manager disabled: not supported by %s",
+					 v->name);
+	return 0;
+}
+
 static int dispatch(const struct global_options *g, int argc, char **argv, struct iso_error *err)
 {
 	const struct verb *v;
+	int r;
 
 	if (argc < 1)
 		return iso_error_invalid(err, "no command given (see isorun --help)");
@@ -192,12 +236,10 @@ static int dispatch(const struct global_options *g, int argc, char **argv, struc
 	if (!v)
 		return iso_error_invalid(err, "unknown command \"%s\" (see isorun --help)",
 					 argv[0]);
-	if (v->spawns_container && g->systemd_cgroup)
-		return iso_error_invalid(err, "--systemd-cgroup is not supported: there is no "
-					      "systemd to ask; isorun manages cgroupfs itself");
+	if (v->spawns_container && (r = check_cgroup_manager(v, g, err)) < 0)
+		return r;
 	if (v->protect_first) {
-		int r = selfexe_ensure_protected(err);
-
+		r = selfexe_ensure_protected(err);
 		if (r < 0)
 			return r;
 	}

@@ -8,12 +8,19 @@
 #include "util/error.h"
 #include "util/log.h"
 
+/* --cgroup-manager, as crun spells it; --systemd-cgroup is runc's spelling of "systemd". */
+enum cgroup_manager {
+	CGROUP_MANAGER_CGROUPFS,
+	CGROUP_MANAGER_SYSTEMD,
+	CGROUP_MANAGER_DISABLED,
+};
+
 struct global_options {
 	const char *root;
 	const char *log_path;
 	enum log_format log_format;
 	bool debug;
-	bool systemd_cgroup;
+	enum cgroup_manager cgroup_manager;
 };
 
 /* Returns the process exit status (>= 0) or a negative errno with err set. */

@@ -42,7 +42,9 @@ static const struct option create_options_table[] = {
 
 int cmd_create(const struct global_options *g, int argc, char **argv, struct iso_error *err)
 {
-	struct create_options o = {.root = g->root, .console_fd = -1};
+	struct create_options o = {.root = g->root,
+				   .console_fd = -1,
+				   .no_cgroups = g->cgroup_manager == CGROUP_MANAGER_DISABLED};
 	struct created_container c;
 	int opt, r;
 

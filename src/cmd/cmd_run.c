@@ -94,7 +94,10 @@ static int parse_run_option(int opt, struct run_options *o, struct iso_error *er
 
 int cmd_run(const struct global_options *g, int argc, char **argv, struct iso_error *err)
 {
-	struct run_options o = {.create = {.root = g->root, .console_fd = -1}};
+	struct run_options o = {
+	    .create = {.root = g->root,
+		       .console_fd = -1,
+		       .no_cgroups = g->cgroup_manager == CGROUP_MANAGER_DISABLED}};
 	int opt, r;
 
 	cmd_getopt_reset();

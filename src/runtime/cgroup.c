@@ -780,3 +780,30 @@ out:
 	cgroup_resources_clear(&res);
 	return r;
 }
+
+int cgroup_check_none(const struct spec *spec, struct iso_error *err)
+{
+	struct cgroup_resources res = {0};
+	struct json_walk w;
+	unsigned need;
+	int r;
+
+	json_walk_init(&w, "config.json", err);
+	json_walk_push_key(&w, "linux");
+	json_walk_push_key(&w, "resources");
+	if ((r = cgroup_resources_parse(&w, spec->linux_.resources, &res)) < 0)
+		return r;
+	need = cgroup_resources_needs(&res);
+	if (res.n_unified)
+		r = iso_error_invalid(err,
+				      WHERE_CONFIG ".unified.%s: the container has no cgroup "
+						   "(--cgroup-manager disabled)",
+				      res.unified[0].key);
+	else if (need)
+		r = iso_error_invalid(err,
+				      WHERE_CONFIG ".%s: the container has no cgroup "
+						   "(--cgroup-manager disabled)",
+				      cgroup_resources_field_for(&res, need & -need));
+	cgroup_resources_clear(&res);
+	return r;
+}

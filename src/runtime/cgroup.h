@@ -88,6 +88,11 @@ struct cgroup_create_hook {
 int cgroup_create(const struct spec *spec, const char *id, const struct cgroup_create_hook *hook,
 		  struct state_cgroup **ret, size_t *ret_n, struct iso_error *err);
 
+/* For a container without cgroups (--cgroup-manager disabled): a limit in linux.resources is
+ * an error naming the field, as where no hierarchy can enforce it.  Device rules need no
+ * check: the container has only the device nodes it is given. */
+int cgroup_check_none(const struct spec *spec, struct iso_error *err);
+
 /* Makes the v1 directories of the entries cgroup_create() planned, setting their created
  * counts, and then marks every entry no longer pending (record them at once).  On failure the
  * entries keep their counts: cgroup_destroy() removes what was made. */

@@ -61,8 +61,19 @@ const char *cgroup_controller_v2_name(unsigned bit)
 
 /* ---- mountinfo ---- */
 
+/* The one named v1 hierarchy isorun joins: systemd inside a container looks for its own cgroup
+ * there on a v1 or hybrid host, as runc puts it.  Other named hierarchies are not isorun's. */
+#define SYSTEMD_HIERARCHY "name=systemd"
+
+/* Whether a v1 hierarchy's /proc/self/cgroup field ("cpu,cpuacct", "name=systemd") is the one
+ * with these controllers, or with this name when it holds none. */
+static bool v1_field_is(const char *ctrls, unsigned mask, const char *name)
+{
+	return mask ? cgroup_controllers_parse(ctrls, ',') == mask : !strcmp(ctrls, name);
+}
+
 /* The runtime's own cgroup in a hierarchy: the /proc/self/cgroup line for it. */
-static char *own_cgroup(const char *self, bool v2, unsigned mask)
+static char *own_cgroup(const char *self, bool v2, unsigned mask, const char *name)
 {
 	for (const char *line = self; line && *line;) {
 		const char *nl = strchr(line, '\n');
@@ -74,8 +85,7 @@ static char *own_cgroup(const char *self, bool v2, unsigned mask)
 			_cleanup_free_ char *ctrls = strndup(c1 + 1, (size_t)(c2 - c1 - 1));
 			bool id0 = !strncmp(line, "0:", 2);
 
-			if (ctrls && (v2 ? id0 && !*ctrls
-					 : !id0 && cgroup_controllers_parse(ctrls, ',') == mask))
+			if (ctrls && (v2 ? id0 && !*ctrls : !id0 && v1_field_is(ctrls, mask, name)))
 				return strndup(c2 + 1, end - (size_t)(c2 + 1 - line));
 		}
 		line = nl ? nl + 1 : NULL;
@@ -83,10 +93,21 @@ static char *own_cgroup(const char *self, bool v2, unsigned mask)
 	return NULL;
 }
 
-static bool layout_has(const struct cgroup_layout *l, bool v2, unsigned mask)
+static bool layout_has(const struct cgroup_layout *l, bool v2, unsigned mask, const char *name)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (l->h[i].v2 == v2 && (v2 || l->h[i].mask == mask))
+		if (l->h[i].v2 == v2 && (v2 || v1_field_is(l->h[i].controllers, mask, name)))
+			return true;
+	return false;
+}
+
+/* "rw,xattr,name=systemd" -> true. */
+static bool has_option(const char *opts, const char *want)
+{
+	size_t n = strlen(want);
+
+	for (const char *p = opts; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, want, n) && (p[n] == ',' || !p[n]))
 			return true;
 	return false;
 }
@@ -95,11 +116,13 @@ static int layout_add(struct cgroup_layout *l, const char *root, const char *mnt
 		      const char *opts, const char *self)
 {
 	unsigned mask = v2 ? 0 : cgroup_controllers_parse(opts, ',');
+	const char *name =
+	    !v2 && !mask && has_option(opts, SYSTEMD_HIERARCHY) ? SYSTEMD_HIERARCHY : NULL;
 	struct cgroup_hierarchy *h;
 
-	/* Named v1 hierarchies (name=systemd) hold no controller; a second mount of a hierarchy
-	 * adds nothing. */
-	if ((!v2 && !mask) || layout_has(l, v2, mask))
+	/* A v1 hierarchy with no controller isorun knows is skipped, but name=systemd; a second
+	 * mount of a hierarchy adds nothing. */
+	if ((!v2 && !mask && !name) || layout_has(l, v2, mask, name))
 		return 0;
 	h = realloc(l->h, (l->n + 1) * sizeof(*h));
 	if (!h)
@@ -109,11 +132,11 @@ static int layout_add(struct cgroup_layout *l, const char *root, const char *mnt
 	*h = (struct cgroup_hierarchy){.v2 = v2, .mask = mask};
 	h->mount = strdup(mnt);
 	h->mount_root = strdup(root);
-	h->controllers = strdup(v2 ? "" : opts);
-	h->own = own_cgroup(self, v2, mask);
+	h->controllers = strdup(v2 ? "" : name ? name : opts);
+	h->own = own_cgroup(self, v2, mask, name);
 	if (!h->mount || !h->mount_root || !h->controllers)
 		return -ENOMEM;
-	if (!v2) {
+	if (mask) {
 		/* Keep only the controller names of the options ("rw,cpu,cpuacct" ->
 		 * "cpu,cpuacct"). */
 		char *out = h->controllers;

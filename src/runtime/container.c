@@ -518,7 +518,9 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		return iso_error_set(err, errno, "opening the start barrier");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return iso_error_set(err, errno, "socketpair");
-	r = cgroup_create(p->spec, p->o->id, &hook, &st.cgroups, &st.n_cgroups, err);
+	r = p->o->no_cgroups
+		? cgroup_check_none(p->spec, err)
+		: cgroup_create(p->spec, p->o->id, &hook, &st.cgroups, &st.n_cgroups, err);
 	if (r < 0) {
 		close(sv[0]);
 		close(sv[1]);

@@ -23,6 +23,8 @@ struct create_options {
 	int preserve_fds; /* including the listen_fds ones, which come first */
 	int listen_fds;	  /* socket activation (listen_fds.h): fds 3..3+N-1, 0 for none */
 	bool no_new_keyring;
+	/* --cgroup-manager disabled: no cgroup is made or joined, and none is recorded. */
+	bool no_cgroups;
 	/* The caller starts the container and waits for it (run in the foreground, tenant run): it
 	 * lives on, so create does not wait for the init to stop dying with it (release_init()). */
 	bool caller_waits;

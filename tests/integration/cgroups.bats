@@ -223,6 +223,32 @@ shared_cgroup_remove() {
 	host_pid_alive "$bystander" || fail "a refused config killed a process"
 	kill -9 "$bystander"
 	assert_no_leftovers
+
+# The mount point of the name=systemd v1 hierarchy, if the host has one.
+systemd_hierarchy() {
+	awk '$9 == "cgroup" && $NF ~ /(^|,)name=systemd(,|$)/ { print $5; exit }' /proc/self/mountinfo
+}
+
+@test "cgroupsPath: name=systemd holds the container too (v1, hybrid), and loses it at delete" {
+	local sd
+	sd=$(systemd_hierarchy)
+	[ -n "$sd" ] || skip "no name=systemd hierarchy on this host (pure cgroup v2)"
+	cgroups_path "/sd-$ID_TAG/ctr"
+	add_mount /sys/fs/cgroup cgroup cgroup ro nosuid noexec nodev
+	set_args /bin/sleep 1000
+	create_started "$CTR"
+	pid=$(ctr_pid "$CTR")
+	assert_equal "$(awk -F: '$2 == "name=systemd" { print $3 }' "/proc/$pid/cgroup")" "/sd-$ID_TAG/ctr"
+	grep -qx "$pid" "$sd/sd-$ID_TAG/ctr/cgroup.procs" || fail "init not in $sd/sd-$ID_TAG/ctr"
+	# what systemd in the container reads: its cgroup, and that cgroup at /sys/fs/cgroup/systemd
+	iso_run isorun exec "$CTR" sh -c 'grep :name=systemd: /proc/self/cgroup
+		grep -qx 1 /sys/fs/cgroup/systemd/cgroup.procs && echo init-is-here'
+	assert_success
+	assert_output_contains ":name=systemd:/sd-$ID_TAG/ctr"
+	assert_output_contains "init-is-here"
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	[ ! -e "$sd/sd-$ID_TAG" ] || fail "$sd/sd-$ID_TAG is left after delete"
 }
 
 @test "cgroupsPath: '..' is refused and nothing is left" {
@@ -436,6 +462,70 @@ fuse_cmd() {
 	resources '{"hugepageLimits": [{"pageSize": "2MB", "limit": 0}]}'
 	iso_run isorun run --bundle "$BUNDLE" "$CTR"
 	assert_one_line_error "linux.resources.hugepageLimits"
+	assert_no_leftovers
+}
+
+# ---------------------------------------------------------------------------------------------
+# --cgroup-manager (crun's global option; podman passes "disabled" for --cgroups=disabled)
+
+# Every directory under the cgroup mounts that names the container.
+container_cgroup_dirs() {
+	find $CG -maxdepth 8 -type d -name "*$1*" 2>/dev/null
+}
+
+@test "--cgroup-manager disabled: the container runs in no cgroup of its own; the verbs say so" {
+	cgroups_path "/cgm-$ID_TAG/ctr"
+	counter_cmd
+	iso_run isorun --cgroup-manager disabled create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$(container_cgroup_dirs "$ID_TAG")" ""
+	jq -e 'has("cgroups") | not' "$ROOT/$CTR/state.json" >/dev/null || fail "state.json records cgroups"
+	# the init stays in the runtime's own cgroups
+	pid=$(ctr_pid "$CTR")
+	assert_equal "$(grep ':memory:' /proc/$pid/cgroup)" "$(grep ':memory:' /proc/self/cgroup)"
+	iso_run isorun start "$CTR"
+	assert_success
+	wait_for_file "$SHARED/counter"
+	for verb in ps pause update "events --stats"; do
+		# shellcheck disable=SC2086
+		iso_run isorun $verb "$CTR"
+		assert_one_line_error "has no cgroup"
+	done
+	assert_equal "$(ctr_status "$CTR")" running
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	assert_no_leftovers
+}
+
+@test "--cgroup-manager disabled run: the container runs; no cgroup is made in any hierarchy" {
+	set_cmd 'cat /proc/self/cgroup'
+	iso_run isorun --cgroup-manager=disabled run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_output_contains ":memory:$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)"
+	assert_output_not_contains "$CTR"
+	[ ! -e "$CG/memory/isorun/$CTR" ] || fail "a memory cgroup was made"
+	assert_no_leftovers
+}
+
+@test "--cgroup-manager disabled: a limit is refused, naming the field; nothing is left" {
+	resources '{"memory": {"limit": 33554432}}'
+	iso_run isorun --cgroup-manager disabled run --bundle "$BUNDLE" "$CTR"
+	assert_one_line_error "linux.resources.memory"
+	assert_stderr_contains "--cgroup-manager disabled"
+	assert_no_leftovers
+}
+
+@test "--cgroup-manager: cgroupfs is the default; systemd and other values are refused" {
+	set_args /bin/true
+	iso_run isorun --cgroup-manager cgroupfs run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	iso_run isorun --cgroup-manager systemd run --bundle "$BUNDLE" "$CTR"
+	assert_one_line_error "systemd cgroup manager"
+	assert_stderr_contains "not supported"
+	iso_run isorun --cgroup-manager bogus run --bundle "$BUNDLE" "$CTR"
+	assert_one_line_error '--cgroup-manager must be cgroupfs, systemd or disabled, not "bogus"'
+	iso_run isorun --cgroup-manager disabled trace -o "$BATS_TEST_TMPDIR/p.json" --bundle "$BUNDLE" "$CTR"
+	assert_one_line_error "--cgroup-manager disabled: not supported by trace"
 	assert_no_leftovers
 }
 

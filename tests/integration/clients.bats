@@ -248,6 +248,26 @@ pm_status() {
 		sh -c 'echo x >/data/f && echo "wrote as $(id -u)"'
 	assert_success
 	assert_output_contains "wrote as 1000"
+
+@test "podman: --cgroups disabled runs the container in no cgroup of its own (contrib's config)" {
+	# podman allows it only for runtimes in runtime_supports_nocgroup, which contrib's
+	# isorun.conf (the containers.conf here) must name; isorun gets --cgroup-manager disabled
+	local own
+	own=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
+	iso_run "$C/pm" run -d --name "$CTR" --cgroups disabled "$CLIENT_IMAGE" sleep 1000
+	assert_success
+	local pid id
+	pid=$("$C/pm" inspect -f '{{.State.Pid}}' "$CTR")
+	id=$("$C/pm" inspect -f '{{.Id}}' "$CTR")
+	# conmon's cgroup (the runtime's, which the init stays in): no libpod-ID one anywhere
+	grep -q "libpod-$id" "/proc/$pid/cgroup" && fail "the container has a cgroup: $(cat "/proc/$pid/cgroup")"
+	[ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "*$id*")" ] || fail "a cgroup names the container"
+	jq -e 'has("cgroups") | not' "$ROOT/$id/state.json" >/dev/null || fail "isorun recorded cgroups"
+	iso_run "$C/pm" exec "$CTR" echo in-it
+	assert_success
+	assert_equal "$output" in-it
+	iso_run "$C/pm" rm -f -t 0 "$CTR"
+	assert_success
 	assert_clients_clean
 }
 

@@ -35,6 +35,15 @@ complete_words() {
 	assert_equal "$output" --detach
 }
 
+@test "completion: --cgroup-manager takes a value, and the verb comes after it" {
+	complete_words isorun --cgroup-m
+	assert_equal "$output" --cgroup-manager
+	complete_words isorun --cgroup-manager d
+	assert_equal "$output" disabled
+	complete_words isorun --cgroup-manager disabled run --de
+	assert_equal "$output" --detach
+}
+
 @test "completion: container ids under the --root being typed" {
 	set_args /bin/sleep 60
 	iso_run isorun run --detach --bundle "$BUNDLE" "$CTR"

@@ -128,9 +128,12 @@ static const char hybrid_mountinfo[] =
     "34 30 0:31 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
     "39 30 0:36 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,name=systemd\n"
     "40 30 0:37 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n"
-    "41 30 0:31 / /mnt/memory2 rw,relatime - cgroup cgroup rw,memory\n";
-static const char hybrid_self[] = "9:name=systemd:/\n4:memory:/machine/abc\n2:cpuacct:/\n"
-				  "1:cpu:/\n0::/user.slice\n";
+    "41 30 0:31 / /mnt/memory2 rw,relatime - cgroup cgroup rw,memory\n"
+    "42 30 0:38 / /sys/fs/cgroup/perf_event rw,relatime - cgroup cgroup rw,perf_event\n"
+    "43 30 0:39 / /run/other rw,relatime - cgroup cgroup rw,name=other\n"
+    "44 30 0:36 / /mnt/systemd2 rw,relatime - cgroup cgroup rw,xattr,name=systemd\n";
+static const char hybrid_self[] = "10:name=other:/o\n9:name=systemd:/sd\n8:perf_event:/pe\n"
+				  "4:memory:/machine/abc\n2:cpuacct:/\n1:cpu:/\n0::/user.slice\n";
 
 static void test_layout(void)
 {
@@ -139,14 +142,22 @@ static void test_layout(void)
 	char *path = NULL;
 	int r = cgroup_layout_parse(hybrid_mountinfo, hybrid_self, &l, &err);
 
-	UNIT_CHECK(r == 0 && l.n == 4, "hybrid: cpu, cpuacct, memory, unified (got %zu)", l.n);
-	if (r < 0 || l.n != 4)
+	UNIT_CHECK(r == 0 && l.n == 5,
+		   "hybrid: cpu, cpuacct, memory, name=systemd, unified (got %zu)", l.n);
+	if (r < 0 || l.n != 5)
 		return;
 	UNIT_CHECK(!l.h[0].v2 && l.h[0].mask == CG_CPU && !strcmp(l.h[0].controllers, "cpu"),
 		   "cpu hierarchy");
 	UNIT_STREQ(l.h[2].own, "/machine/abc", "own memory cgroup");
-	UNIT_CHECK(l.h[3].v2 && !strcmp(l.h[3].mount, "/sys/fs/cgroup/unified") &&
-		       !strcmp(l.h[3].own, "/user.slice"),
+	/* systemd in a container looks for its cgroup there; other named hierarchies and
+	 * controllers isorun does not know are left alone */
+	UNIT_CHECK(!l.h[3].v2 && l.h[3].mask == 0 &&
+		       !strcmp(l.h[3].mount, "/sys/fs/cgroup/systemd"),
+		   "the name=systemd hierarchy, once");
+	UNIT_STREQ(l.h[3].controllers, "name=systemd", "name=systemd's controllers field");
+	UNIT_STREQ(l.h[3].own, "/sd", "own name=systemd cgroup");
+	UNIT_CHECK(l.h[4].v2 && !strcmp(l.h[4].mount, "/sys/fs/cgroup/unified") &&
+		       !strcmp(l.h[4].own, "/user.slice"),
 		   "the cgroup2 mount");
 	cgroup_layout_clear(&l);
 
