@@ -223,6 +223,7 @@ shared_cgroup_remove() {
 	host_pid_alive "$bystander" || fail "a refused config killed a process"
 	kill -9 "$bystander"
 	assert_no_leftovers
+}
 
 # The mount point of the name=systemd v1 hierarchy, if the host has one.
 systemd_hierarchy() {

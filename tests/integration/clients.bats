@@ -248,6 +248,8 @@ pm_status() {
 		sh -c 'echo x >/data/f && echo "wrote as $(id -u)"'
 	assert_success
 	assert_output_contains "wrote as 1000"
+	assert_clients_clean
+}
 
 @test "podman: --cgroups disabled runs the container in no cgroup of its own (contrib's config)" {
 	# podman allows it only for runtimes in runtime_supports_nocgroup, which contrib's
