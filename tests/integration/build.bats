@@ -174,3 +174,18 @@ VERBS="create start state kill delete run list spec"
 	[[ "$output" != *"program interpreter"* ]] || fail "isorun is dynamically linked"
 	assert_output_contains "DYN"
 }
+
+@test "helpers: the leftover check sees mounts under the run's own paths, not others' elsewhere" {
+	local other
+	other=$(mktemp -d /tmp/not-this-run.XXXXXX)
+	mount -t tmpfs iso-other "$other"
+	assert_no_leftovers || fail "a mount outside this run's directory counted as a leftover"
+	umount "$other"
+	rmdir "$other"
+	mkdir "$BATS_TEST_TMPDIR/mnt"
+	mount -t tmpfs iso-ours "$BATS_TEST_TMPDIR/mnt"
+	run assert_no_leftovers
+	umount "$BATS_TEST_TMPDIR/mnt"
+	[ "$status" -ne 0 ] || fail "a mount under the test's directory was not seen"
+	[[ "$output" == *"iso-ours"* ]] || fail "the leftover report does not name it: $output"
+}

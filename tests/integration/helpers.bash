@@ -281,7 +281,9 @@ wait_for_content() {
 # ---------------------------------------------------------------------------------------------
 # Leftover accounting.  snapshot_host_state [NAME] records what the host looks like;
 # assert_no_leftovers [NAME] fails (and says what) when anything is new since then:
-#   mounts     lines of /proc/self/mountinfo (mount point, options, type, source)
+#   mounts     lines of /proc/self/mountinfo (mount point, options, type, source) of the mounts
+#              at or under this run's own directory ($BATS_RUN_TMPDIR: bundles, rootfs, --root,
+#              tenant stores): other programs mount and unmount elsewhere meanwhile
 #   cgroups    directories under /sys/fs/cgroup whose name carries this test's ID_TAG
 #   root       entries of this test's --root (but $ISO_ROOT_IGNORE, a global lock file)
 #   processes  new, live (non-zombie) processes that run in another mount or pid namespace
@@ -291,8 +293,11 @@ wait_for_content() {
 
 _snap_mounts() {
 	# $5 mount point, $6 per-mount options, then after " - ": type, source, super options.
-	awk '{ n = 0; for (i = 7; i <= NF; i++) if ($i == "-") { n = i; break }
-	       print $5, $6, $(n + 1), $(n + 2), $(n + 3) }' /proc/self/mountinfo | sort
+	awk -v d="${BATS_RUN_TMPDIR:?}" '
+		{ mp = $5; gsub(/\\040/, " ", mp) }
+		mp != d && index(mp, d "/") != 1 { next }
+		{ n = 0; for (i = 7; i <= NF; i++) if ($i == "-") { n = i; break }
+		  print $5, $6, $(n + 1), $(n + 2), $(n + 3) }' /proc/self/mountinfo | sort
 }
 
 _snap_cgroups() {
