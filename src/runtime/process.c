@@ -76,20 +76,29 @@ static ino_t pid_namespace_inode(pid_t pid)
 	return stat(path, &st) < 0 ? 0 : st.st_ino;
 }
 
-static void signal_namespace_members(ino_t ns, int sig)
+/* The next process of a /proc listing, 0 at its end. */
+static pid_t next_pid(DIR *d)
 {
-	_cleanup_closedir_ DIR *d = opendir("/proc");
 	struct dirent *de;
 
 	while (d && (de = readdir(d))) {
 		char *end;
 		long pid = strtol(de->d_name, &end, 10);
 
-		if (*end || pid <= 0)
-			continue;
-		if (pid_namespace_inode((pid_t)pid) == ns)
-			kill((pid_t)pid, sig);
+		if (!*end && pid > 0)
+			return (pid_t)pid;
 	}
+	return 0;
+}
+
+static void signal_namespace_members(ino_t ns, int sig)
+{
+	_cleanup_closedir_ DIR *d = opendir("/proc");
+	pid_t pid;
+
+	while ((pid = next_pid(d)) > 0)
+		if (pid_namespace_inode(pid) == ns)
+			kill(pid, sig);
 }
 
 static pid_t parent_of(pid_t pid)
@@ -125,15 +134,10 @@ static int proc_tree_read(struct proc_tree *t)
 {
 	_cleanup_closedir_ DIR *d = opendir("/proc");
 	size_t cap = 0;
-	struct dirent *de;
+	pid_t pid;
 
 	*t = (struct proc_tree){0};
-	while (d && (de = readdir(d))) {
-		char *end;
-		long pid = strtol(de->d_name, &end, 10);
-
-		if (*end || pid <= 0)
-			continue;
+	while ((pid = next_pid(d)) > 0) {
 		if (t->n == cap) {
 			pid_t *a, *b;
 
@@ -147,8 +151,8 @@ static int proc_tree_read(struct proc_tree *t)
 			if (!a || !b)
 				return -ENOMEM;
 		}
-		t->pid[t->n] = (pid_t)pid;
-		t->ppid[t->n++] = parent_of((pid_t)pid);
+		t->pid[t->n] = pid;
+		t->ppid[t->n++] = parent_of(pid);
 	}
 	return d ? 0 : -errno;
 }
