@@ -926,3 +926,31 @@ host_addresses() {
 	spec_probe tmpfill /tmp $((64 * 1024 * 1024))
 	assert_escaped
 }
+
+# ---------------------------------------------------------------------------------------------
+# what a process holds: host-reaching capabilities, no seccomp filter, the host's cgroup
+# namespace, a /sys that can be made writable
+
+@test "capabilities, seccomp mode, cgroup namespace, /sys read-only: spec" {
+	local t
+	for t in caps seccomp cgroupns sys_rw; do
+		spec_probe "$t"
+		assert_refused
+	done
+}
+
+@test "control: caps, seccomp, cgroupns and sys_rw see the defence taken away" {
+	add_cap CAP_SYS_ADMIN
+	spec_probe caps
+	assert_escaped
+	assert_output_contains CAP_SYS_ADMIN
+	no_seccomp
+	spec_probe seccomp
+	assert_escaped
+	spec_probe sys_rw
+	assert_escaped
+	update_config '.linux.namespaces |= map(select(.type != "cgroup"))'
+	spec_probe cgroupns
+	assert_escaped
+}
+
