@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #define CPU_PERIOD_US 100000
@@ -23,17 +22,34 @@ static const char *const tenant_caps[] = {
     "CAP_CHOWN",  "CAP_DAC_OVERRIDE", "CAP_FOWNER",	      "CAP_FSETID", "CAP_KILL",
     "CAP_SETGID", "CAP_SETUID",	      "CAP_NET_BIND_SERVICE", NULL};
 
-uint64_t bundle_tenant_bounding(void)
+/* Configure mode runs a script the package wrote, so it gets no more of the host than a tenant:
+ * only what package managers use on top (file capabilities from setcap in maintainer scripts,
+ * chroot, which stops at the pivoted root). */
+static const char *const configure_caps[] = {
+    "CAP_CHOWN",  "CAP_DAC_OVERRIDE",	  "CAP_FOWNER",	 "CAP_FSETID",	   "CAP_KILL", "CAP_SETGID",
+    "CAP_SETUID", "CAP_NET_BIND_SERVICE", "CAP_SETFCAP", "CAP_SYS_CHROOT", NULL};
+
+static uint64_t mask_of(const char *const *caps)
 {
 	uint64_t mask = 0;
 
-	for (size_t i = 0; tenant_caps[i]; i++) {
-		int cap = caps_from_name(tenant_caps[i]);
+	for (size_t i = 0; caps[i]; i++) {
+		int cap = caps_from_name(caps[i]);
 
 		if (cap >= 0)
 			mask |= UINT64_C(1) << cap;
 	}
 	return mask;
+}
+
+uint64_t bundle_tenant_bounding(void)
+{
+	return mask_of(tenant_caps);
+}
+
+uint64_t bundle_configure_bounding(void)
+{
+	return mask_of(configure_caps);
 }
 
 struct tenant_paths {
@@ -63,34 +79,14 @@ static int paths_of(const struct bundle_params *p, struct tenant_paths *t, struc
 
 /* ---- generic pieces --------------------------------------------------------------------- */
 
-/* Configure mode: every capability the kernel and libcap know that isorun itself holds in its
- * bounding set (a runtime cannot give more than it has). */
-static void gen_held_caps(yajl_gen g, const char *key)
-{
-	jsongen_key(g, key);
-	yajl_gen_array_open(g);
-	for (int cap = 0; cap <= caps_last_cap(); cap++) {
-		char name[64];
-
-		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 &&
-		    strncmp(caps_name(cap, name, sizeof(name)), "CAP_", 4) == 0)
-			jsongen_str(g, name);
-	}
-	yajl_gen_array_close(g);
-}
-
 static void gen_caps(yajl_gen g, bool configure)
 {
 	static const char *const sets[] = {"bounding", "effective", "permitted"};
 
 	jsongen_key(g, "capabilities");
 	yajl_gen_map_open(g);
-	for (size_t i = 0; i < ARRAY_SIZE(sets); i++) {
-		if (configure)
-			gen_held_caps(g, sets[i]);
-		else
-			jsongen_kv_strv(g, sets[i], tenant_caps);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(sets); i++)
+		jsongen_kv_strv(g, sets[i], configure ? configure_caps : tenant_caps);
 	yajl_gen_map_close(g);
 }
 
@@ -145,7 +141,7 @@ static void gen_process(yajl_gen g, const struct bundle_params *p)
 	yajl_gen_array_close(g);
 	jsongen_kv_str(g, "cwd", "/home");
 	gen_caps(g, p->configure);
-	jsongen_kv_bool(g, "noNewPrivileges", !p->configure);
+	jsongen_kv_bool(g, "noNewPrivileges", true);
 	yajl_gen_map_close(g);
 }
 
@@ -202,12 +198,15 @@ static void gen_resources(yajl_gen g, const struct package_resources *r)
 
 static void gen_namespaces(yajl_gen g, bool configure)
 {
-	static const char *const types[] = {"pid", "mount", "uts", "ipc", "network"};
+	/* Configure mode stays in the host's network namespace (to download packages), but in a
+	 * cgroup namespace of its own: the host's cgroup tree is none of its business. */
+	static const char *const run[] = {"pid", "mount", "uts", "ipc", "network", NULL};
+	static const char *const conf[] = {"pid", "mount", "uts", "ipc", "cgroup", NULL};
+	const char *const *types = configure ? conf : run;
 
 	jsongen_key(g, "namespaces");
 	yajl_gen_array_open(g);
-	/* Configure mode stays in the host's network namespace (the last entry). */
-	for (size_t i = 0; i < ARRAY_SIZE(types) - (configure ? 1 : 0); i++) {
+	for (size_t i = 0; types[i]; i++) {
 		yajl_gen_map_open(g);
 		jsongen_kv_str(g, "type", types[i]);
 		yajl_gen_map_close(g);
@@ -228,7 +227,7 @@ static void gen_linux(yajl_gen g, const struct bundle_params *p, yajl_val seccom
 	if (asprintf(&cgroup, "/isorun/tenant-%s", p->tid) > 0)
 		jsongen_kv_str(g, "cgroupsPath", cgroup);
 	gen_resources(g, &p->pkg->resources);
-	if (seccomp && !p->configure) {
+	if (seccomp) {
 		jsongen_key(g, "seccomp");
 		jsongen_value(g, seccomp);
 	}
@@ -303,6 +302,10 @@ int bundle_write(const struct bundle_params *p, const char *bundle_dir, struct i
 	size_t len;
 	int r;
 
+	/* Never a configure-mode bundle without a filter: that was root on the host. */
+	if (p->configure && !p->seccomp_json)
+		return iso_error_invalid(err, "tenant %s: configure mode needs a seccomp profile",
+					 p->tid);
 	if ((r = paths_of(p, &t, err)) < 0)
 		goto out;
 	if (p->seccomp_json && (r = json_parse_tree(p->seccomp_json, strlen(p->seccomp_json),

@@ -9,8 +9,9 @@
  *     /tmp/tenant_ipc (unless ipc.enabled is false);
  *   - a small capability set, noNewPrivileges, linux.resources, linux.seccomp, and the
  *     io.isorun.net.* annotations of the package's network.
- * Configure mode keeps the host's network namespace, gives every capability and loads no
- * seccomp filter (the seed's configure mode, for installing dependencies). */
+ * Configure mode (the seed's, for installing dependencies) keeps the host's network namespace
+ * and gets a cgroup namespace of its own, the tenant's capabilities plus SETFCAP and SYS_CHROOT,
+ * and isorun's default seccomp profile converted for those (seccomp_json, required). */
 #ifndef ISORUN_TENANT_BUNDLE_H
 #define ISORUN_TENANT_BUNDLE_H
 
@@ -36,5 +37,8 @@ int bundle_write(const struct bundle_params *p, const char *bundle_dir, struct i
 
 /* The bounding set a tenant runs with (outside configure mode), as a capability mask. */
 uint64_t bundle_tenant_bounding(void);
+
+/* The bounding set of configure mode, as a capability mask. */
+uint64_t bundle_configure_bounding(void);
 
 #endif

@@ -86,7 +86,9 @@ static int install_dependencies(const struct add_job *j, struct iso_error *err)
 {
 	_cleanup_free_ char *script = NULL;
 	char *args[2] = {NULL, NULL};
-	struct tenant_run_options ro = {.state_root = j->o->state_root, .configure = true};
+	struct tenant_run_options ro = {.state_root = j->o->state_root,
+					.configure = true,
+					.default_seccomp = j->o->default_seccomp};
 	char what[64];
 	int status = 0, r;
 

@@ -2,6 +2,7 @@
 #include "tenant/tenant_run.h"
 #include "runtime/container.h"
 #include "tenant/bundle.h"
+#include "tenant/tenant_seccomp.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -155,6 +156,14 @@ int tenant_run_locked(const struct tenant_store *s, const char *tid,
 	}
 	if ((r = tenant_load_package(s, tid, &pkg, &seccomp, err)) < 0)
 		return r;
+	/* The package's own profile is for its init; configure mode runs a shell or its
+	 * dependencies script, under isorun's default profile. */
+	if (o->configure) {
+		free(seccomp);
+		seccomp = NULL;
+		if ((r = tenant_seccomp_configure(o->default_seccomp, &seccomp, err)) < 0)
+			return iso_error_wrap(err, "tenant %s", tid);
+	}
 	bundle = store_tenant_path(s, tid, "run-bundle");
 	if (!bundle)
 		return iso_error_set(err, ENOMEM, "tenant %s", tid);

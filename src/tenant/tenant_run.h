@@ -10,8 +10,11 @@
 
 struct tenant_run_options {
 	const char *state_root; /* the runtime's --root */
-	bool configure;		/* host network, every capability, no seccomp */
+	bool configure;		/* host network, a few more capabilities, the default seccomp */
 	char *const *args;	/* instead of the package's init and args; NULL for those */
+	/* configure mode's profile in Docker form (tenant add --default-seccomp); NULL: the
+	 * installed default */
+	const char *default_seccomp;
 };
 
 /* Runs tenant tid, whose run.lock the caller holds.  *ret_status is the wait status of the

@@ -38,8 +38,10 @@ static int check_profile(const char *text, size_t len, const char *name, struct 
 }
 
 /* isorun's default profile is in Docker form (cap-gated rules): it is converted for the
- * capabilities a tenant keeps, exactly as `isorun spec --seccomp` converts it. */
-static int read_default(const char *path, char **ret, struct iso_error *err)
+ * capabilities the process keeps, exactly as `isorun spec --seccomp` converts it.  `what`
+ * names the field or mode that asked for it in errors. */
+static int read_default(const char *path, uint64_t bounding, const char *what, char **ret,
+			struct iso_error *err)
 {
 	_cleanup_free_ char *found = NULL;
 	struct seccomp_profile_target target;
@@ -49,12 +51,11 @@ static int read_default(const char *path, char **ret, struct iso_error *err)
 	int r;
 
 	if (!path && (r = seccomp_profile_default_path(&found, err)) < 0)
-		return iso_error_wrap(err, "config.json: seccomp.mode \"default\" (or pass "
-					   "--default-seccomp FILE)");
-	seccomp_profile_target_host(&target, bundle_tenant_bounding());
+		return iso_error_wrap(err, "%s (or pass --default-seccomp FILE)", what);
+	seccomp_profile_target_host(&target, bounding);
 	r = seccomp_profile_convert_file(path ? path : found, &target, &cfg, err);
 	if (r < 0)
-		return iso_error_wrap(err, "config.json: seccomp.mode \"default\"");
+		return iso_error_wrap(err, "%s", what);
 	g = jsongen_new(false);
 	seccomp_config_gen(g, &cfg, false);
 	seccomp_config_free(&cfg);
@@ -100,7 +101,8 @@ int tenant_seccomp_resolve(const struct tenant_package *pkg, const char *default
 	*ret_json = NULL;
 	switch (mode) {
 	case PACKAGE_SECCOMP_DEFAULT:
-		return read_default(default_path, ret_json, err);
+		return read_default(default_path, bundle_tenant_bounding(),
+				    "config.json: seccomp.mode \"default\"", ret_json, err);
 	case PACKAGE_SECCOMP_PROFILE:
 		return read_package_profile(pkg, ret_json, err);
 	case PACKAGE_SECCOMP_NONE:
@@ -111,4 +113,11 @@ int tenant_seccomp_resolve(const struct tenant_package *pkg, const char *default
 		return 0;
 	}
 	return iso_error_invalid(err, "config.json: seccomp.mode: unknown");
+}
+
+int tenant_seccomp_configure(const char *default_path, char **ret_json, struct iso_error *err)
+{
+	*ret_json = NULL;
+	return read_default(default_path, bundle_configure_bounding(),
+			    "configure mode: isorun's default seccomp profile", ret_json, err);
 }

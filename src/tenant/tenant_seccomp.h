@@ -17,4 +17,8 @@
 int tenant_seccomp_resolve(const struct tenant_package *pkg, const char *default_path,
 			   char **ret_json, struct iso_error *err);
 
+/* Configure mode's filter, whatever the package's seccomp.mode: the default profile (or the
+ * Docker-format file default_path) converted for configure mode's capabilities. */
+int tenant_seccomp_configure(const char *default_path, char **ret_json, struct iso_error *err);
+
 #endif

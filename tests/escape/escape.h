@@ -40,6 +40,6 @@ bool walks_out_of_root(int dirfd, char *where, size_t size);
 /* The techniques, by area (one file each). */
 extern const struct technique selfexe_techniques[], fd_techniques[], ns_techniques[],
     host_techniques[], cgroup_techniques[], proc_techniques[], net_techniques[],
-    resource_techniques[], symlink_techniques[];
+    resource_techniques[], symlink_techniques[], confine_techniques[];
 
 #endif

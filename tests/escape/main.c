@@ -132,7 +132,7 @@ bool walks_out_of_root(int dirfd, char *where, size_t size)
 
 static const struct technique *const areas[] = {
     selfexe_techniques, fd_techniques,	ns_techniques,	     host_techniques,	 cgroup_techniques,
-    proc_techniques,	net_techniques, resource_techniques, symlink_techniques,
+    proc_techniques,	net_techniques, resource_techniques, symlink_techniques, confine_techniques,
 };
 
 static void usage(void)

@@ -926,3 +926,109 @@ host_addresses() {
 	spec_probe tmpfill /tmp $((64 * 1024 * 1024))
 	assert_escaped
 }
+
+# ---------------------------------------------------------------------------------------------
+# what a process holds: host-reaching capabilities, no seccomp filter, the host's cgroup
+# namespace, a /sys that can be made writable
+
+@test "capabilities, seccomp mode, cgroup namespace, /sys read-only: spec" {
+	local t
+	for t in caps seccomp cgroupns sys_rw; do
+		spec_probe "$t"
+		assert_refused
+	done
+}
+
+@test "control: caps, seccomp, cgroupns and sys_rw see the defence taken away" {
+	add_cap CAP_SYS_ADMIN
+	spec_probe caps
+	assert_escaped
+	assert_output_contains CAP_SYS_ADMIN
+	no_seccomp
+	spec_probe seccomp
+	assert_escaped
+	spec_probe sys_rw
+	assert_escaped
+	update_config '.linux.namespaces |= map(select(.type != "cgroup"))'
+	spec_probe cgroupns
+	assert_escaped
+}
+
+# ---------------------------------------------------------------------------------------------
+# configure mode: a package's dependencies script (run by `tenant add`) and `tenant run
+# --configure` keep the host's network but nothing else of the host: the same attempts as a
+# tenant, from inside configure mode
+
+# The battery as a shell script: every attempt once (the ptrace and kill targets a host
+# process), then a write to the tenant's own root, which must still work.
+CONFIGURE_ATTEMPTS="caps seccomp cgroupns sys_rw mount pivot_root unshare setns userns_caps
+	release_agent release_agent_userns cgroup_procs proc_sys sys_kernel sysrq kcore masked_paths
+	kmod kexec shocker blockdev mknod proc_root chroot raw_socket packet_socket"
+
+# write_battery FILE: the script, aimed at $HOST_PID/$MARKER.
+write_battery() {
+	{
+		echo '#!/bin/sh'
+		echo "for t in $(echo $CONFIGURE_ATTEMPTS); do /home/escape \$t; done"
+		echo "/home/escape ptrace_outside $HOST_PID $MARKER"
+		echo "/home/escape kill_outside $HOST_PID $MARKER"
+		echo 'grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status'
+		echo 'echo installed >/etc/deps.installed && echo "deps: installed"'
+	} >"$1"
+	chmod 755 "$1"
+}
+
+# assert_battery_refused: every attempt reported, each refused, and nothing the host can see.
+assert_battery_refused() {
+	local n
+	n=$(($(wc -w <<<"$CONFIGURE_ATTEMPTS") + 2))
+	! grep -E '^(ESCAPED|ERROR)' <<<"$output" || fail "an attempt was not refused"
+	assert_equal "$(grep -c '^REFUSED' <<<"$output")" "$n"
+	assert_output_contains "deps: installed"
+	# exactly the tenant's capabilities and the two package managers use
+	assert_output_contains "CapEff:	$(cap_mask CAP_CHOWN CAP_DAC_OVERRIDE CAP_FOWNER CAP_FSETID \
+		CAP_KILL CAP_SETGID CAP_SETUID CAP_NET_BIND_SERVICE CAP_SETFCAP CAP_SYS_CHROOT)"
+	assert_output_contains "NoNewPrivs:	1"
+	assert_output_contains "Seccomp:	2"
+	assert_equal "$(release_agents)" "$AGENTS_BEFORE"
+	assert_equal "$(cat /proc/sys/kernel/core_pattern)" "$CORE_BEFORE"
+	host_pid_alive "$HOST_PID" || fail "the host process is gone"
+	assert_equal "$(awk '/^TracerPid/ {print $2}' "/proc/$HOST_PID/status")" 0
+}
+
+record_host() {
+	AGENTS_BEFORE=$(release_agents)
+	CORE_BEFORE=$(cat /proc/sys/kernel/core_pattern)
+	start_host_process
+}
+
+@test "configure mode: a package's dependencies script is refused every escape (tenant add)" {
+	local pkg="$BATS_TEST_TMPDIR/deps-pkg" state="$BATS_TEST_TMPDIR/add-state" tid
+	mkdir -p "$pkg/progs"
+	cp "$PROBE" "$pkg/progs/escape"
+	record_host
+	write_battery "$pkg/progs/install_deps.sh"
+	echo '{"cname": "deps_escape", "init": "/home/escape",
+		"dependencies": "/home/install_deps.sh"}' >"$pkg/config.json"
+	iso_run "$ISORUN" --root "$state" tenant --tenant-root "$TROOT" add "$pkg"
+	assert_success
+	assert_battery_refused
+	tid=$(sed -n 's/^tid: //p' <<<"$output")
+	[ -f "$TROOT/tenants/$tid/upper/etc/deps.installed" ] || fail "the script's write is not in its layer"
+	iso_run "$ISORUN" --root "$state" tenant --tenant-root "$TROOT" delete "$tid"
+	assert_success
+	assert_no_leftovers
+}
+
+@test "configure mode: tenant run --configure is refused every escape" {
+	local home="$TROOT/tenants/$TID/home"
+	record_host
+	write_battery "$home/battery"
+	iso_run isorun tenant --tenant-root "$TROOT" run --configure "$TID" -- /home/battery
+	rm -f "$home/battery"
+	assert_success
+	assert_battery_refused
+	[ -f "$TROOT/tenants/$TID/upper/etc/deps.installed" ] || fail "the write is not in the tenant's layer"
+	rm -f "$TROOT/tenants/$TID/upper/etc/deps.installed"
+	assert_no_leftovers
+}

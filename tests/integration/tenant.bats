@@ -303,7 +303,7 @@ cfg() {
 	assert_equal "$(cat "$TROOT/tenants/$TID/home/persist.txt")" "runs: 2"
 }
 
-@test "cap_test: mount() and reboot() fail in a tenant, succeed past the check in configure mode" {
+@test "cap_test: mount() and reboot() fail in a tenant, and in configure mode too" {
 	make_base
 	add_pkg "$ISO_PACKAGES/cap_test"
 	tenant run "$TID"
@@ -311,14 +311,15 @@ cfg() {
 	assert_output_contains "mount: Operation not permitted"
 	assert_output_contains "reboot: Operation not permitted"
 	assert_output_contains "cap_test: passed"
-	# the same program with every capability: the test itself can tell the difference
+	# configure mode runs what the package wrote: no CAP_SYS_ADMIN or CAP_SYS_BOOT there either
 	tenant run "$TID" --configure -- /home/cap_test
-	assert_status 1
-	assert_output_contains "mount: succeeded"
-	assert_output_contains "reboot: Invalid argument"
+	assert_success
+	assert_output_contains "mount: Operation not permitted"
+	assert_output_contains "reboot: Operation not permitted"
+	assert_output_contains "cap_test: passed"
 }
 
-@test "seccomp_test: killed by its package's allowlist profile; not in configure mode" {
+@test "seccomp_test: killed by its package's allowlist profile; configure mode has the default one" {
 	make_base
 	add_pkg "$ISO_PACKAGES/seccomp_test"
 	tenant run "$TID"
@@ -329,6 +330,9 @@ cfg() {
 	tenant run "$TID" --configure -- /home/seccomp_test
 	assert_status 1
 	assert_output_contains "not killed"
+	tenant run "$TID" --configure -- /bin/grep Seccomp: /proc/self/status
+	assert_success
+	assert_output_contains "Seccomp:	2"
 }
 
 @test "ipc_test: receives a file descriptor from the host broker through /tmp/tenant_ipc" {
@@ -355,8 +359,10 @@ cfg() {
 @test "configure mode: host network, changes land in the upper layer and persist; base untouched" {
 	make_base
 	add_pkg "$ISO_PACKAGES/simple_test"
-	tenant run "$TID" --configure -- /bin/sh -c 'echo configured >/etc/configured'
+	tenant run "$TID" --configure -- /bin/sh -c 'echo configured >/etc/configured; ls /sys/class/net'
 	assert_success
+	# the host's interfaces, to download packages with
+	assert_equal "$(sort <<<"$output")" "$(ls /sys/class/net | sort)"
 	[ -f "$TROOT/tenants/$TID/upper/etc/configured" ] || fail "not in the upper layer"
 	[ ! -e "$TROOT/base/etc/configured" ] || fail "configure mode wrote into the base"
 	tenant run "$TID" -- /bin/sh -c 'cat /etc/configured; ls /sys/class/net'
@@ -369,6 +375,23 @@ cfg() {
 	assert_success
 	assert_output_contains "from-stdin-shell"
 	assert_output_contains "$TID"
+}
+
+@test "configure mode never runs without a seccomp filter: no profile, no tenant" {
+	make_base
+	snapshot_host_state
+	PKG=$(copy_pkg hello_container nofilter)
+	# the package needs no default profile itself; its dependencies do
+	edit_pkg "$PKG" '.seccomp = {mode: "none"}'
+	printf '#!/bin/sh\ntouch /home/ran\n' >"$PKG/progs/install_deps.sh"
+	local before_dirs
+	before_dirs=$(tenant_dirs)
+	tenant add --default-seccomp "$BATS_TEST_TMPDIR/missing.json" "$PKG"
+	assert_one_line_error "configure mode: isorun's default seccomp profile"
+	assert_stderr_contains "missing.json"
+	assert_equal "$(tenant_dirs)" "$before_dirs"
+	assert_equal "$(registry_count)" 0
+	assert_no_leftovers
 }
 
 @test "configure mode on a terminal: an interactive shell" {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs once, in configure mode (host network, every capability, no seccomp), when the tenant is
+# Runs once, in configure mode (host network, a tenant's confinement otherwise), when the tenant is
 # added: install what the program needs here.  Changes land in the tenant's own upper layer.
 LIST_OF_DEPENDENCIES=""
 set -e
