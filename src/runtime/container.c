@@ -171,9 +171,38 @@ static int prepare_spawn(struct create_plan *p, struct iso_error *err)
 	return r < 0 ? iso_error_set(err, -r, "starting the thread that clones the init") : 0;
 }
 
-static int load_plan(const struct create_options *o, struct create_plan *p, struct iso_error *err)
+static int read_config(const char *abs_bundle, char **ret_text, size_t *ret_len,
+		       struct iso_error *err)
 {
 	_cleanup_free_ char *config_path = NULL;
+
+	if (asprintf(&config_path, "%s/config.json", abs_bundle) < 0)
+		return iso_error_set(err, ENOMEM, "bundle");
+	return read_regular_file_at(AT_FDCWD, config_path, CONFIG_MAX_SIZE, ret_text, ret_len, err);
+}
+
+int container_read_config(const char *bundle, char **ret_text, size_t *ret_len,
+			  struct iso_error *err)
+{
+	_cleanup_free_ char *abs_bundle = NULL;
+	int r = make_absolute(bundle ? bundle : ".", &abs_bundle, err);
+
+	return r < 0 ? r : read_config(abs_bundle, ret_text, ret_len, err);
+}
+
+static int copy_config(const struct create_options *o, struct create_plan *p, struct iso_error *err)
+{
+	p->config_text = malloc(o->config_len + 1);
+	if (!p->config_text)
+		return iso_error_set(err, ENOMEM, "config.json");
+	memcpy(p->config_text, o->config_text, o->config_len);
+	p->config_text[o->config_len] = '\0';
+	p->config_len = o->config_len;
+	return 0;
+}
+
+static int load_plan(const struct create_options *o, struct create_plan *p, struct iso_error *err)
+{
 	struct config_profile profile;
 	int r;
 
@@ -185,10 +214,8 @@ static int load_plan(const struct create_options *o, struct create_plan *p, stru
 	 * not be deleted. */
 	if (!jsongen_utf8_valid(p->bundle))
 		return iso_error_invalid(err, "bundle %s: the path is not valid UTF-8", p->bundle);
-	if (asprintf(&config_path, "%s/config.json", p->bundle) < 0)
-		return iso_error_set(err, ENOMEM, "bundle");
-	r = read_file_at(AT_FDCWD, config_path, CONFIG_MAX_SIZE, &p->config_text, &p->config_len,
-			 err);
+	r = o->config_text ? copy_config(o, p, err)
+			   : read_config(p->bundle, &p->config_text, &p->config_len, err);
 	if (r < 0)
 		return r;
 	if ((r = config_load_spec(p->config_text, p->config_len, &profile, &p->spec, err)) < 0)

@@ -91,6 +91,27 @@ create_fails() {
 	create_fails "config.json: "
 }
 
+@test "run: a config.json that is a FIFO is refused at once, not waited on with TERM blocked" {
+	rm "$BUNDLE/config.json"
+	mkfifo "$BUNDLE/config.json"
+	iso_run --timeout 10 isorun run --bundle "$BUNDLE" "$CTR"
+	assert_failure
+	assert_no_leftovers
+	assert_one_line_error "$BUNDLE/config.json: not a regular file"
+}
+
+@test "create: a config.json that is a FIFO or a directory is refused, naming it" {
+	rm "$BUNDLE/config.json"
+	mkfifo "$BUNDLE/config.json"
+	iso_run --timeout 10 isorun create --bundle "$BUNDLE" "$CTR"
+	assert_failure
+	assert_no_leftovers
+	assert_one_line_error "$BUNDLE/config.json: not a regular file"
+	rm "$BUNDLE/config.json"
+	mkdir "$BUNDLE/config.json"
+	create_fails "$BUNDLE/config.json: not a regular file"
+}
+
 @test "create: process.user.uid of the wrong type" {
 	update_config '.process.user.uid = "x"'
 	create_fails "config.json: process.user.uid: expected an unsigned 32-bit integer"
