@@ -735,8 +735,10 @@ static void late_hooks_run(struct late_hooks *h, enum spec_hook_kind kind)
 {
 	if (!h->wanted)
 		return;
-	if (!h->state_json || hooks_run(h->spec, kind, h->state_json, &h->err) < 0)
+	if (!h->state_json)
 		log_warning("%s", h->err.msg);
+	else
+		hooks_run_all(h->spec, kind, h->state_json);
 	late_hooks_clear(h);
 }
 
