@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,49 +138,66 @@ static const struct option global_options_table[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int parse_global(int argc, char **argv, struct global_options *g, struct iso_error *err)
+/* One global option; help and version exit, unless an error came first (exit_ok false). */
+static int apply_global(int opt, struct global_options *g, bool exit_ok, struct iso_error *err)
 {
-	int opt;
-
-	cmd_getopt_reset();
-	while ((opt = cmd_getopt("isorun", argc, argv, "+hv", global_options_table, err)) != -1) {
-		switch (opt) {
-		case GOPT_ROOT:
-			g->root = optarg;
-			break;
-		case GOPT_LOG:
-			g->log_path = optarg;
-			break;
-		case GOPT_LOG_FORMAT:
-			if (!strcmp(optarg, "json"))
-				g->log_format = LOG_FORMAT_JSON;
-			else if (!strcmp(optarg, "text"))
-				g->log_format = LOG_FORMAT_TEXT;
-			else
-				return iso_error_invalid(err,
-							 "--log-format must be text or json, "
-							 "not \"%s\"",
-							 optarg);
-			break;
-		case GOPT_DEBUG:
-			g->debug = true;
-			break;
-		case GOPT_SYSTEMD_CGROUP:
-			g->systemd_cgroup = true;
-			break;
-		case 'v':
-		case GOPT_VERSION:
+	switch (opt) {
+	case GOPT_ROOT:
+		g->root = optarg;
+		return 0;
+	case GOPT_LOG:
+		g->log_path = optarg;
+		return 0;
+	case GOPT_LOG_FORMAT:
+		if (!strcmp(optarg, "json"))
+			g->log_format = LOG_FORMAT_JSON;
+		else if (!strcmp(optarg, "text"))
+			g->log_format = LOG_FORMAT_TEXT;
+		else
+			return iso_error_invalid(
+			    err, "--log-format must be text or json, not \"%s\"", optarg);
+		return 0;
+	case GOPT_DEBUG:
+		g->debug = true;
+		return 0;
+	case GOPT_SYSTEMD_CGROUP:
+		g->systemd_cgroup = true;
+		return 0;
+	case 'v':
+	case GOPT_VERSION:
+		if (exit_ok) {
 			print_version();
 			exit(0);
-		case 'h':
-		case GOPT_HELP:
+		}
+		return 0;
+	case 'h':
+	case GOPT_HELP:
+		if (exit_ok) {
 			print_help();
 			exit(0);
-		default:
-			return opt;
 		}
+		return 0;
+	default:
+		return iso_error_invalid(err, "unexpected option");
 	}
-	return optind;
+}
+
+/* The scan goes on past a bad option: a --log given after it must still get the error (the
+ * README promises the file, with the one error object).  err keeps the first error. */
+static int parse_global(int argc, char **argv, struct global_options *g, struct iso_error *err)
+{
+	struct iso_error later;
+	int opt, failed = 0;
+
+	cmd_getopt_reset();
+	while ((opt = cmd_getopt(NULL, argc, argv, "+hv", global_options_table,
+				 failed ? &later : err)) != -1) {
+		int r = opt < 0 ? opt : apply_global(opt, g, !failed, failed ? &later : err);
+
+		if (r < 0 && !failed)
+			failed = r;
+	}
+	return failed ? failed : optind;
 }
 
 static int dispatch(const struct global_options *g, int argc, char **argv, struct iso_error *err)
@@ -212,7 +230,7 @@ int main(int argc, char **argv)
 
 	selfexe_set_argv(argv);
 	first = parse_global(argc, argv, &g, &err);
-	if (first >= 0 && log_init(g.log_path, g.log_format, g.debug) < 0)
+	if (log_init(g.log_path, g.log_format, g.debug) < 0)
 		fprintf(stderr, "isorun: warning: cannot open --log %s\n", g.log_path);
 	r = first < 0 ? first : dispatch(&g, argc - first, argv + first, &err);
 	if (r < 0) {

@@ -20,13 +20,19 @@ int cmd_getopt(const char *verb, int argc, char **argv, const char *shortopts,
 {
 	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
 
+	/* The global options (verb NULL) need no prefix: every message already starts with
+	 * "isorun: ". */
+	const char *sep = verb ? ": " : "";
+
+	if (!verb)
+		verb = "";
 	if (c == '?') {
 		if (optopt)
-			return iso_error_invalid(err, "%s: unknown option -%c", verb, optopt);
-		return iso_error_invalid(err, "%s: unknown option %s", verb, argv[optind - 1]);
+			return iso_error_invalid(err, "%s%sunknown option -%c", verb, sep, optopt);
+		return iso_error_invalid(err, "%s%sunknown option %s", verb, sep, argv[optind - 1]);
 	}
 	if (c == ':')
-		return iso_error_invalid(err, "%s: option %s needs a value", verb,
+		return iso_error_invalid(err, "%s%soption %s needs a value", verb, sep,
 					 argv[optind - 1]);
 	return c;
 }

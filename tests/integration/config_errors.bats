@@ -368,6 +368,31 @@ create_fails() {
 	assert_no_leftovers
 }
 
+@test "global options: an unknown one is named once, with a single isorun: prefix" {
+	iso_run isorun --bogus list
+	assert_one_line_error "unknown option --bogus"
+	assert_equal "$stderr" "isorun: unknown option --bogus"
+}
+
+@test "--log: the file gets the one error object when the global options are bad" {
+	local log="$BATS_TEST_TMPDIR/log.json"
+	iso_run isorun --log "$log" --log-format json --bogus list
+	assert_one_line_error "unknown option --bogus"
+	[ -f "$log" ] || fail "no log file"
+	assert_equal "$(wc -l <"$log" | tr -d ' ')" 1
+	jq -e '.level == "error" and (.msg | contains("unknown option --bogus"))' "$log" \
+		>/dev/null || fail "unexpected log: $(cat "$log")"
+	# --log after the bad option: the scan goes on, and the first error is the one logged.
+	rm "$log"
+	iso_run isorun --bogus --log "$log" --log-format json list
+	assert_one_line_error "unknown option --bogus"
+	jq -e '.level == "error" and (.msg | contains("unknown option --bogus"))' "$log" \
+		>/dev/null || fail "unexpected log: $(cat "$log")"
+	iso_run isorun --log "$log" --log-format yaml list
+	assert_failure
+	grep -q 'must be text or json' "$log" || fail "unexpected log: $(cat "$log")"
+}
+
 @test "--log-format: an unknown format is an error" {
 	iso_run isorun --log "$BATS_TEST_TMPDIR/log" --log-format yaml list
 	assert_failure
