@@ -18,8 +18,16 @@ void cmd_getopt_reset(void)
 int cmd_getopt(const char *verb, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts, struct iso_error *err)
 {
-	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	/* A leading ':' (after the '+') makes getopt_long report a missing value as ':', not as
+	 * an unknown option with optopt the option's val ("unknown option -b" for --bundle). */
+	char opts[64];
+	int c;
 
+	if (shortopts[0] == '+')
+		snprintf(opts, sizeof(opts), "+:%s", shortopts + 1);
+	else
+		snprintf(opts, sizeof(opts), ":%s", shortopts);
+	c = getopt_long(argc, argv, opts, longopts, NULL);
 	/* The global options (verb NULL) need no prefix: every message already starts with
 	 * "isorun: ". */
 	const char *sep = verb ? ": " : "";

@@ -374,6 +374,17 @@ create_fails() {
 	assert_equal "$stderr" "isorun: unknown option --bogus"
 }
 
+@test "options: a missing value is named as missing, not as an unknown option" {
+	iso_run isorun run --bundle
+	assert_one_line_error "run: option --bundle needs a value"
+	iso_run isorun run -b
+	assert_one_line_error "run: option -b needs a value"
+	iso_run isorun --log
+	assert_one_line_error "option --log needs a value"
+	iso_run isorun run -x "$CTR"
+	assert_one_line_error "run: unknown option -x"
+}
+
 @test "--log: the file gets the one error object when the global options are bad" {
 	local log="$BATS_TEST_TMPDIR/log.json"
 	iso_run isorun --log "$log" --log-format json --bogus list
