@@ -275,6 +275,8 @@ create_fails() {
 	assert_no_leftovers
 	assert_one_line_error "/bin/no-such-program"
 	assert_status 127
+	assert_stderr_contains "\"/bin/no-such-program\": no such file or directory"
+	[[ "$stderr" != *'$PATH'* ]] || fail "an absolute path is blamed on \$PATH"
 }
 
 @test "run: args[0] not found in PATH is named and run exits 127" {
@@ -284,6 +286,7 @@ create_fails() {
 	assert_no_leftovers
 	assert_one_line_error "no-such-program"
 	assert_status 127
+	assert_stderr_contains "executable file not found in \$PATH"
 }
 
 @test "create/start: args[0] not found is an error naming it, at create or at start" {
