@@ -207,6 +207,11 @@ static int dispatch(const struct global_options *g, int argc, char **argv, struc
 	if (argc < 1)
 		return iso_error_invalid(err, "no command given (see isorun --help)");
 	v = cmd_find_verb(argv[0]);
+	/* What `ctr task checkpoint` and restore call: say why it fails, not that runc's verb
+	 * is unknown. */
+	if (!v && (!strcmp(argv[0], "checkpoint") || !strcmp(argv[0], "restore")))
+		return iso_error_invalid(err, "%s: checkpoint/restore is not supported by isorun",
+					 argv[0]);
 	if (!v)
 		return iso_error_invalid(err, "unknown command \"%s\" (see isorun --help)",
 					 argv[0]);

@@ -377,6 +377,17 @@ create_fails() {
 	assert_equal "$stderr" "isorun: unknown option --bogus"
 }
 
+@test "checkpoint, restore: not supported, said so (not an unknown command), status 1" {
+	local verb
+	for verb in checkpoint restore; do
+		iso_run isorun "$verb" --image-path "$BATS_TEST_TMPDIR/img" "$CTR"
+		assert_status 1
+		assert_one_line_error "checkpoint/restore is not supported"
+		[[ "$stderr" != *"unknown command"* ]] || fail "$verb: unknown command"
+	done
+	assert_no_leftovers
+}
+
 @test "options: a missing value is named as missing, not as an unknown option" {
 	iso_run isorun run --bundle
 	assert_one_line_error "run: option --bundle needs a value"
