@@ -112,6 +112,20 @@ create_fails() {
 	create_fails "$BUNDLE/config.json: not a regular file"
 }
 
+@test "create: a NUL byte or invalid UTF-8 in config.json names the field" {
+	update_config '.process.args = ["/bin/sh", "BAD"]'
+	local good="$BATS_TEST_TMPDIR/good.json"
+	cp "$BUNDLE/config.json" "$good"
+	sed 's/"BAD"/"a\xffb"/' "$good" >"$BUNDLE/config.json"
+	create_fails "config.json: process.args[1]: invalid UTF-8"
+	sed 's/"BAD"/"a\x00b"/' "$good" >"$BUNDLE/config.json"
+	create_fails "config.json: process.args[1]: contains a NUL byte"
+	sed 's/"BAD"/"a\\u0000b"/' "$good" >"$BUNDLE/config.json"
+	create_fails "config.json: process.args[1]: \\u0000 in a string is not supported"
+	sed 's/"BAD"/"ok"/; s/"args"/"a\xffrgs"/' "$good" >"$BUNDLE/config.json"
+	create_fails "config.json: a key in process: invalid UTF-8"
+}
+
 @test "create: process.user.uid of the wrong type" {
 	update_config '.process.user.uid = "x"'
 	create_fails "config.json: process.user.uid: expected an unsigned 32-bit integer"
