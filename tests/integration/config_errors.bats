@@ -194,6 +194,12 @@ create_fails() {
 	create_fails "RLIMIT_NOFILE"
 }
 
+@test "create: memory.limit -2 is blamed on memory.limit, not on swap" {
+	update_config '.linux.resources.memory = {limit: -2, swap: 1073741824}'
+	create_fails "linux.resources.memory.limit" "must be at least -1"
+	[[ "$stderr" != *swap* ]] || fail "blamed on swap"
+}
+
 @test "create: an unknown rlimit type is named" {
 	update_config '.process.rlimits = [{"type": "RLIMIT_BOGUS", "soft": 1, "hard": 1}]'
 	create_fails "RLIMIT_BOGUS"
