@@ -109,6 +109,13 @@ static int resolve_rootfs(struct create_plan *p, struct iso_error *err)
 		return iso_error_set(err, errno, "config.json: root.path: %s", joined);
 	if (!S_ISDIR(st.st_mode))
 		return iso_error_set(err, ENOTDIR, "config.json: root.path: %s", joined);
+	/* pivot_root into the root it is already in fails with a bare EBUSY, after the
+	 * namespaces and the cgroup were made: refuse it first, by name. */
+	if (!strcmp(p->rootfs, "/"))
+		return iso_error_invalid(err,
+					 "config.json: root.path: %s is the host's / (a container "
+					 "needs a root file system of its own)",
+					 joined);
 	return 0;
 }
 

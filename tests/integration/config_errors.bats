@@ -176,6 +176,17 @@ create_fails() {
 	create_fails "no-such-rootfs"
 }
 
+@test "create: root.path that is / or a symlink to it is refused, naming root.path" {
+	update_config '.root.path = "/"'
+	create_fails "config.json: root.path: / is the host's /"
+	ln -s / "$BUNDLE/hostroot"
+	update_config '.root.path = "hostroot"'
+	create_fails "config.json: root.path: $BUNDLE/hostroot is the host's /"
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_one_line_error "root.path"
+	assert_no_leftovers
+}
+
 @test "create: process.args missing" {
 	update_config 'del(.process.args)'
 	create_fails "config.json: process.args"
