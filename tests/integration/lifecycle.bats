@@ -488,6 +488,25 @@ create_and_start() {
 	assert_output_contains running
 }
 
+@test "list: a corrupt state.json is skipped with a warning naming it; the others are listed" {
+	wait_for_go_cmd
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	iso_run isorun create --bundle "$BUNDLE" "$CTR2"
+	assert_success
+	cp "$ROOT/$CTR/state.json" "$BATS_TEST_TMPDIR/state.json.good"
+	echo '{"id": ' >"$ROOT/$CTR/state.json"
+	iso_run isorun list -q
+	# the corrupt one restored first: teardown must be able to delete it
+	cp "$BATS_TEST_TMPDIR/state.json.good" "$ROOT/$CTR/state.json"
+	assert_success
+	assert_equal "$output" "$CTR2"
+	assert_stderr_contains "warning"
+	assert_stderr_contains "\"$CTR\""
+	assert_stderr_contains "state.json is corrupt"
+	[ "${#stderr_lines[@]}" -eq 1 ] || fail "expected one warning line"
+}
+
 @test "run --detach: returns while the container runs on" {
 	wait_for_go_cmd
 	local pf="$BATS_TEST_TMPDIR/run.pid"
