@@ -507,6 +507,23 @@ create_and_start() {
 	[ "${#stderr_lines[@]}" -eq 1 ] || fail "expected one warning line"
 }
 
+@test "--root: made 0711 as runc makes it, each container's directory 0700" {
+	set_cmd 'true'
+	(umask 022 && "$ISORUN" --root "$ROOT" create --bundle "$BUNDLE" "$CTR" </dev/null 3>&-) ||
+		fail "create failed"
+	assert_equal "$(stat -c %a "$ROOT")" 711
+	assert_equal "$(stat -c %a "$ROOT/$CTR")" 700
+	isorun delete --force "$CTR"
+	# A seccomp profile makes the root first, through its filter cache: the same mode there.
+	local root2="$BATS_TEST_TMPDIR/root2"
+	update_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getcwd"], action: "SCMP_ACT_ERRNO"}]}'
+	(umask 022 && "$ISORUN" --root "$root2" create --bundle "$BUNDLE" "$CTR2" </dev/null 3>&-) ||
+		fail "create with a profile failed"
+	assert_equal "$(stat -c %a "$root2")" 711
+	assert_equal "$(stat -c %a "$root2/$CTR2")" 700
+	"$ISORUN" --root "$root2" delete --force "$CTR2" 3>&-
+}
+
 @test "run --detach: returns while the container runs on" {
 	wait_for_go_cmd
 	local pf="$BATS_TEST_TMPDIR/run.pid"
