@@ -107,6 +107,7 @@ static void print_help(void)
 	       "  --log-format FORMAT   text or json\n"
 	       "  --debug               print debug messages\n"
 	       "  --systemd-cgroup      (not supported: isorun manages cgroupfs directly)\n"
+	       "  --tenant-root DIR     the tenant store, for tenant (also after it)\n"
 	       "  --version, --help\n\n"
 	       "Run 'isorun COMMAND --help' for the options of a command.\n");
 	print_fault_steps();
@@ -123,6 +124,7 @@ enum {
 	GOPT_LOG_FORMAT,
 	GOPT_DEBUG,
 	GOPT_SYSTEMD_CGROUP,
+	GOPT_TENANT_ROOT,
 	GOPT_VERSION,
 	GOPT_HELP
 };
@@ -133,6 +135,7 @@ static const struct option global_options_table[] = {
     {"log-format", required_argument, NULL, GOPT_LOG_FORMAT},
     {"debug", no_argument, NULL, GOPT_DEBUG},
     {"systemd-cgroup", no_argument, NULL, GOPT_SYSTEMD_CGROUP},
+    {"tenant-root", required_argument, NULL, GOPT_TENANT_ROOT},
     {"version", no_argument, NULL, GOPT_VERSION},
     {"help", no_argument, NULL, GOPT_HELP},
     {NULL, 0, NULL, 0},
@@ -162,6 +165,9 @@ static int apply_global(int opt, struct global_options *g, bool exit_ok, struct 
 		return 0;
 	case GOPT_SYSTEMD_CGROUP:
 		g->systemd_cgroup = true;
+		return 0;
+	case GOPT_TENANT_ROOT:
+		g->tenant_root = optarg;
 		return 0;
 	case 'v':
 	case GOPT_VERSION:
@@ -215,6 +221,10 @@ static int dispatch(const struct global_options *g, int argc, char **argv, struc
 	if (!v)
 		return iso_error_invalid(err, "unknown command \"%s\" (see isorun --help)",
 					 argv[0]);
+	/* Ignored elsewhere, it would let a mistyped verb line run against the wrong store. */
+	if (g->tenant_root && v->run != cmd_tenant)
+		return iso_error_invalid(err, "--tenant-root is an option of tenant, not of %s",
+					 v->name);
 	if (v->spawns_container && g->systemd_cgroup)
 		return iso_error_invalid(err, "--systemd-cgroup is not supported: there is no "
 					      "systemd to ask; isorun manages cgroupfs itself");
