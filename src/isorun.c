@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,7 @@ static void print_help(void)
 	       "  --cgroup-manager M    cgroupfs (the default), or disabled: no cgroup at all\n"
 	       "                        (create and run); systemd is not supported\n"
 	       "  --systemd-cgroup      (not supported: isorun manages cgroupfs directly)\n"
+	       "  --tenant-root DIR     the tenant store, for tenant (also after it)\n"
 	       "  --version, --help\n\n"
 	       "Run 'isorun COMMAND --help' for the options of a command.\n");
 	print_fault_steps();
@@ -125,6 +127,7 @@ enum {
 	GOPT_DEBUG,
 	GOPT_SYSTEMD_CGROUP,
 	GOPT_CGROUP_MANAGER,
+	GOPT_TENANT_ROOT,
 	GOPT_VERSION,
 	GOPT_HELP
 };
@@ -136,6 +139,7 @@ static const struct option global_options_table[] = {
     {"debug", no_argument, NULL, GOPT_DEBUG},
     {"systemd-cgroup", no_argument, NULL, GOPT_SYSTEMD_CGROUP},
     {"cgroup-manager", required_argument, NULL, GOPT_CGROUP_MANAGER},
+    {"tenant-root", required_argument, NULL, GOPT_TENANT_ROOT},
     {"version", no_argument, NULL, GOPT_VERSION},
     {"help", no_argument, NULL, GOPT_HELP},
     {NULL, 0, NULL, 0},
@@ -159,54 +163,71 @@ static int parse_cgroup_manager(const char *value, enum cgroup_manager *ret, str
 	    err, "--cgroup-manager must be cgroupfs, systemd or disabled, not \"%s\"", value);
 }
 
-static int parse_global(int argc, char **argv, struct global_options *g, struct iso_error *err)
+/* One global option; help and version exit, unless an error came first (exit_ok false). */
+static int apply_global(int opt, struct global_options *g, bool exit_ok, struct iso_error *err)
 {
-	int opt, r;
-
-	cmd_getopt_reset();
-	while ((opt = cmd_getopt("isorun", argc, argv, "+hv", global_options_table, err)) != -1) {
-		switch (opt) {
-		case GOPT_ROOT:
-			g->root = optarg;
-			break;
-		case GOPT_LOG:
-			g->log_path = optarg;
-			break;
-		case GOPT_LOG_FORMAT:
-			if (!strcmp(optarg, "json"))
-				g->log_format = LOG_FORMAT_JSON;
-			else if (!strcmp(optarg, "text"))
-				g->log_format = LOG_FORMAT_TEXT;
-			else
-				return iso_error_invalid(err,
-							 "--log-format must be text or json, "
-							 "not \"%s\"",
-							 optarg);
-			break;
-		case GOPT_DEBUG:
-			g->debug = true;
-			break;
-		case GOPT_SYSTEMD_CGROUP:
-			g->cgroup_manager = CGROUP_MANAGER_SYSTEMD;
-			break;
-		case GOPT_CGROUP_MANAGER:
-			r = parse_cgroup_manager(optarg, &g->cgroup_manager, err);
-			if (r < 0)
-				return r;
-			break;
-		case 'v':
-		case GOPT_VERSION:
+	switch (opt) {
+	case GOPT_ROOT:
+		g->root = optarg;
+		return 0;
+	case GOPT_LOG:
+		g->log_path = optarg;
+		return 0;
+	case GOPT_LOG_FORMAT:
+		if (!strcmp(optarg, "json"))
+			g->log_format = LOG_FORMAT_JSON;
+		else if (!strcmp(optarg, "text"))
+			g->log_format = LOG_FORMAT_TEXT;
+		else
+			return iso_error_invalid(
+			    err, "--log-format must be text or json, not \"%s\"", optarg);
+		return 0;
+	case GOPT_DEBUG:
+		g->debug = true;
+		return 0;
+	case GOPT_SYSTEMD_CGROUP:
+		g->cgroup_manager = CGROUP_MANAGER_SYSTEMD;
+		return 0;
+	case GOPT_CGROUP_MANAGER:
+		return parse_cgroup_manager(optarg, &g->cgroup_manager, err);
+	case GOPT_TENANT_ROOT:
+		g->tenant_root = optarg;
+		return 0;
+	case 'v':
+	case GOPT_VERSION:
+		if (exit_ok) {
 			print_version();
 			exit(0);
-		case 'h':
-		case GOPT_HELP:
+		}
+		return 0;
+	case 'h':
+	case GOPT_HELP:
+		if (exit_ok) {
 			print_help();
 			exit(0);
-		default:
-			return opt;
 		}
+		return 0;
+	default:
+		return iso_error_invalid(err, "unexpected option");
 	}
-	return optind;
+}
+
+/* The scan goes on past a bad option: a --log given after it must still get the error (the
+ * README promises the file, with the one error object).  err keeps the first error. */
+static int parse_global(int argc, char **argv, struct global_options *g, struct iso_error *err)
+{
+	struct iso_error later;
+	int opt, failed = 0;
+
+	cmd_getopt_reset();
+	while ((opt = cmd_getopt(NULL, argc, argv, "+hv", global_options_table,
+				 failed ? &later : err)) != -1) {
+		int r = opt < 0 ? opt : apply_global(opt, g, !failed, failed ? &later : err);
+
+		if (r < 0 && !failed)
+			failed = r;
+	}
+	return failed ? failed : optind;
 }
 
 /* Only create and run can leave the cgroups out; the other verbs that make containers (trace,
@@ -233,9 +254,18 @@ static int dispatch(const struct global_options *g, int argc, char **argv, struc
 	if (argc < 1)
 		return iso_error_invalid(err, "no command given (see isorun --help)");
 	v = cmd_find_verb(argv[0]);
+	/* What `ctr task checkpoint` and restore call: say why it fails, not that runc's verb
+	 * is unknown. */
+	if (!v && (!strcmp(argv[0], "checkpoint") || !strcmp(argv[0], "restore")))
+		return iso_error_invalid(err, "%s: checkpoint/restore is not supported by isorun",
+					 argv[0]);
 	if (!v)
 		return iso_error_invalid(err, "unknown command \"%s\" (see isorun --help)",
 					 argv[0]);
+	/* Ignored elsewhere, it would let a mistyped verb line run against the wrong store. */
+	if (g->tenant_root && v->run != cmd_tenant)
+		return iso_error_invalid(err, "--tenant-root is an option of tenant, not of %s",
+					 v->name);
 	if (v->spawns_container && (r = check_cgroup_manager(v, g, err)) < 0)
 		return r;
 	if (v->protect_first) {
@@ -254,7 +284,7 @@ int main(int argc, char **argv)
 
 	selfexe_set_argv(argv);
 	first = parse_global(argc, argv, &g, &err);
-	if (first >= 0 && log_init(g.log_path, g.log_format, g.debug) < 0)
+	if (log_init(g.log_path, g.log_format, g.debug) < 0)
 		fprintf(stderr, "isorun: warning: cannot open --log %s\n", g.log_path);
 	r = first < 0 ? first : dispatch(&g, argc - first, argv + first, &err);
 	if (r < 0) {

@@ -21,6 +21,8 @@ struct global_options {
 	enum log_format log_format;
 	bool debug;
 	enum cgroup_manager cgroup_manager;
+	/* --tenant-root before the verb, where --root goes (tenant only); NULL when absent. */
+	const char *tenant_root;
 };
 
 /* Returns the process exit status (>= 0) or a negative errno with err set. */

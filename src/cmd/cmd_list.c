@@ -43,7 +43,10 @@ static void print_row(const struct container_state *st, enum list_format fmt, ya
 	}
 }
 
-/* Containers whose state cannot be read (being created or deleted right now) are skipped. */
+/* A container deleted while we list it (or an unfinished create's directory) reads as one that
+ * does not exist and is skipped quietly; any other state that cannot be read is skipped with a
+ * warning naming it, as runc does, so that one corrupt state.json hides neither itself nor the
+ * others. */
 static int list_containers(const char *root, enum list_format fmt, yajl_gen g,
 			   struct iso_error *err)
 {
@@ -54,12 +57,15 @@ static int list_containers(const char *root, enum list_format fmt, yajl_gen g,
 		return errno == ENOENT ? 0 : iso_error_set(err, errno, "state root %s", root);
 	while ((de = readdir(d))) {
 		struct container_state st = {0};
-		struct iso_error ignored = {0};
+		struct iso_error e = {0};
 
 		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
 			continue;
-		if (container_load_state(root, de->d_name, &st, &ignored) < 0)
+		if (container_load_state(root, de->d_name, &st, &e) < 0) {
+			if (e.errnum != ENOENT)
+				log_warning("list: skipped: %s", e.msg);
 			continue;
+		}
 		print_row(&st, fmt, g);
 		state_clear(&st);
 	}

@@ -18,15 +18,29 @@ void cmd_getopt_reset(void)
 int cmd_getopt(const char *verb, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts, struct iso_error *err)
 {
-	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	/* A leading ':' (after the '+') makes getopt_long report a missing value as ':', not as
+	 * an unknown option with optopt the option's val ("unknown option -b" for --bundle). */
+	char opts[64];
+	int c;
 
+	if (shortopts[0] == '+')
+		snprintf(opts, sizeof(opts), "+:%s", shortopts + 1);
+	else
+		snprintf(opts, sizeof(opts), ":%s", shortopts);
+	c = getopt_long(argc, argv, opts, longopts, NULL);
+	/* The global options (verb NULL) need no prefix: every message already starts with
+	 * "isorun: ". */
+	const char *sep = verb ? ": " : "";
+
+	if (!verb)
+		verb = "";
 	if (c == '?') {
 		if (optopt)
-			return iso_error_invalid(err, "%s: unknown option -%c", verb, optopt);
-		return iso_error_invalid(err, "%s: unknown option %s", verb, argv[optind - 1]);
+			return iso_error_invalid(err, "%s%sunknown option -%c", verb, sep, optopt);
+		return iso_error_invalid(err, "%s%sunknown option %s", verb, sep, argv[optind - 1]);
 	}
 	if (c == ':')
-		return iso_error_invalid(err, "%s: option %s needs a value", verb,
+		return iso_error_invalid(err, "%s%soption %s needs a value", verb, sep,
 					 argv[optind - 1]);
 	return c;
 }

@@ -10,7 +10,8 @@
 #define OPT_HELP 'h'
 
 /* Starts a fresh getopt_long scan over a verb's argv.  Returns the next option, -1 at the end,
- * or a negative errno (with err set) for an unknown option or a missing argument. */
+ * or a negative errno (with err set) for an unknown option or a missing argument.  Messages
+ * start with "VERB: "; with verb NULL (the global options) with nothing. */
 int cmd_getopt(const char *verb, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts, struct iso_error *err);
 

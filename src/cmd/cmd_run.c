@@ -6,6 +6,7 @@
 #include "cmd/cmd_foreground.h"
 #include "runtime/container.h"
 #include "runtime/listen_fds.h"
+#include "util/cleanup.h"
 #include "util/log.h"
 
 enum { OPT_KEEP = OPT_CREATE_END };
@@ -98,6 +99,7 @@ int cmd_run(const struct global_options *g, int argc, char **argv, struct iso_er
 	    .create = {.root = g->root,
 		       .console_fd = -1,
 		       .no_cgroups = g->cgroup_manager == CGROUP_MANAGER_DISABLED}};
+	_cleanup_free_ char *config_text = NULL;
 	int opt, r;
 
 	cmd_getopt_reset();
@@ -112,6 +114,10 @@ int cmd_run(const struct global_options *g, int argc, char **argv, struct iso_er
 	if (r < 0)
 		return r;
 	o.create.id = argv[optind];
+	r = container_read_config(o.create.bundle, &config_text, &o.create.config_len, err);
+	if (r < 0)
+		return r;
+	o.create.config_text = config_text;
 	o.create.listen_fds = listen_fds_from_env();
 	o.create.preserve_fds += o.create.listen_fds;
 	return run_container(g, &o, err);

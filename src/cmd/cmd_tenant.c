@@ -1,5 +1,6 @@
 /* isorun tenant SUBCOMMAND: the tenant layer (src/tenant/).  Each subcommand parses its own
- * options; --tenant-root may come before or after the subcommand. */
+ * options; --tenant-root may come before or after the subcommand, or before `tenant` itself
+ * (global_options.tenant_root), the later one winning. */
 #include "config.h"
 
 #include <errno.h>
@@ -279,7 +280,8 @@ static const struct {
 
 int cmd_tenant(const struct global_options *g, int argc, char **argv, struct iso_error *err)
 {
-	struct tenant_cmd t = {.g = g, .tenant_root = TENANT_DEFAULT_ROOT};
+	struct tenant_cmd t = {
+	    .g = g, .tenant_root = g->tenant_root ? g->tenant_root : TENANT_DEFAULT_ROOT};
 	int opt, r;
 
 	cmd_getopt_reset();

@@ -2,6 +2,7 @@
 #include "runtime/cgroup_resources.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,8 +13,11 @@
 #define HAS(type, flag) .flags = JSON_HAS, .has_offset = offsetof(type, flag)
 
 static const struct json_field memory_fields[] = {
-    JSON_FIELD("limit", JSON_INT64, struct cgroup_memory, limit,
-	       HAS(struct cgroup_memory, has_limit)),
+    /* Below -1 the kernel's EINVAL came back blamed on memory.swap (cgroup_v1.c retries with
+     * swap first); refused here, the message names the field at fault. */
+    JSON_FIELD("limit", JSON_INT64, struct cgroup_memory, limit, .flags = JSON_HAS | JSON_RANGE,
+	       .has_offset = offsetof(struct cgroup_memory, has_limit), .min = -1,
+	       .max = INT64_MAX),
     JSON_FIELD("reservation", JSON_INT64, struct cgroup_memory, reservation,
 	       HAS(struct cgroup_memory, has_reservation)),
     JSON_FIELD("swap", JSON_INT64, struct cgroup_memory, swap, HAS(struct cgroup_memory, has_swap)),

@@ -109,6 +109,13 @@ static int resolve_rootfs(struct create_plan *p, struct iso_error *err)
 		return iso_error_set(err, errno, "config.json: root.path: %s", joined);
 	if (!S_ISDIR(st.st_mode))
 		return iso_error_set(err, ENOTDIR, "config.json: root.path: %s", joined);
+	/* pivot_root into the root it is already in fails with a bare EBUSY, after the
+	 * namespaces and the cgroup were made: refuse it first, by name. */
+	if (!strcmp(p->rootfs, "/"))
+		return iso_error_invalid(err,
+					 "config.json: root.path: %s is the host's / (a container "
+					 "needs a root file system of its own)",
+					 joined);
 	return 0;
 }
 
@@ -171,9 +178,38 @@ static int prepare_spawn(struct create_plan *p, struct iso_error *err)
 	return r < 0 ? iso_error_set(err, -r, "starting the thread that clones the init") : 0;
 }
 
-static int load_plan(const struct create_options *o, struct create_plan *p, struct iso_error *err)
+static int read_config(const char *abs_bundle, char **ret_text, size_t *ret_len,
+		       struct iso_error *err)
 {
 	_cleanup_free_ char *config_path = NULL;
+
+	if (asprintf(&config_path, "%s/config.json", abs_bundle) < 0)
+		return iso_error_set(err, ENOMEM, "bundle");
+	return read_regular_file_at(AT_FDCWD, config_path, CONFIG_MAX_SIZE, ret_text, ret_len, err);
+}
+
+int container_read_config(const char *bundle, char **ret_text, size_t *ret_len,
+			  struct iso_error *err)
+{
+	_cleanup_free_ char *abs_bundle = NULL;
+	int r = make_absolute(bundle ? bundle : ".", &abs_bundle, err);
+
+	return r < 0 ? r : read_config(abs_bundle, ret_text, ret_len, err);
+}
+
+static int copy_config(const struct create_options *o, struct create_plan *p, struct iso_error *err)
+{
+	p->config_text = malloc(o->config_len + 1);
+	if (!p->config_text)
+		return iso_error_set(err, ENOMEM, "config.json");
+	memcpy(p->config_text, o->config_text, o->config_len);
+	p->config_text[o->config_len] = '\0';
+	p->config_len = o->config_len;
+	return 0;
+}
+
+static int load_plan(const struct create_options *o, struct create_plan *p, struct iso_error *err)
+{
 	struct config_profile profile;
 	int r;
 
@@ -185,10 +221,8 @@ static int load_plan(const struct create_options *o, struct create_plan *p, stru
 	 * not be deleted. */
 	if (!jsongen_utf8_valid(p->bundle))
 		return iso_error_invalid(err, "bundle %s: the path is not valid UTF-8", p->bundle);
-	if (asprintf(&config_path, "%s/config.json", p->bundle) < 0)
-		return iso_error_set(err, ENOMEM, "bundle");
-	r = read_file_at(AT_FDCWD, config_path, CONFIG_MAX_SIZE, &p->config_text, &p->config_len,
-			 err);
+	r = o->config_text ? copy_config(o, p, err)
+			   : read_config(p->bundle, &p->config_text, &p->config_len, err);
 	if (r < 0)
 		return r;
 	if ((r = config_load_spec(p->config_text, p->config_len, &profile, &p->spec, err)) < 0)
@@ -713,8 +747,10 @@ static void late_hooks_run(struct late_hooks *h, enum spec_hook_kind kind)
 {
 	if (!h->wanted)
 		return;
-	if (!h->state_json || hooks_run(h->spec, kind, h->state_json, &h->err) < 0)
+	if (!h->state_json)
 		log_warning("%s", h->err.msg);
+	else
+		hooks_run_all(h->spec, kind, h->state_json);
 	late_hooks_clear(h);
 }
 

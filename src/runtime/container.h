@@ -25,6 +25,11 @@ struct create_options {
 	bool no_new_keyring;
 	/* --cgroup-manager disabled: no cgroup is made or joined, and none is recorded. */
 	bool no_cgroups;
+	/* config.json as the caller already read it (container_read_config()), or NULL: run
+	 * reads it before it blocks the signals it forwards, so that a config.json it cannot
+	 * read never leaves it deaf to TERM. */
+	const char *config_text;
+	size_t config_len;
 	/* The caller starts the container and waits for it (run in the foreground, tenant run): it
 	 * lives on, so create does not wait for the init to stop dying with it (release_init()). */
 	bool caller_waits;
@@ -55,6 +60,11 @@ struct created_container {
 	/* What the init reads until it execs: it runs in this process's memory (init_spawn.h). */
 	struct create_plan *plan;
 };
+
+/* Reads BUNDLE/config.json (bundle NULL: the current directory), which must be a regular
+ * file; errors name its absolute path. */
+int container_read_config(const char *bundle, char **ret_text, size_t *ret_len,
+			  struct iso_error *err);
 
 /* Creates the container and leaves its init waiting for start.  On failure nothing is left:
  * no state directory, no process, no mount. */

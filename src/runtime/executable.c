@@ -26,7 +26,13 @@ static int exec_error(const char *name, int errnum, struct iso_error *err)
 		err->exit_code = 126;
 		err->errnum = errnum;
 	} else if (errnum == ENOENT || errnum == ENOTDIR) {
-		iso_error_set(err, 0, "exec: \"%s\": executable file not found in $PATH", name);
+		/* A name with a slash is never looked up in $PATH: blaming it would send the
+		 * reader to the wrong place. */
+		if (strchr(name, '/'))
+			iso_error_set(err, 0, "exec: \"%s\": no such file or directory", name);
+		else
+			iso_error_set(err, 0, "exec: \"%s\": executable file not found in $PATH",
+				      name);
 		err->exit_code = 127;
 		err->errnum = errnum;
 	} else {

@@ -11,7 +11,8 @@ struct executable {
 };
 
 /* Resolves args[0] against the PATH of process.env (not the runtime's), after pivot_root.
- * Not found: exit_code 127 and "exec: "NAME": executable file not found in $PATH"; found but
+ * Not found: exit_code 127 and "exec: "NAME": executable file not found in $PATH" (a NAME
+ * with a slash, not searched for: "...: no such file or directory"); found but
  * not executable: exit_code 126 and "...: permission denied" (the words podman maps). */
 int executable_find(const struct spec_process *p, struct executable *ret, struct iso_error *err);
 

@@ -2,6 +2,7 @@
 #include "runtime/hooks.h"
 
 #include "util/cleanup.h"
+#include "util/log.h"
 #include "util/signals.h"
 #include "util/timefmt.h"
 
@@ -298,21 +299,44 @@ static int run_one(const struct spec_hook *hook, const char *state, struct iso_e
 	return r;
 }
 
+static int run_nth(const struct spec *spec, enum spec_hook_kind kind, size_t i,
+		   const char *state_json, struct iso_error *err)
+{
+	const struct spec_hook *hook = &spec->hooks[kind].hooks[i];
+	int r = run_one(hook, state_json ? state_json : "", err);
+
+	return r < 0
+		   ? iso_error_wrap(err, "hooks.%s[%zu] (%s)", hooks_kind_name(kind), i, hook->path)
+		   : 0;
+}
+
 int hooks_run(const struct spec *spec, enum spec_hook_kind kind, const char *state_json,
 	      struct iso_error *err)
 {
-	const struct spec_hook_list *list;
-
 	if ((unsigned)kind >= HOOK__COUNT)
 		return iso_error_invalid(err, "hooks: unknown kind %d", (int)kind);
-	list = &spec->hooks[kind];
-	for (size_t i = 0; i < list->n_hooks; i++) {
-		const struct spec_hook *hook = &list->hooks[i];
-		int r = run_one(hook, state_json ? state_json : "", err);
+	for (size_t i = 0; i < spec->hooks[kind].n_hooks; i++) {
+		int r = run_nth(spec, kind, i, state_json, err);
 
 		if (r < 0)
-			return iso_error_wrap(err, "hooks.%s[%zu] (%s)", hooks_kind_name(kind), i,
-					      hook->path);
+			return r;
 	}
 	return 0;
+}
+
+size_t hooks_run_all(const struct spec *spec, enum spec_hook_kind kind, const char *state_json)
+{
+	size_t failed = 0;
+
+	if ((unsigned)kind >= HOOK__COUNT)
+		return 0;
+	for (size_t i = 0; i < spec->hooks[kind].n_hooks; i++) {
+		struct iso_error err = {0};
+
+		if (run_nth(spec, kind, i, state_json, &err) < 0) {
+			log_warning("%s", err.msg);
+			failed++;
+		}
+	}
+	return failed;
 }

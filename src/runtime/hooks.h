@@ -12,4 +12,9 @@ const char *hooks_kind_name(enum spec_hook_kind kind);
 int hooks_run(const struct spec *spec, enum spec_hook_kind kind, const char *state_json,
 	      struct iso_error *err);
 
+/* For poststart and poststop, whose failures the runtime spec makes warnings: runs every hook
+ * of the kind even after one fails, logs a warning for each failure, and returns how many
+ * failed. */
+size_t hooks_run_all(const struct spec *spec, enum spec_hook_kind kind, const char *state_json);
+
 #endif

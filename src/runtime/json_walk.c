@@ -12,27 +12,135 @@
 
 /* ---- parsing the text ---- */
 
-/* A string-aware scan for what yajl cannot be trusted with (see json_parse_tree()). */
+/* One open object or array on the way to a byte (describe_offset()). */
+struct path_frame {
+	bool array;
+	bool at_key; /* an object between '{' or ',' and the ':' */
+	size_t index;
+	const char *key;
+	size_t key_len;
+};
+
+static void append_frame(const struct path_frame *f, char *buf, size_t size, size_t *n)
+{
+	int k = 0;
+
+	if (*n >= size)
+		return;
+	if (f->array)
+		k = snprintf(buf + *n, size - *n, "[%zu]", f->index);
+	else if (!f->at_key && f->key)
+		k = snprintf(buf + *n, size - *n, "%s%.*s", *n ? "." : "", (int)f->key_len, f->key);
+	if (k > 0)
+		*n += (size_t)k;
+}
+
+/* The JSON path of the value that holds text[off] ("process.args[0]"), or of the object whose
+ * key holds it (*in_key).  The scan is redone only for an error: the precheck stays a plain
+ * loop over the bytes. */
+static void describe_offset(const char *text, size_t off, char *buf, size_t size, bool *in_key)
+{
+	struct path_frame st[JSON_MAX_DEPTH + 1];
+	size_t depth = 0, n = 0;
+	bool in_string = false, string_is_key = false;
+	const char *start = NULL;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < off; i++) {
+		struct path_frame *top = depth ? &st[depth - 1] : NULL;
+		char c = text[i];
+
+		if (in_string) {
+			if (c == '\\') {
+				i++;
+			} else if (c == '"') {
+				in_string = false;
+				if (string_is_key) {
+					top->key = start;
+					top->key_len = (size_t)(text + i - start);
+				}
+			}
+			continue;
+		}
+		if (c == '"') {
+			in_string = true;
+			string_is_key = top && !top->array && top->at_key;
+			start = text + i + 1;
+		} else if ((c == '{' || c == '[') && depth < ARRAY_SIZE(st)) {
+			st[depth++] = (struct path_frame){.array = c == '[', .at_key = c == '{'};
+		} else if ((c == '}' || c == ']') && depth > 0) {
+			depth--;
+		} else if (c == ':' && top && !top->array) {
+			top->at_key = false;
+		} else if (c == ',' && top) {
+			top->index += top->array;
+			top->at_key = !top->array;
+		}
+	}
+	*in_key = in_string ? string_is_key : depth && !st[depth - 1].array && st[depth - 1].at_key;
+	for (size_t k = 0; k < depth; k++)
+		append_frame(&st[k], buf, size, &n);
+}
+
+/* "NAME: PATH: WHAT" for the bad byte at text[off]; outside every value "NAME: invalid JSON:
+ * WHAT" as before. */
+static int fail_at(const char *text, size_t off, const char *name, const char *what,
+		   struct iso_error *err)
+{
+	char where[256];
+	bool in_key;
+
+	describe_offset(text, off, where, sizeof(where), &in_key);
+	if (in_key)
+		return iso_error_invalid(err, "%s: %s%s: %s", name,
+					 where[0] ? "a key in " : "a top-level key", where, what);
+	if (where[0])
+		return iso_error_invalid(err, "%s: %s: %s", name, where, what);
+	return iso_error_invalid(err, "%s: invalid JSON: %s", name, what);
+}
+
+/* The length of the UTF-8 sequence at s (at most len bytes), 0 when it is not one.  yajl's own
+ * rule: the lead byte's length, then continuation bytes; nothing stricter, so that no config
+ * yajl accepted is refused now. */
+static size_t utf8_length(const unsigned char *s, size_t len)
+{
+	size_t n = (s[0] >> 5) == 0x6 ? 2 : (s[0] >> 4) == 0xe ? 3 : (s[0] >> 3) == 0x1e ? 4 : 0;
+
+	if (n == 0 || n > len)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] >> 6) != 0x2)
+			return 0;
+	return n;
+}
+
+/* A string-aware scan for what yajl cannot be trusted with (see json_parse_tree()), and for
+ * invalid UTF-8, which yajl finds without saying where. */
 static int json_precheck(const char *text, size_t len, const char *name, struct iso_error *err)
 {
+	const char *nul = memchr(text, '\0', len);
 	bool in_string = false;
 	unsigned depth = 0;
 
-	if (memchr(text, '\0', len))
-		return iso_error_invalid(err, "%s: invalid JSON: contains a NUL byte", name);
+	if (nul)
+		return fail_at(text, (size_t)(nul - text), name, "contains a NUL byte", err);
 	for (size_t i = 0; i < len; i++) {
 		char c = text[i];
 
 		if (in_string) {
 			if (c == '\\') {
 				if (i + 5 < len && memcmp(text + i + 1, "u0000", 5) == 0)
-					return iso_error_invalid(err,
-								 "%s: invalid JSON: \\u0000 in a "
-								 "string is not supported",
-								 name);
+					return fail_at(text, i, name,
+						       "\\u0000 in a string is not supported", err);
 				i++; /* the escaped character cannot end the string */
 			} else if (c == '"') {
 				in_string = false;
+			} else if (c & 0x80) {
+				size_t n = utf8_length((const unsigned char *)text + i, len - i);
+
+				if (n == 0)
+					return fail_at(text, i, name, "invalid UTF-8", err);
+				i += n - 1;
 			}
 		} else if (c == '"') {
 			in_string = true;

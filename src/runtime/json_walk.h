@@ -100,7 +100,8 @@ struct json_string_pair {
 /* Parses text (len bytes, need not be NUL-terminated) into a yajl tree.  Refuses what yajl would
  * mishandle: NUL bytes, "\u0000" escapes (yajl's strings are C strings: the rest would be
  * silently cut off) and nesting deeper than JSON_MAX_DEPTH.  Errors read
- * "NAME: invalid JSON: <yajl's message>". */
+ * "NAME: invalid JSON: <yajl's message>"; a NUL, a "\u0000" or invalid UTF-8 inside a value
+ * names its path instead: "NAME: process.args[0]: invalid UTF-8". */
 int json_parse_tree(const char *text, size_t len, const char *name, yajl_val *ret_tree,
 		    struct iso_error *err);
 

@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "runtime/state.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 
@@ -62,7 +63,7 @@ static int cache_dir_make(const char *root)
 {
 	_cleanup_close_ int rootfd = -1;
 
-	if (mkdir(root, 0700) < 0 && errno != EEXIST)
+	if (mkdir(root, STATE_ROOT_MODE) < 0 && errno != EEXIST)
 		return -errno;
 	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)

@@ -86,8 +86,8 @@ int state_dir_create(const char *root, const char *id, struct iso_error *err)
 	struct stat st;
 	int r;
 
-	if (mkdir(root, 0700) < 0 && errno != EEXIST) {
-		r = mkdir_p(root, 0700, err);
+	if (mkdir(root, STATE_ROOT_MODE) < 0 && errno != EEXIST) {
+		r = mkdir_p(root, STATE_ROOT_MODE, err);
 		if (r < 0)
 			return iso_error_wrap(err, "state root");
 	}

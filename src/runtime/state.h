@@ -14,6 +14,10 @@
 #define STATE_DEFAULT_ROOT "/run/isorun"
 #define CONTAINER_ID_MAX   255 /* NAME_MAX: the id is a directory name under ROOT */
 
+/* The mode --root is made with, as runc makes its own: others may pass through (to a path a
+ * client was handed) but not list the containers; each container's directory stays 0700. */
+#define STATE_ROOT_MODE 0711
+
 enum container_status {
 	STATUS_CREATING,
 	STATUS_CREATED,

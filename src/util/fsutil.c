@@ -47,16 +47,13 @@ ssize_t read_all(int fd, void *buf, size_t len)
 	return (ssize_t)got;
 }
 
-int read_file_at(int dirfd, const char *path, size_t max_size, char **ret_buf, size_t *ret_len,
-		 struct iso_error *err)
+static int read_open_file(int fd, const char *path, size_t max_size, char **ret_buf,
+			  size_t *ret_len, struct iso_error *err)
 {
-	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	_cleanup_free_ char *buf = NULL;
 	size_t cap = 4096, len = 0;
 	struct stat st;
 
-	if (fd < 0)
-		return iso_error_set(err, errno, "%s", path);
 	/* A regular file's size is a good first guess (a config.json with a seccomp profile is
 	 * 15 KB): one buffer, instead of doubling one and copying it, each new page a fault. The
 	 * loop still reads to EOF, and proc files, which say 0 or 4096, grow as before. */
@@ -96,6 +93,33 @@ int read_file_at(int dirfd, const char *path, size_t max_size, char **ret_buf, s
 	if (ret_len)
 		*ret_len = len;
 	return 0;
+}
+
+int read_file_at(int dirfd, const char *path, size_t max_size, char **ret_buf, size_t *ret_len,
+		 struct iso_error *err)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return iso_error_set(err, errno, "%s", path);
+	return read_open_file(fd, path, max_size, ret_buf, ret_len, err);
+}
+
+int read_regular_file_at(int dirfd, const char *path, size_t max_size, char **ret_buf,
+			 size_t *ret_len, struct iso_error *err)
+{
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer, forever; on a regular
+	 * file the flag changes nothing. */
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+
+	if (fd < 0)
+		return iso_error_set(err, errno, "%s", path);
+	if (fstat(fd, &st) < 0)
+		return iso_error_set(err, errno, "%s", path);
+	if (!S_ISREG(st.st_mode))
+		return iso_error_invalid(err, "%s: not a regular file", path);
+	return read_open_file(fd, path, max_size, ret_buf, ret_len, err);
 }
 
 int write_file_atomic_at(int dirfd, const char *path, const void *data, size_t len, mode_t mode,

@@ -13,6 +13,11 @@
 int read_file_at(int dirfd, const char *path, size_t max_size, char **ret_buf, size_t *ret_len,
 		 struct iso_error *err);
 
+/* The same for a file that must be a regular file (config.json): anything else, a FIFO or a
+ * device that could block the reader, is refused with "PATH: not a regular file". */
+int read_regular_file_at(int dirfd, const char *path, size_t max_size, char **ret_buf,
+			 size_t *ret_len, struct iso_error *err);
+
 /* Writes data to path via a temporary file in the same directory, fsync and rename, so readers
  * see either the old or the new content. */
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,

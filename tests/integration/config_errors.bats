@@ -91,6 +91,41 @@ create_fails() {
 	create_fails "config.json: "
 }
 
+@test "run: a config.json that is a FIFO is refused at once, not waited on with TERM blocked" {
+	rm "$BUNDLE/config.json"
+	mkfifo "$BUNDLE/config.json"
+	iso_run --timeout 10 isorun run --bundle "$BUNDLE" "$CTR"
+	assert_failure
+	assert_no_leftovers
+	assert_one_line_error "$BUNDLE/config.json: not a regular file"
+}
+
+@test "create: a config.json that is a FIFO or a directory is refused, naming it" {
+	rm "$BUNDLE/config.json"
+	mkfifo "$BUNDLE/config.json"
+	iso_run --timeout 10 isorun create --bundle "$BUNDLE" "$CTR"
+	assert_failure
+	assert_no_leftovers
+	assert_one_line_error "$BUNDLE/config.json: not a regular file"
+	rm "$BUNDLE/config.json"
+	mkdir "$BUNDLE/config.json"
+	create_fails "$BUNDLE/config.json: not a regular file"
+}
+
+@test "create: a NUL byte or invalid UTF-8 in config.json names the field" {
+	update_config '.process.args = ["/bin/sh", "BAD"]'
+	local good="$BATS_TEST_TMPDIR/good.json"
+	cp "$BUNDLE/config.json" "$good"
+	sed 's/"BAD"/"a\xffb"/' "$good" >"$BUNDLE/config.json"
+	create_fails "config.json: process.args[1]: invalid UTF-8"
+	sed 's/"BAD"/"a\x00b"/' "$good" >"$BUNDLE/config.json"
+	create_fails "config.json: process.args[1]: contains a NUL byte"
+	sed 's/"BAD"/"a\\u0000b"/' "$good" >"$BUNDLE/config.json"
+	create_fails "config.json: process.args[1]: \\u0000 in a string is not supported"
+	sed 's/"BAD"/"ok"/; s/"args"/"a\xffrgs"/' "$good" >"$BUNDLE/config.json"
+	create_fails "config.json: a key in process: invalid UTF-8"
+}
+
 @test "create: process.user.uid of the wrong type" {
 	update_config '.process.user.uid = "x"'
 	create_fails "config.json: process.user.uid: expected an unsigned 32-bit integer"
@@ -141,6 +176,17 @@ create_fails() {
 	create_fails "no-such-rootfs"
 }
 
+@test "create: root.path that is / or a symlink to it is refused, naming root.path" {
+	update_config '.root.path = "/"'
+	create_fails "config.json: root.path: / is the host's /"
+	ln -s / "$BUNDLE/hostroot"
+	update_config '.root.path = "hostroot"'
+	create_fails "config.json: root.path: $BUNDLE/hostroot is the host's /"
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_one_line_error "root.path"
+	assert_no_leftovers
+}
+
 @test "create: process.args missing" {
 	update_config 'del(.process.args)'
 	create_fails "config.json: process.args"
@@ -157,6 +203,12 @@ create_fails() {
 		skip "hard RLIMIT_NOFILE here is $(ulimit -Hn): 30000 is not above it"
 	update_config '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 30000, "hard": 30000}]'
 	create_fails "RLIMIT_NOFILE"
+}
+
+@test "create: memory.limit -2 is blamed on memory.limit, not on swap" {
+	update_config '.linux.resources.memory = {limit: -2, swap: 1073741824}'
+	create_fails "linux.resources.memory.limit" "must be at least -1"
+	[[ "$stderr" != *swap* ]] || fail "blamed on swap"
 }
 
 @test "create: an unknown rlimit type is named" {
@@ -254,6 +306,8 @@ create_fails() {
 	assert_no_leftovers
 	assert_one_line_error "/bin/no-such-program"
 	assert_status 127
+	assert_stderr_contains "\"/bin/no-such-program\": no such file or directory"
+	[[ "$stderr" != *'$PATH'* ]] || fail "an absolute path is blamed on \$PATH"
 }
 
 @test "run: args[0] not found in PATH is named and run exits 127" {
@@ -263,6 +317,7 @@ create_fails() {
 	assert_no_leftovers
 	assert_one_line_error "no-such-program"
 	assert_status 127
+	assert_stderr_contains "executable file not found in \$PATH"
 }
 
 @test "create/start: args[0] not found is an error naming it, at create or at start" {
@@ -345,6 +400,53 @@ create_fails() {
 	jq -e '.level == "error" and (.msg | contains("process.user.uid"))' "$log" >/dev/null ||
 		fail "unexpected log: $(cat "$log")"
 	assert_no_leftovers
+}
+
+@test "global options: an unknown one is named once, with a single isorun: prefix" {
+	iso_run isorun --bogus list
+	assert_one_line_error "unknown option --bogus"
+	assert_equal "$stderr" "isorun: unknown option --bogus"
+}
+
+@test "checkpoint, restore: not supported, said so (not an unknown command), status 1" {
+	local verb
+	for verb in checkpoint restore; do
+		iso_run isorun "$verb" --image-path "$BATS_TEST_TMPDIR/img" "$CTR"
+		assert_status 1
+		assert_one_line_error "checkpoint/restore is not supported"
+		[[ "$stderr" != *"unknown command"* ]] || fail "$verb: unknown command"
+	done
+	assert_no_leftovers
+}
+
+@test "options: a missing value is named as missing, not as an unknown option" {
+	iso_run isorun run --bundle
+	assert_one_line_error "run: option --bundle needs a value"
+	iso_run isorun run -b
+	assert_one_line_error "run: option -b needs a value"
+	iso_run isorun --log
+	assert_one_line_error "option --log needs a value"
+	iso_run isorun run -x "$CTR"
+	assert_one_line_error "run: unknown option -x"
+}
+
+@test "--log: the file gets the one error object when the global options are bad" {
+	local log="$BATS_TEST_TMPDIR/log.json"
+	iso_run isorun --log "$log" --log-format json --bogus list
+	assert_one_line_error "unknown option --bogus"
+	[ -f "$log" ] || fail "no log file"
+	assert_equal "$(wc -l <"$log" | tr -d ' ')" 1
+	jq -e '.level == "error" and (.msg | contains("unknown option --bogus"))' "$log" \
+		>/dev/null || fail "unexpected log: $(cat "$log")"
+	# --log after the bad option: the scan goes on, and the first error is the one logged.
+	rm "$log"
+	iso_run isorun --bogus --log "$log" --log-format json list
+	assert_one_line_error "unknown option --bogus"
+	jq -e '.level == "error" and (.msg | contains("unknown option --bogus"))' "$log" \
+		>/dev/null || fail "unexpected log: $(cat "$log")"
+	iso_run isorun --log "$log" --log-format yaml list
+	assert_failure
+	grep -q 'must be text or json' "$log" || fail "unexpected log: $(cat "$log")"
 }
 
 @test "--log-format: an unknown format is an error" {

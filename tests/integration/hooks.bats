@@ -219,6 +219,38 @@ log_kinds() {
 	assert_one_line_error "hooks.prestart[0]"
 }
 
+# failing_then_recording KIND: KIND's hooks are one that fails, then the recording one.
+failing_then_recording() {
+	update_config --arg k "$1" --argjson h "$(hook_json "$1")" \
+		'.hooks[$k] = [{"path": "/bin/sh", "args": ["sh", "-c", "exit 4"]}, $h]'
+}
+
+@test "hooks: a failing poststart hook is a warning, and the next poststart hook still runs" {
+	failing_then_recording poststart
+	set_cmd "while [ ! -e $SHARED/go ]; do sleep 0.05; done"
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	iso_run isorun start "$CTR"
+	assert_success
+	assert_stderr_contains "hooks.poststart[0]"
+	[ -e "$SHARED/poststart.state.json" ] || fail "poststart[1] did not run after poststart[0] failed"
+	assert_equal "$(ctr_status "$CTR")" running
+	touch "$SHARED/go"
+	wait_for_status "$CTR" stopped
+	iso_run isorun delete "$CTR"
+	assert_success
+}
+
+@test "hooks: a failing poststop hook is a warning, and the next poststop hook still runs" {
+	failing_then_recording poststop
+	set_cmd "true"
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_stderr_contains "hooks.poststop[0]"
+	assert_equal "$(log_kinds)" poststop
+	assert_no_leftovers
+}
+
 @test "hooks: poststop runs after the container is deleted, as the spec orders" {
 	local h
 	# the hook records whether the container's state directory still exists

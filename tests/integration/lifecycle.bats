@@ -557,6 +557,42 @@ delete_from_foreign_pidns() {
 	assert_output_contains running
 }
 
+@test "list: a corrupt state.json is skipped with a warning naming it; the others are listed" {
+	wait_for_go_cmd
+	iso_run isorun create --bundle "$BUNDLE" "$CTR"
+	assert_success
+	iso_run isorun create --bundle "$BUNDLE" "$CTR2"
+	assert_success
+	cp "$ROOT/$CTR/state.json" "$BATS_TEST_TMPDIR/state.json.good"
+	echo '{"id": ' >"$ROOT/$CTR/state.json"
+	iso_run isorun list -q
+	# the corrupt one restored first: teardown must be able to delete it
+	cp "$BATS_TEST_TMPDIR/state.json.good" "$ROOT/$CTR/state.json"
+	assert_success
+	assert_equal "$output" "$CTR2"
+	assert_stderr_contains "warning"
+	assert_stderr_contains "\"$CTR\""
+	assert_stderr_contains "state.json is corrupt"
+	[ "${#stderr_lines[@]}" -eq 1 ] || fail "expected one warning line"
+}
+
+@test "--root: made 0711 as runc makes it, each container's directory 0700" {
+	set_cmd 'true'
+	(umask 022 && "$ISORUN" --root "$ROOT" create --bundle "$BUNDLE" "$CTR" </dev/null 3>&-) ||
+		fail "create failed"
+	assert_equal "$(stat -c %a "$ROOT")" 711
+	assert_equal "$(stat -c %a "$ROOT/$CTR")" 700
+	isorun delete --force "$CTR"
+	# A seccomp profile makes the root first, through its filter cache: the same mode there.
+	local root2="$BATS_TEST_TMPDIR/root2"
+	update_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getcwd"], action: "SCMP_ACT_ERRNO"}]}'
+	(umask 022 && "$ISORUN" --root "$root2" create --bundle "$BUNDLE" "$CTR2" </dev/null 3>&-) ||
+		fail "create with a profile failed"
+	assert_equal "$(stat -c %a "$root2")" 711
+	assert_equal "$(stat -c %a "$root2/$CTR2")" 700
+	"$ISORUN" --root "$root2" delete --force "$CTR2" 3>&-
+}
+
 @test "run --detach: returns while the container runs on" {
 	wait_for_go_cmd
 	local pf="$BATS_TEST_TMPDIR/run.pid"

@@ -437,6 +437,26 @@ cfg() {
 	assert_one_line_error "--format must be table or json"
 }
 
+@test "--tenant-root before tenant, where --root goes, works as after it" {
+	make_base
+	add_pkg "$ISO_PACKAGES/hello_container"
+	iso_run "$ISORUN" --root "$ROOT" --tenant-root "$TROOT" tenant list --format json
+	assert_success
+	assert_equal "$(jq -r '.[0].tid' <<<"$output")" "$TID"
+	iso_run "$ISORUN" --tenant-root "$TROOT" --root "$ROOT" tenant show "$TID"
+	assert_success
+	assert_equal "$(jq -r .cname <<<"$output")" hello_container
+	# After tenant, the later one wins: an empty store lists nothing.
+	iso_run "$ISORUN" --root "$ROOT" --tenant-root "$TROOT" tenant \
+		--tenant-root "$BATS_TEST_TMPDIR/other" list --format json
+	assert_success
+	assert_equal "$output" "[]"
+	rm -rf "$BATS_TEST_TMPDIR/other"
+	# Not an option of the other verbs: said so, not ignored.
+	iso_run "$ISORUN" --root "$ROOT" --tenant-root "$TROOT" list
+	assert_one_line_error "--tenant-root is an option of tenant"
+}
+
 @test "tenant delete: removes registry entry and every directory" {
 	make_base
 	add_pkg "$ISO_PACKAGES/hello_container"

@@ -69,6 +69,14 @@ static void test_parse(void)
 		   "field: %s",
 		   err.msg);
 	cgroup_resources_clear(&r);
+	ret = parse("{\"memory\":{\"limit\":-2,\"swap\":1048576}}", &r, &err);
+	UNIT_STREQ(err.msg, "r.json: memory.limit: must be at least -1",
+		   "memory.limit -2 is blamed on the limit, not on swap");
+	UNIT_CHECK(ret < 0, "memory.limit -2 refused");
+	cgroup_resources_clear(&r);
+	ret = parse("{\"memory\":{\"limit\":-1,\"swap\":-1}}", &r, &err);
+	UNIT_CHECK(ret == 0 && r.memory.limit == -1, "memory.limit -1 (no limit) accepted");
+	cgroup_resources_clear(&r);
 	ret = parse("{\"memory\":{\"limit\":100,\"swap\":50}}", &r, &err);
 	UNIT_CHECK(ret < 0 && strstr(err.msg, "memory.swap"), "swap below limit: %s", err.msg);
 	cgroup_resources_clear(&r);

@@ -273,13 +273,33 @@ static void test_malformed(void)
 	expect_error("['ociVersion']", "config.json: expected a JSON object at the top level");
 	expect_error("'just a string'", "config.json: expected a JSON object at the top level");
 	expect_error(DOC("'hostname': 'a\\u0000b'"),
-		     "config.json: invalid JSON: \\u0000 in a string is not supported");
+		     "config.json: hostname: \\u0000 in a string is not supported");
 	/* An escaped backslash followed by u0000 is just text. */
 	spec_free(expect_parse(DOC("'hostname': 'a\\\\u0000b'"), "escaped backslash before u0000"));
 }
 
+/* NUL and bytes that are not UTF-8 name the field (or the object whose key) holds them. */
+static void test_bad_bytes_name_the_field(void)
+{
+	expect_error(DOC("'process': {'args': ['sh', 'a\xff"
+			 "b']}"),
+		     "config.json: process.args[1]: invalid UTF-8");
+	expect_error(DOC("'process': {'cwd': '/', 'args': ['\xc3']}"),
+		     "config.json: process.args[0]: invalid UTF-8");
+	expect_error(DOC("'mounts': [{'destination': '/a'}, {'options': ['ro', '\xe2\x82']}]"),
+		     "config.json: mounts[1].options[1]: invalid UTF-8");
+	expect_error(DOC("'process': {'env': ['A=1'], 'k\xff': 1}"),
+		     "config.json: a key in process: invalid UTF-8");
+	expect_error(DOC("'k\xff': 1"), "config.json: a top-level key: invalid UTF-8");
+	expect_error(DOC("'annotations': {'a': 'x', 'b': 'y\\u0000'}"),
+		     "config.json: annotations.b: \\u0000 in a string is not supported");
+	/* Valid UTF-8 (here, an escaped quote before it) passes. */
+	spec_free(expect_parse(DOC("'hostname': '\\\"caf\xc3\xa9'"), "UTF-8 after an escape"));
+}
+
 static void test_embedded_nul_and_depth(void)
 {
+	static const char nul_in_args[] = "{\"process\": {\"args\": [\"a\0b\"]}}";
 	static const char nul_doc[] = "{\"ociVersion\": \"1.2.0\"}\0 garbage";
 	struct iso_error err = {0};
 	struct spec *spec = NULL;
@@ -289,6 +309,10 @@ static void test_embedded_nul_and_depth(void)
 	r = spec_parse(nul_doc, sizeof(nul_doc) - 1, "config.json", &spec, &err);
 	UNIT_CHECK(r == -EINVAL && !spec, "a NUL byte inside the input is refused");
 	UNIT_STREQ(err.msg, "config.json: invalid JSON: contains a NUL byte", "NUL byte message");
+	r = spec_parse(nul_in_args, sizeof(nul_in_args) - 1, "config.json", &spec, &err);
+	UNIT_CHECK(r == -EINVAL && !spec, "a NUL byte in a string is refused");
+	UNIT_STREQ(err.msg, "config.json: process.args[0]: contains a NUL byte",
+		   "a NUL byte in a string names the field");
 	/* The length, not a NUL, ends the text. */
 	r = spec_parse("{\"ociVersion\": \"1\"}xyz", 19, "config.json", &spec, &err);
 	UNIT_CHECK(r == 0 && spec, "text without a terminating NUL parses");
@@ -668,6 +692,7 @@ int main(void)
 	test_full_config();
 	test_minimal();
 	test_malformed();
+	test_bad_bytes_name_the_field();
 	test_embedded_nul_and_depth();
 	test_type_errors();
 	test_integers();
