@@ -646,6 +646,38 @@ container_cgroup_dirs() {
 	assert_one_line_error "r.json: memory.limit"
 }
 
+# The kernel checks each of cpu.cfs_quota_us and cpu.cfs_period_us against the other one in
+# force, and the pair against the parent's ratio: under a parent limited to 2 CPUs, 50000/100000
+# -> 5000/10000 fails period first (50000/10000), 5000/10000 -> 2000000/1000000 fails quota first.
+@test "update: --cpu-period with --cpu-quota works down and up under a parent's limit" {
+	need_v1 cpu
+	local p="$CG/cpu/cpuq-$ID_TAG"
+	mkdir "$p"
+	echo 200000 >"$p/cpu.cfs_quota_us"
+	cgroups_path "/cpuq-$ID_TAG/ctr"
+	resources '{"cpu": {"quota": 50000, "period": 100000}}'
+	set_args /bin/sleep 1000
+	create_started "$CTR"
+	iso_run isorun update --cpu-period 10000 --cpu-quota 5000 "$CTR"
+	assert_success
+	assert_equal "$(cat "$p/ctr/cpu.cfs_period_us") $(cat "$p/ctr/cpu.cfs_quota_us")" "10000 5000"
+	iso_run isorun update --cpu-period 1000000 --cpu-quota 2000000 "$CTR"
+	assert_success
+	assert_equal "$(cat "$p/ctr/cpu.cfs_period_us") $(cat "$p/ctr/cpu.cfs_quota_us")" "1000000 2000000"
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	# create into an existing cgroup whose pair is the old one: the same order applies
+	mkdir "$p/ctr"
+	echo 50000 >"$p/ctr/cpu.cfs_quota_us"
+	resources '{"cpu": {"quota": 5000, "period": 10000}}'
+	iso_run isorun create --bundle "$BUNDLE" "$CTR2"
+	assert_success
+	assert_equal "$(cat "$p/ctr/cpu.cfs_period_us") $(cat "$p/ctr/cpu.cfs_quota_us")" "10000 5000"
+	iso_run isorun delete --force "$CTR2"
+	assert_success
+	rmdir "$p/ctr" "$p"
+}
+
 # ---------------------------------------------------------------------------------------------
 # ps, events
 
