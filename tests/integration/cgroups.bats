@@ -415,6 +415,35 @@ fuse_cmd() {
 	assert_equal "$output" FINE
 }
 
+# runc 1.1.5 takes an "a" in access and grants nothing for it: "rwa" is "rw", "ra" is "r".
+@test "devices: an a in access is accepted and ignored; \"a\" alone is refused" {
+	[ -c /dev/fuse ] || skip "no /dev/fuse"
+	add_mount /dev/fuse bind /dev/fuse bind
+	set_cmd 'for m in "<" ">"; do if eval "(exec 3${m}/dev/fuse) 2>/dev/null"; then echo "$m ok"; else echo "$m no"; fi; done'
+	resources '{"devices": [{"allow": false, "access": "rwm"},
+		{"allow": true, "type": "c", "major": 10, "minor": 229, "access": "rwa"}]}'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$output" $'< ok\n> ok'
+	update_config '.linux.resources.devices[1].access = "ar"'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$output" $'< ok\n> no'
+	if [ -d "$CG/devices" ]; then
+		update_config '.process.args = ["/bin/sleep", "1000"]'
+		iso_run isorun create --bundle "$BUNDLE" "$CTR2"
+		assert_success
+		grep -qx "c 10:229 r" "$CG/devices/isorun/$CTR2/devices.list" ||
+			fail "devices.list: $(cat "$CG/devices/isorun/$CTR2/devices.list")"
+		iso_run isorun delete --force "$CTR2"
+		assert_success
+	fi
+	update_config '.linux.resources.devices[1].access = "a"'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR3"
+	assert_one_line_error "config.json: linux.resources.devices[1].access"
+	assert_no_leftovers
+}
+
 @test "devices: the cgroup2 BPF program denies even when v1 devices allows everything" {
 	[ -c /dev/fuse ] || skip "no /dev/fuse"
 	[ -d $CG/unified ] && [ -d $CG/devices ] || skip "not the hybrid layout"
