@@ -58,21 +58,6 @@ static void sleep_ms(long ms)
 
 /* ---- freezing ---- */
 
-/* Whether `file` of the directory holds `want` (a line, or the whole content). */
-static bool file_says(int dirfd, const char *file, const char *want)
-{
-	_cleanup_free_ char *text = NULL;
-	struct iso_error ignored;
-	size_t n = strlen(want);
-
-	if (cgroup_read(dirfd, file, &text, &ignored) < 0)
-		return false;
-	for (const char *p = text; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (!strncmp(p, want, n) && (p[n] == '\n' || p[n] == '\0'))
-			return true;
-	return false;
-}
-
 /* Writes the request, then waits for the state: a v1 freezer can stay FREEZING while a task
  * is in an uninterruptible sleep, so the request is repeated. */
 static int freeze_and_wait(const struct state_cgroup *c, const char *file, const char *value,
@@ -88,7 +73,7 @@ static int freeze_and_wait(const struct state_cgroup *c, const char *file, const
 	for (long waited = 0; waited < FREEZE_TIMEOUT_MS; waited++) {
 		if (waited % 100 == 0 && (r = cgroup_write(&t, "freezer", file, value, err)) < 0)
 			return r;
-		if (file_says(fd, state_file, state))
+		if (cgroup_file_says(fd, state_file, state))
 			return 0;
 		sleep_ms(1);
 	}

@@ -45,6 +45,20 @@ bool cgroup_has_file(int dirfd, const char *file)
 	return faccessat(dirfd, file, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
+bool cgroup_file_says(int dirfd, const char *file, const char *want)
+{
+	_cleanup_free_ char *text = NULL;
+	struct iso_error ignored;
+	size_t n = strlen(want);
+
+	if (cgroup_read(dirfd, file, &text, &ignored) < 0)
+		return false;
+	for (const char *p = text; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, want, n) && (p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
 bool cgroup_swap_unaccounted(const struct cgroup_target *t, const struct cgroup_memory *m,
 			     const char *file)
 {

@@ -261,6 +261,35 @@ systemd_hierarchy() {
 	assert_no_leftovers
 }
 
+@test "cgroupsPath: a frozen cgroup, or one below it, is refused; it stays frozen and nothing is left" {
+	need_v1 freezer
+	local f="$CG/freezer/frz-$ID_TAG" p got=()
+	mkdir "$f"
+	echo FROZEN >"$f/freezer.state"
+	set_args /bin/sleep 1000
+	for p in "/frz-$ID_TAG" "/frz-$ID_TAG/sub"; do
+		cgroups_path "$p"
+		iso_run --timeout 20 isorun create --bundle "$BUNDLE" "$CTR"
+		got+=("$status|$stderr|${#stderr_lines[@]}|$(cat "$f/freezer.state")")
+		# what an older isorun leaves: a frozen init in a cgroup not its own
+		echo THAWED >"$f/freezer.state"
+		isorun delete --force "$CTR" >/dev/null 2>&1 || true
+		echo FROZEN >"$f/freezer.state"
+	done
+	rmdir "$f/sub" 2>/dev/null || true
+	echo THAWED >"$f/freezer.state"
+	retry 100 0.05 rmdir "$f" || fail "$f stays"
+	for g in "${got[@]}"; do
+		IFS='|' read -r status stderr n state <<<"$g"
+		echo "create: status $status, $n lines: $stderr; after: $state" >&2
+		[ "$status" -ne 0 ] && [ "$status" -ne 124 ] && [ "$status" -ne 137 ] || fail "not refused"
+		[[ "$stderr" == *"config.json: linux.cgroupsPath"*"frozen"* ]] || fail "no error naming it"
+		[ "$n" -eq 1 ] || fail "$n lines on stderr"
+		assert_equal "$state" FROZEN
+	done
+	assert_no_leftovers
+}
+
 # ---------------------------------------------------------------------------------------------
 # memory
 
