@@ -3,6 +3,7 @@
 #include "config.h"
 #include "runtime/cgroup.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -395,6 +396,40 @@ static int make_dirs(const char *mount, const char *path, const struct mkdir_ctx
 	return 0;
 }
 
+/* Removes the (empty) cgroups below dir, deepest first: exec --cgroup runs processes in
+ * sub-cgroups of the container's, and a cgroup with children cannot go. */
+static void rmdir_children(int dirfd)
+{
+	_cleanup_closedir_ DIR *d = fdopendir(dirfd);
+	struct dirent *de;
+
+	if (!d) {
+		close(dirfd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		int child;
+
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		child = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (child >= 0)
+			rmdir_children(child);
+		unlinkat(dirfd, de->d_name, AT_REMOVEDIR);
+	}
+}
+
+/* rmdir of the leaf; below a leaf isorun made everything is the container's, and goes too. */
+static int rmdir_leaf(const struct state_cgroup *c, const char *dir)
+{
+	if (rmdir(dir) == 0)
+		return 0;
+	if (errno != EBUSY || !state_cgroup_owned(c))
+		return -1;
+	rmdir_children(open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+	return rmdir(dir);
+}
+
 static int rmdir_created(const struct state_cgroup *c)
 {
 	_cleanup_free_ char *dir = cgroup_dir_path(c);
@@ -406,7 +441,7 @@ static int rmdir_created(const struct state_cgroup *c)
 	for (uint32_t i = 0; i < c->created; i++) {
 		char *slash;
 
-		if (rmdir(dir) < 0) {
+		if ((i == 0 ? rmdir_leaf(c, dir) : rmdir(dir)) < 0) {
 			/* Busy parents are others' too; a leaf that will not go is an error. */
 			if (i == 0 && errno != ENOENT)
 				return -errno;

@@ -1,6 +1,7 @@
 /* What the verbs do to a live cgroup: freeze and thaw, list and signal its processes, remove it. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -130,6 +131,35 @@ static int add_pids(int dirfd, pid_t **pids, size_t *n, size_t *invisible, struc
 	return 0;
 }
 
+/* add_pids() of dirfd and of every cgroup below it: exec --cgroup puts processes in
+ * sub-cgroups of the container's, and v1 cgroup.procs lists a directory's own only. */
+static int add_pids_tree(int dirfd, pid_t **pids, size_t *n, size_t *invisible,
+			 struct iso_error *err)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	int r = add_pids(dirfd, pids, n, invisible, err), sub;
+
+	if (r < 0 || (sub = dup(dirfd)) < 0)
+		return r;
+	if (!(d = fdopendir(sub))) {
+		close(sub);
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		_cleanup_close_ int child = -1;
+		struct iso_error ignored;
+
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		/* A sub-cgroup removed meanwhile holds nothing. */
+		child = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (child >= 0 && add_pids_tree(child, pids, n, invisible, &ignored) == -ENOMEM)
+			return iso_error_set(err, ENOMEM, "cgroup.procs");
+	}
+	return 0;
+}
+
 struct pid_list {
 	pid_t *pids;
 	size_t n;
@@ -156,8 +186,10 @@ static int collect_pids(const struct state_cgroup *cg, size_t n, bool owned_only
 
 		if (owned_only && !state_cgroup_owned(&cg[i]))
 			continue;
+		/* Below a leaf isorun made everything is the container's. */
 		if ((fd = open_entry(&cg[i], &dir, err)) < 0 ||
-		    (r = add_pids(fd, &l->pids, &l->n, &l->invisible, err)) < 0) {
+		    (r = (state_cgroup_owned(&cg[i]) ? add_pids_tree : add_pids)(
+			 fd, &l->pids, &l->n, &l->invisible, err)) < 0) {
 			pid_list_clear(l);
 			return fd < 0 ? fd : r;
 		}

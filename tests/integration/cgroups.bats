@@ -290,6 +290,41 @@ systemd_hierarchy() {
 	assert_no_leftovers
 }
 
+@test "exec --cgroup: joins a sub-cgroup of the container's, in all or one hierarchy; bad paths are refused" {
+	need_v1 memory
+	local m="$CG/memory/isorun/$CTR" u="" bad
+	set_args /bin/sleep 1000
+	create_started "$CTR"
+	mkdir "$m/sub"
+	if [ -d "$CG/unified/isorun/$CTR" ]; then
+		u="$CG/unified/isorun/$CTR"
+		mkdir "$u/sub"
+	fi
+	iso_run isorun exec --cgroup sub "$CTR" cat /proc/self/cgroup
+	assert_success
+	grep -qx "[0-9]*:memory:/isorun/$CTR/sub" <<<"$output" || fail "not in memory's sub"
+	grep -qx "[0-9]*:pids:/isorun/$CTR" <<<"$output" || fail "pids has no sub: the container's"
+	[ -z "$u" ] || grep -qx "0::/isorun/$CTR/sub" <<<"$output" || fail "not in the cgroup2 sub"
+	iso_run isorun exec --cgroup memory:sub "$CTR" cat /proc/self/cgroup
+	assert_success
+	grep -qx "[0-9]*:memory:/isorun/$CTR/sub" <<<"$output" || fail "memory:sub: not in memory's sub"
+	[ -z "$u" ] || grep -qx "0::/isorun/$CTR" <<<"$output" || fail "memory:sub moved cgroup2 too"
+	for bad in nope ../x memory:nope memory:sub/../../x pids:sub nosuchcontroller:sub; do
+		iso_run isorun exec --cgroup "$bad" "$CTR" true
+		assert_one_line_error "--cgroup $bad"
+	done
+	# a process in the sub-cgroup is the container's: ps lists it, delete kills it and the sub goes
+	iso_run isorun exec --detach --cgroup sub "$CTR" sleep 1000
+	assert_success
+	iso_run isorun ps --format json "$CTR"
+	assert_success
+	jq -e 'length == 2' <<<"$output" >/dev/null || fail "ps does not list the process in sub"
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	[ ! -e "$m" ] || fail "$m is left"
+	assert_no_leftovers
+}
+
 # ---------------------------------------------------------------------------------------------
 # memory
 
