@@ -40,7 +40,8 @@ static const struct verb verbs[] = {
      "exec [--tty|-t] [--detach|-d] [--console-socket SOCKET] [--pid-file FILE]\n"
      "                   [--process|-p FILE] [--env|-e K=V]... [--cwd DIR]\n"
      "                   [--user|-u UID[:GID]] [--additional-gids|-g GID]... [--cap|-c CAP]...\n"
-     "                   [--no-new-privs] [--preserve-fds N] [--ignore-paused] ID [COMMAND...]",
+     "                   [--no-new-privs] [--preserve-fds N] [--ignore-paused]\n"
+     "                   [--cgroup [CONTROLLER:]SUBPATH]... ID [COMMAND...]",
      false, false},
     {"pause", cmd_pause, "Freeze every process of a container.", "pause ID", false, false},
     {"resume", cmd_resume, "Thaw a paused container.", "resume ID", false, false},

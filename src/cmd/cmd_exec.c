@@ -49,6 +49,7 @@ struct exec_cli {
 	bool detach;
 	char **env; /* owned arrays of borrowed strings */
 	char **caps;
+	char **cgroups;
 	gid_t *gids;
 };
 
@@ -56,6 +57,7 @@ static void exec_cli_free(struct exec_cli *c)
 {
 	free(c->env);
 	free(c->caps);
+	free(c->cgroups);
 	free(c->gids);
 }
 
@@ -162,8 +164,7 @@ static int parse_exec_option(int opt, struct exec_cli *c, struct iso_error *err)
 	case OPT_PRESERVE_FDS:
 		return cmd_parse_int("--preserve-fds", optarg, 0, 1000, &c->o.preserve_fds, err);
 	case OPT_CGROUP:
-		return iso_error_invalid(err, "exec: --cgroup is not supported: the process joins "
-					      "the container's own cgroups");
+		return push(&c->cgroups, optarg, err);
 	case OPT_IGNORE_PAUSED:
 		c->o.ignore_paused = true;
 		return 0;
@@ -221,6 +222,7 @@ int cmd_exec(const struct global_options *g, int argc, char **argv, struct iso_e
 		c.o.args = argv + optind + 1;
 		c.o.env = c.env;
 		c.o.caps = c.caps;
+		c.o.cgroups = c.cgroups;
 		c.o.user.additional_gids = c.gids;
 		r = exec_foreground(&c, err);
 	}

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "runtime/cgroup.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -395,6 +396,40 @@ static int make_dirs(const char *mount, const char *path, const struct mkdir_ctx
 	return 0;
 }
 
+/* Removes the (empty) cgroups below dir, deepest first: exec --cgroup runs processes in
+ * sub-cgroups of the container's, and a cgroup with children cannot go. */
+static void rmdir_children(int dirfd)
+{
+	_cleanup_closedir_ DIR *d = fdopendir(dirfd);
+	struct dirent *de;
+
+	if (!d) {
+		close(dirfd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		int child;
+
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		child = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (child >= 0)
+			rmdir_children(child);
+		unlinkat(dirfd, de->d_name, AT_REMOVEDIR);
+	}
+}
+
+/* rmdir of the leaf; below a leaf isorun made everything is the container's, and goes too. */
+static int rmdir_leaf(const struct state_cgroup *c, const char *dir)
+{
+	if (rmdir(dir) == 0)
+		return 0;
+	if (errno != EBUSY || !state_cgroup_owned(c))
+		return -1;
+	rmdir_children(open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+	return rmdir(dir);
+}
+
 static int rmdir_created(const struct state_cgroup *c)
 {
 	_cleanup_free_ char *dir = cgroup_dir_path(c);
@@ -406,7 +441,7 @@ static int rmdir_created(const struct state_cgroup *c)
 	for (uint32_t i = 0; i < c->created; i++) {
 		char *slash;
 
-		if (rmdir(dir) < 0) {
+		if ((i == 0 ? rmdir_leaf(c, dir) : rmdir(dir)) < 0) {
 			/* Busy parents are others' too; a leaf that will not go is an error. */
 			if (i == 0 && errno != ENOENT)
 				return -errno;
@@ -548,6 +583,55 @@ static int create_dirs(struct create_ctx *c, struct iso_error *err)
 	return 0;
 }
 
+/* The entry's leaf, or the nearest parent it will be made in: an fd, with its path. */
+static int open_nearest(const struct state_cgroup *d, char **ret_dir)
+{
+	_cleanup_free_ char *dir = cgroup_dir_path(d);
+	size_t base = strlen(d->mount);
+	int fd;
+
+	if (!dir)
+		return -ENOMEM;
+	while ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 && errno == ENOENT) {
+		char *slash = strrchr(dir, '/');
+
+		if (!slash || (size_t)(slash - dir) < base)
+			return -ENOENT;
+		*slash = '\0';
+	}
+	if (fd >= 0)
+		*ret_dir = steal_ptr(dir);
+	return fd < 0 ? -errno : fd;
+}
+
+/* A frozen cgroup, or a new one in a frozen parent, would freeze the init as it is moved in and
+ * hang create; thawing a cgroup isorun did not make is not isorun's to do, so it refuses. */
+static int refuse_frozen(const struct state_cgroup *d, struct iso_error *err)
+{
+	_cleanup_free_ char *dir = NULL;
+	_cleanup_close_ int fd = -1;
+	bool v2 = !d->controllers[0], frozen;
+
+	if (!v2 && !(cgroup_controllers_parse(d->controllers, ',') & CG_FREEZER))
+		return 0;
+	/* Not there at all: making it will say why. */
+	if ((fd = open_nearest(d, &dir)) < 0)
+		return 0;
+	if (v2)
+		frozen = cgroup_file_says(fd, "cgroup.freeze", "1") ||
+			 cgroup_file_says(fd, "cgroup.events", "frozen 1");
+	else
+		frozen = cgroup_has_file(fd, "freezer.state") &&
+			 !cgroup_file_says(fd, "freezer.state", "THAWED");
+	if (!frozen)
+		return 0;
+	return iso_error_invalid(
+	    err,
+	    "config.json: linux.cgroupsPath: the cgroup %s is frozen (%s): the "
+	    "container would hang in it; isorun thaws only cgroups it made",
+	    dir, v2 ? "cgroup.freeze" : "freezer.state");
+}
+
 /* The entries of every hierarchy, each with what isorun will make of its path (pending). */
 static int plan_dirs(struct create_ctx *c, struct iso_error *err)
 {
@@ -573,6 +657,8 @@ static int plan_dirs(struct create_ctx *c, struct iso_error *err)
 		if (c->default_path && d->created > 1)
 			d->created = 1;
 		d->pending = true;
+		if ((r = refuse_frozen(d, err)) < 0)
+			return r;
 	}
 	return 0;
 }

@@ -111,6 +111,13 @@ int cgroup_open_v2(const struct state_cgroup *cg, size_t n);
 /* Moves pid into the container's cgroup in every hierarchy (but those it is already in). */
 int cgroup_enter(const struct state_cgroup *cg, size_t n, pid_t pid, struct iso_error *err);
 
+/* exec --cgroup: args (NULL-terminated, each "[CONTROLLER[,CONTROLLER...]:]PATH") -> a copy of
+ * the container's entries with the existing sub-cgroups PATH (below the container's, no "..")
+ * in their place.  With controllers, PATH must exist in their v1 hierarchies; without, it is
+ * the only argument, applies where it exists, and must exist in one hierarchy at least. */
+int cgroup_sub_resolve(const struct state_cgroup *cg, size_t n, char *const *args,
+		       struct state_cgroup **ret, struct iso_error *err);
+
 /* Kills what is left in the directories isorun made (thawing them first) and removes them, leaf
  * first, with the parents isorun created when they are empty.  A directory isorun did not make
  * is neither emptied nor removed; a pending one is only removed (rmdir refuses a busy one). */

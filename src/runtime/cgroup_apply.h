@@ -25,6 +25,8 @@ int cgroup_write_i64(const struct cgroup_target *t, const char *field, const cha
 int cgroup_read(int dirfd, const char *file, char **ret, struct iso_error *err);
 /* Whether dir/file exists. */
 bool cgroup_has_file(int dirfd, const char *file);
+/* Whether dir/file holds `want` as a line (or as the whole content). */
+bool cgroup_file_says(int dirfd, const char *file, const char *want);
 
 /* A swap limit equal to the memory limit (no swap on top of it) on a kernel that keeps no swap
  * accounting (`file` is absent): there is nothing to write, and without accounting the memory

@@ -1,6 +1,7 @@
 /* What the verbs do to a live cgroup: freeze and thaw, list and signal its processes, remove it. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -58,21 +59,6 @@ static void sleep_ms(long ms)
 
 /* ---- freezing ---- */
 
-/* Whether `file` of the directory holds `want` (a line, or the whole content). */
-static bool file_says(int dirfd, const char *file, const char *want)
-{
-	_cleanup_free_ char *text = NULL;
-	struct iso_error ignored;
-	size_t n = strlen(want);
-
-	if (cgroup_read(dirfd, file, &text, &ignored) < 0)
-		return false;
-	for (const char *p = text; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (!strncmp(p, want, n) && (p[n] == '\n' || p[n] == '\0'))
-			return true;
-	return false;
-}
-
 /* Writes the request, then waits for the state: a v1 freezer can stay FREEZING while a task
  * is in an uninterruptible sleep, so the request is repeated. */
 static int freeze_and_wait(const struct state_cgroup *c, const char *file, const char *value,
@@ -88,7 +74,7 @@ static int freeze_and_wait(const struct state_cgroup *c, const char *file, const
 	for (long waited = 0; waited < FREEZE_TIMEOUT_MS; waited++) {
 		if (waited % 100 == 0 && (r = cgroup_write(&t, "freezer", file, value, err)) < 0)
 			return r;
-		if (file_says(fd, state_file, state))
+		if (cgroup_file_says(fd, state_file, state))
 			return 0;
 		sleep_ms(1);
 	}
@@ -145,6 +131,35 @@ static int add_pids(int dirfd, pid_t **pids, size_t *n, size_t *invisible, struc
 	return 0;
 }
 
+/* add_pids() of dirfd and of every cgroup below it: exec --cgroup puts processes in
+ * sub-cgroups of the container's, and v1 cgroup.procs lists a directory's own only. */
+static int add_pids_tree(int dirfd, pid_t **pids, size_t *n, size_t *invisible,
+			 struct iso_error *err)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	int r = add_pids(dirfd, pids, n, invisible, err), sub;
+
+	if (r < 0 || (sub = dup(dirfd)) < 0)
+		return r;
+	if (!(d = fdopendir(sub))) {
+		close(sub);
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		_cleanup_close_ int child = -1;
+		struct iso_error ignored;
+
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		/* A sub-cgroup removed meanwhile holds nothing. */
+		child = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (child >= 0 && add_pids_tree(child, pids, n, invisible, &ignored) == -ENOMEM)
+			return iso_error_set(err, ENOMEM, "cgroup.procs");
+	}
+	return 0;
+}
+
 struct pid_list {
 	pid_t *pids;
 	size_t n;
@@ -171,8 +186,10 @@ static int collect_pids(const struct state_cgroup *cg, size_t n, bool owned_only
 
 		if (owned_only && !state_cgroup_owned(&cg[i]))
 			continue;
+		/* Below a leaf isorun made everything is the container's. */
 		if ((fd = open_entry(&cg[i], &dir, err)) < 0 ||
-		    (r = add_pids(fd, &l->pids, &l->n, &l->invisible, err)) < 0) {
+		    (r = (state_cgroup_owned(&cg[i]) ? add_pids_tree : add_pids)(
+			 fd, &l->pids, &l->n, &l->invisible, err)) < 0) {
 			pid_list_clear(l);
 			return fd < 0 ? fd : r;
 		}

@@ -186,6 +186,9 @@ static const struct json_field network_fields[] = {
 
 /* ---- devices ---- */
 
+/* The 'a' of an access string while it is parsed; never in a result. */
+#define CGROUP_DEV_A_SEEN 8u
+
 int cgroup_device_access_parse(const char *s, unsigned *ret)
 {
 	unsigned bits = 0;
@@ -194,13 +197,18 @@ int cgroup_device_access_parse(const char *s, unsigned *ret)
 		unsigned b = *s == 'r'	 ? CGROUP_DEV_READ
 			     : *s == 'w' ? CGROUP_DEV_WRITE
 			     : *s == 'm' ? CGROUP_DEV_MKNOD
+			     : *s == 'a' ? CGROUP_DEV_A_SEEN
 					 : 0;
 
 		if (!b || (bits & b))
 			return -EINVAL;
 		bits |= b;
 	}
-	*ret = bits;
+	/* runc 1.1.5 takes an 'a' and grants nothing for it ("rwa" is "rw"); on "a" alone, a rule
+	 * that grants nothing and most likely meant every access, it fails. */
+	if (bits == CGROUP_DEV_A_SEEN)
+		return -ENODATA;
+	*ret = bits & ~CGROUP_DEV_A_SEEN;
 	return 0;
 }
 
@@ -230,9 +238,12 @@ static int parse_device_type(struct json_walk *w, yajl_val v, void *dst)
 static int parse_device_access(struct json_walk *w, yajl_val v, void *dst)
 {
 	const char *s = YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
+	int r = s ? cgroup_device_access_parse(s, dst) : -EINVAL;
 
-	if (!s || cgroup_device_access_parse(s, dst) < 0)
-		return json_walk_fail(w, "expected a combination of r, w and m");
+	if (r == -ENODATA)
+		return json_walk_fail(w, "\"a\" grants no access: every access is \"rwm\"");
+	if (r < 0)
+		return json_walk_fail(w, "expected a combination of r, w and m (an a is ignored)");
 	return 0;
 }
 

@@ -132,7 +132,8 @@ int cgroup_resources_parse_text(const char *text, size_t len, const char *name,
 
 void cgroup_resources_clear(struct cgroup_resources *res);
 
-/* "rwm" -> CGROUP_DEV_* bits, and back (buf holds at least 4 bytes). */
+/* "rwm" -> CGROUP_DEV_* bits, and back (buf holds at least 4 bytes).  An 'a' is accepted and
+ * grants nothing, as in runc ("rwa" is "rw"); "a" alone is -ENODATA, other letters -EINVAL. */
 int cgroup_device_access_parse(const char *s, unsigned *ret);
 void cgroup_device_access_format(unsigned access, char buf[4]);
 

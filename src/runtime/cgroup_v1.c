@@ -45,6 +45,20 @@ bool cgroup_has_file(int dirfd, const char *file)
 	return faccessat(dirfd, file, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
+bool cgroup_file_says(int dirfd, const char *file, const char *want)
+{
+	_cleanup_free_ char *text = NULL;
+	struct iso_error ignored;
+	size_t n = strlen(want);
+
+	if (cgroup_read(dirfd, file, &text, &ignored) < 0)
+		return false;
+	for (const char *p = text; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, want, n) && (p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
 bool cgroup_swap_unaccounted(const struct cgroup_target *t, const struct cgroup_memory *m,
 			     const char *file)
 {
@@ -109,17 +123,36 @@ static int v1_memory(const struct cgroup_target *t, const struct cgroup_memory *
 
 /* ---- cpu, cpuset ---- */
 
+/* Each write is checked as a pair with the other value in force: the kernel refuses a
+ * quota/period ratio above the parent's.  Lowering the period first can push the old quota over
+ * it, raising the quota first the new quota over the old period; whichever order fails, the
+ * other works (runc's order: the period, and on EINVAL the quota first). */
+static int v1_cfs(const struct cgroup_target *t, const struct cgroup_cpu *c, struct iso_error *err)
+{
+	int r = 0;
+
+	if (c->has_period)
+		r = cgroup_write_i64(t, "cpu.period", "cpu.cfs_period_us", (int64_t)c->period, err);
+	if (r == -EINVAL && c->has_quota) {
+		r = cgroup_write_i64(t, "cpu.quota", "cpu.cfs_quota_us", c->quota, err);
+		if (r == 0)
+			r = cgroup_write_i64(t, "cpu.period", "cpu.cfs_period_us",
+					     (int64_t)c->period, err);
+		return r;
+	}
+	if (r == 0 && c->has_quota)
+		r = cgroup_write_i64(t, "cpu.quota", "cpu.cfs_quota_us", c->quota, err);
+	return r;
+}
+
 static int v1_cpu(const struct cgroup_target *t, const struct cgroup_cpu *c, struct iso_error *err)
 {
 	int r = 0;
 
 	if (c->has_shares)
 		r = cgroup_write_i64(t, "cpu.shares", "cpu.shares", (int64_t)c->shares, err);
-	/* The period first: a quota is checked against the period in force. */
-	if (r == 0 && c->has_period)
-		r = cgroup_write_i64(t, "cpu.period", "cpu.cfs_period_us", (int64_t)c->period, err);
-	if (r == 0 && c->has_quota)
-		r = cgroup_write_i64(t, "cpu.quota", "cpu.cfs_quota_us", c->quota, err);
+	if (r == 0)
+		r = v1_cfs(t, c, err);
 	if (r == 0 && c->has_rt_period)
 		r = cgroup_write_i64(t, "cpu.realtimePeriod", "cpu.rt_period_us",
 				     (int64_t)c->rt_period, err);

@@ -58,12 +58,16 @@ struct exec_plan {
 	/* A paused container's cgroup would freeze the child half-way: the runtime moves it there
 	 * after SYNC_READY instead, and the child waits for that before it execs. */
 	bool join_cgroup_late;
+	/* What the process joins: the container's cgroups, or --cgroup's sub-cgroups of them. */
+	struct state_cgroup *join;
+	size_t n_join;
 };
 
 static void exec_plan_clear(struct exec_plan *p)
 {
 	state_clear(&p->st);
 	seccomp_program_free(&p->seccomp);
+	state_cgroups_free(p->join, p->n_join);
 	if (p->spec)
 		spec_free(p->spec);
 	if (p->pidfd >= 0)
@@ -265,6 +269,26 @@ static int plan_namespaces(struct exec_plan *p, struct iso_error *err)
 	return 0;
 }
 
+static int plan_cgroups(struct exec_plan *p, struct iso_error *err)
+{
+	int r;
+
+	if (!p->o->cgroups || !p->o->cgroups[0])
+		return 0;
+	r = cgroup_sub_resolve(p->st.cgroups, p->st.n_cgroups, p->o->cgroups, &p->join, err);
+	if (r == 0)
+		p->n_join = p->st.n_cgroups;
+	return r;
+}
+
+/* The cgroups the process joins. */
+static int enter_cgroups(const struct exec_plan *p, pid_t pid, struct iso_error *err)
+{
+	if (p->join)
+		return cgroup_enter(p->join, p->n_join, pid, err);
+	return cgroup_enter(p->st.cgroups, p->st.n_cgroups, pid, err);
+}
+
 static int load_exec_plan(const struct exec_options *o, struct exec_plan *p, struct iso_error *err)
 {
 	int r;
@@ -280,6 +304,8 @@ static int load_exec_plan(const struct exec_options *o, struct exec_plan *p, str
 	if ((r = apply_options(p, err)) < 0 || (r = check_terminal(p, err)) < 0)
 		return r;
 	p->join_cgroup_late = p->st.status == STATUS_PAUSED;
+	if ((r = plan_cgroups(p, err)) < 0)
+		return r;
 	p->pidfd = process_pidfd_open(p->st.pid, p->st.pid_start_time);
 	if (p->pidfd < 0)
 		return iso_error_invalid(err, "cannot exec in container \"%s\": its init is gone",
@@ -300,8 +326,7 @@ static int child_enter(const struct exec_plan *p, int sock, struct iso_error *er
 	    (r = fds_close_above(3 + (unsigned int)p->o->preserve_fds, keep, 3, err)) < 0)
 		return r;
 	/* Still in the host's mount namespace, where the cgroup hierarchies are. */
-	if (!p->join_cgroup_late &&
-	    (r = cgroup_enter(p->st.cgroups, p->st.n_cgroups, getpid(), err)) < 0)
+	if (!p->join_cgroup_late && (r = enter_cgroups(p, getpid(), err)) < 0)
 		return r;
 	if (p->join_child && setns(p->pidfd, p->join_child) < 0)
 		return iso_error_set(err, errno, "joining the container's namespaces");
@@ -421,8 +446,7 @@ static int spawn(const struct exec_plan *p, struct exec_result *ret, struct iso_
 	close(sv[1]);
 	sv[1] = -1;
 	r = drive_child(p, sv[0], pid, err);
-	if (r == 0 && p->join_cgroup_late &&
-	    (r = cgroup_enter(p->st.cgroups, p->st.n_cgroups, pid, err)) == 0 &&
+	if (r == 0 && p->join_cgroup_late && (r = enter_cgroups(p, pid, err)) == 0 &&
 	    write(sv[0], "g", 1) != 1)
 		r = iso_error_set(err, errno, "exec: releasing the process");
 	if (r == 0)

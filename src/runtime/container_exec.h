@@ -23,6 +23,7 @@ struct exec_options {
 	bool tty;
 	bool no_new_privs;
 	bool ignore_paused;
+	char **cgroups; /* --cgroup [CONTROLLER:]PATH (NULL-terminated), or NULL */
 	const char *console_socket;
 	int console_fd; /* as in create_options; -1 for none */
 	const char *pid_file;

@@ -261,6 +261,70 @@ systemd_hierarchy() {
 	assert_no_leftovers
 }
 
+@test "cgroupsPath: a frozen cgroup, or one below it, is refused; it stays frozen and nothing is left" {
+	need_v1 freezer
+	local f="$CG/freezer/frz-$ID_TAG" p got=()
+	mkdir "$f"
+	echo FROZEN >"$f/freezer.state"
+	set_args /bin/sleep 1000
+	for p in "/frz-$ID_TAG" "/frz-$ID_TAG/sub"; do
+		cgroups_path "$p"
+		iso_run --timeout 20 isorun create --bundle "$BUNDLE" "$CTR"
+		got+=("$status|$stderr|${#stderr_lines[@]}|$(cat "$f/freezer.state")")
+		# what an older isorun leaves: a frozen init in a cgroup not its own
+		echo THAWED >"$f/freezer.state"
+		isorun delete --force "$CTR" >/dev/null 2>&1 || true
+		echo FROZEN >"$f/freezer.state"
+	done
+	rmdir "$f/sub" 2>/dev/null || true
+	echo THAWED >"$f/freezer.state"
+	retry 100 0.05 rmdir "$f" || fail "$f stays"
+	for g in "${got[@]}"; do
+		IFS='|' read -r status stderr n state <<<"$g"
+		echo "create: status $status, $n lines: $stderr; after: $state" >&2
+		[ "$status" -ne 0 ] && [ "$status" -ne 124 ] && [ "$status" -ne 137 ] || fail "not refused"
+		[[ "$stderr" == *"config.json: linux.cgroupsPath"*"frozen"* ]] || fail "no error naming it"
+		[ "$n" -eq 1 ] || fail "$n lines on stderr"
+		assert_equal "$state" FROZEN
+	done
+	assert_no_leftovers
+}
+
+@test "exec --cgroup: joins a sub-cgroup of the container's, in all or one hierarchy; bad paths are refused" {
+	need_v1 memory
+	local m="$CG/memory/isorun/$CTR" u="" bad
+	set_args /bin/sleep 1000
+	create_started "$CTR"
+	mkdir "$m/sub"
+	if [ -d "$CG/unified/isorun/$CTR" ]; then
+		u="$CG/unified/isorun/$CTR"
+		mkdir "$u/sub"
+	fi
+	iso_run isorun exec --cgroup sub "$CTR" cat /proc/self/cgroup
+	assert_success
+	grep -qx "[0-9]*:memory:/isorun/$CTR/sub" <<<"$output" || fail "not in memory's sub"
+	grep -qx "[0-9]*:pids:/isorun/$CTR" <<<"$output" || fail "pids has no sub: the container's"
+	[ -z "$u" ] || grep -qx "0::/isorun/$CTR/sub" <<<"$output" || fail "not in the cgroup2 sub"
+	iso_run isorun exec --cgroup memory:sub "$CTR" cat /proc/self/cgroup
+	assert_success
+	grep -qx "[0-9]*:memory:/isorun/$CTR/sub" <<<"$output" || fail "memory:sub: not in memory's sub"
+	[ -z "$u" ] || grep -qx "0::/isorun/$CTR" <<<"$output" || fail "memory:sub moved cgroup2 too"
+	for bad in nope ../x memory:nope memory:sub/../../x pids:sub nosuchcontroller:sub; do
+		iso_run isorun exec --cgroup "$bad" "$CTR" true
+		assert_one_line_error "--cgroup $bad"
+	done
+	# a process in the sub-cgroup is the container's: ps lists it, delete kills it and the sub goes
+	iso_run isorun exec --detach --cgroup sub "$CTR" sleep 1000
+	assert_success
+	iso_run isorun ps --format json "$CTR"
+	assert_success
+	jq -e 'length == 2' <<<"$output" >/dev/null || fail "ps does not list the process in sub"
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	[ ! -e "$m" ] || fail "$m is left"
+	assert_no_leftovers
+}
+
 # ---------------------------------------------------------------------------------------------
 # memory
 
@@ -413,6 +477,35 @@ fuse_cmd() {
 	iso_run isorun run --bundle "$BUNDLE" "$CTR2"
 	assert_success
 	assert_equal "$output" FINE
+}
+
+# runc 1.1.5 takes an "a" in access and grants nothing for it: "rwa" is "rw", "ra" is "r".
+@test "devices: an a in access is accepted and ignored; \"a\" alone is refused" {
+	[ -c /dev/fuse ] || skip "no /dev/fuse"
+	add_mount /dev/fuse bind /dev/fuse bind
+	set_cmd 'for m in "<" ">"; do if eval "(exec 3${m}/dev/fuse) 2>/dev/null"; then echo "$m ok"; else echo "$m no"; fi; done'
+	resources '{"devices": [{"allow": false, "access": "rwm"},
+		{"allow": true, "type": "c", "major": 10, "minor": 229, "access": "rwa"}]}'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$output" $'< ok\n> ok'
+	update_config '.linux.resources.devices[1].access = "ar"'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$output" $'< ok\n> no'
+	if [ -d "$CG/devices" ]; then
+		update_config '.process.args = ["/bin/sleep", "1000"]'
+		iso_run isorun create --bundle "$BUNDLE" "$CTR2"
+		assert_success
+		grep -qx "c 10:229 r" "$CG/devices/isorun/$CTR2/devices.list" ||
+			fail "devices.list: $(cat "$CG/devices/isorun/$CTR2/devices.list")"
+		iso_run isorun delete --force "$CTR2"
+		assert_success
+	fi
+	update_config '.linux.resources.devices[1].access = "a"'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR3"
+	assert_one_line_error "config.json: linux.resources.devices[1].access"
+	assert_no_leftovers
 }
 
 @test "devices: the cgroup2 BPF program denies even when v1 devices allows everything" {
@@ -644,6 +737,38 @@ container_cgroup_dirs() {
 	echo '{"memory": {"limit": "x"}}' >"$BATS_TEST_TMPDIR/r.json"
 	iso_run isorun update -r "$BATS_TEST_TMPDIR/r.json" "$CTR"
 	assert_one_line_error "r.json: memory.limit"
+}
+
+# The kernel checks each of cpu.cfs_quota_us and cpu.cfs_period_us against the other one in
+# force, and the pair against the parent's ratio: under a parent limited to 2 CPUs, 50000/100000
+# -> 5000/10000 fails period first (50000/10000), 5000/10000 -> 2000000/1000000 fails quota first.
+@test "update: --cpu-period with --cpu-quota works down and up under a parent's limit" {
+	need_v1 cpu
+	local p="$CG/cpu/cpuq-$ID_TAG"
+	mkdir "$p"
+	echo 200000 >"$p/cpu.cfs_quota_us"
+	cgroups_path "/cpuq-$ID_TAG/ctr"
+	resources '{"cpu": {"quota": 50000, "period": 100000}}'
+	set_args /bin/sleep 1000
+	create_started "$CTR"
+	iso_run isorun update --cpu-period 10000 --cpu-quota 5000 "$CTR"
+	assert_success
+	assert_equal "$(cat "$p/ctr/cpu.cfs_period_us") $(cat "$p/ctr/cpu.cfs_quota_us")" "10000 5000"
+	iso_run isorun update --cpu-period 1000000 --cpu-quota 2000000 "$CTR"
+	assert_success
+	assert_equal "$(cat "$p/ctr/cpu.cfs_period_us") $(cat "$p/ctr/cpu.cfs_quota_us")" "1000000 2000000"
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	# create into an existing cgroup whose pair is the old one: the same order applies
+	mkdir "$p/ctr"
+	echo 50000 >"$p/ctr/cpu.cfs_quota_us"
+	resources '{"cpu": {"quota": 5000, "period": 10000}}'
+	iso_run isorun create --bundle "$BUNDLE" "$CTR2"
+	assert_success
+	assert_equal "$(cat "$p/ctr/cpu.cfs_period_us") $(cat "$p/ctr/cpu.cfs_quota_us")" "10000 5000"
+	iso_run isorun delete --force "$CTR2"
+	assert_success
+	rmdir "$p/ctr" "$p"
 }
 
 # ---------------------------------------------------------------------------------------------

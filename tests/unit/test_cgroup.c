@@ -86,6 +86,17 @@ static void test_parse(void)
 	ret = parse("{\"devices\":[{\"allow\":true,\"access\":\"rx\"}]}", &r, &err);
 	UNIT_CHECK(ret < 0 && strstr(err.msg, "devices[0].access"), "device access: %s", err.msg);
 	cgroup_resources_clear(&r);
+	ret = parse("{\"devices\":[{\"allow\":true,\"access\":\"rwa\"},"
+		    "{\"allow\":true,\"access\":\"ar\"}]}",
+		    &r, &err);
+	UNIT_CHECK(ret == 0 && r.devices[0].access == (CGROUP_DEV_READ | CGROUP_DEV_WRITE) &&
+		       r.devices[1].access == CGROUP_DEV_READ,
+		   "an a in an access is accepted and grants nothing (%s)", ret ? err.msg : "");
+	cgroup_resources_clear(&r);
+	ret = parse("{\"devices\":[{\"allow\":true,\"access\":\"a\"}]}", &r, &err);
+	UNIT_CHECK(ret < 0 && strstr(err.msg, "devices[0].access") && strstr(err.msg, "rwm"),
+		   "an access of a alone: %s", err.msg);
+	cgroup_resources_clear(&r);
 	ret = parse("{\"hugepageLimits\":[{\"pageSize\":\"../x\",\"limit\":1}]}", &r, &err);
 	UNIT_CHECK(ret < 0 && strstr(err.msg, "pageSize"), "hugepage size: %s", err.msg);
 	cgroup_resources_clear(&r);
