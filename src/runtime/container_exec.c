@@ -214,6 +214,10 @@ static int apply_options(struct exec_plan *p, struct iso_error *err)
 	}
 	if ((r = merge_env(proc, o->env, err)) < 0 || (r = add_caps(proc, o->caps, err)) < 0)
 		return r;
+	/* As runc: the config's process.terminal is the init's; an exec'd process gets a
+	 * terminal only when asked (-t, or a --process file that says so). */
+	if (!o->process_file)
+		proc->terminal = false;
 	if (o->tty)
 		proc->terminal = true;
 	if (o->no_new_privs)

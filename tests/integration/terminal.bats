@@ -145,3 +145,20 @@ wait_recvtty() {
 	assert_stderr_contains console
 	assert_no_leftovers
 }
+
+@test "terminal: exec in a container whose config has terminal true uses no terminal without -t" {
+	set_args /bin/sleep 600
+	start_recvtty
+	iso_run isorun create --bundle "$BUNDLE" --console-socket "$SOCK" "$CTR"
+	assert_success
+	iso_run isorun exec "$CTR" echo hi
+	assert_success
+	# exactly "hi\n": a terminal would have made it "hi\r\n"
+	[ "$(od -An -c "$run_out" | tr -s ' ')" = " h i \n" ] || fail "exec output: $(od -c "$run_out")"
+	# and --detach asks for no console socket
+	iso_run isorun exec --detach "$CTR" /bin/true
+	assert_success
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	wait_recvtty
+}
