@@ -326,8 +326,7 @@ static int child_terminal(const struct spec_process *proc, int sock, struct iso_
 
 	if (!proc->terminal)
 		return 0;
-	r = terminal_setup_in_container(proc->has_console_size, proc->console_height,
-					proc->console_width, &master, err);
+	r = terminal_setup_in_container(proc, &master, err);
 	if (r < 0 || (r = sync_send(sock, SYNC_TERMINAL_MASTER, "pty", 3, master, err)) < 0)
 		return r;
 	return sync_expect(sock, SYNC_TERMINAL_SENT, NULL, NULL, err);

@@ -168,8 +168,7 @@ static int setup_terminal(const struct init_args *a, struct iso_error *err)
 
 	if (!p->terminal)
 		return 0;
-	r = terminal_setup_in_container(p->has_console_size, p->console_height, p->console_width,
-					&master, err);
+	r = terminal_setup_in_container(p, &master, err);
 	if (r < 0 || (r = bind_console(err)) < 0)
 		return r;
 	r = sync_send(a->sync_fd, SYNC_TERMINAL_MASTER, "pty", 3, master, err);
