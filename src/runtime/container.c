@@ -25,6 +25,7 @@
 #include "runtime/fault_inject.h"
 #include "runtime/hooks.h"
 #include "runtime/init_spawn.h"
+#include "runtime/mount_sources.h"
 #include "runtime/namespaces.h"
 #include "runtime/overlay_root.h"
 #include "runtime/process.h"
@@ -307,6 +308,7 @@ static int prepare_init(struct create_plan *p, int dirfd, int sock, struct conta
 	/* First: the init needs its ids mapped to mount anything. */
 	if (user && !user->path) {
 		if ((r = namespaces_write_id_maps(st->pid, p->spec, err)) < 0 ||
+		    (r = mount_sources_send(p->spec, p->bundle, st->pid, sock, err)) < 0 ||
 		    (r = sync_send(sock, SYNC_ID_MAPS_WRITTEN, NULL, 0, -1, err)) < 0)
 			return r;
 	}

@@ -31,7 +31,8 @@
 #include "util/fsutil.h"
 #include "util/log.h"
 
-#define PROCESS_FILE_MAX (1024 * 1024)
+/* config.json's limit (container.c): a process.json is a part of one. */
+#define PROCESS_FILE_MAX (4 * 1024 * 1024)
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -218,6 +219,10 @@ static int apply_options(struct exec_plan *p, struct iso_error *err)
 	}
 	if ((r = merge_env(proc, o->env, err)) < 0 || (r = add_caps(proc, o->caps, err)) < 0)
 		return r;
+	/* As runc: the config's process.terminal is the init's; an exec'd process gets a
+	 * terminal only when asked (-t, or a --process file that says so). */
+	if (!o->process_file)
+		proc->terminal = false;
 	if (o->tty)
 		proc->terminal = true;
 	if (o->no_new_privs)
@@ -299,6 +304,12 @@ static int load_exec_plan(const struct exec_options *o, struct exec_plan *p, str
 		return r;
 	if ((r = check_status(p, err)) < 0)
 		return r;
+	/* The process enters the container as a clone of the runtime and is visible there until
+	 * it execs: run from a sealed copy (the exec stub's conditions cannot be known here: any
+	 * earlier exec may have added CAP_SYS_PTRACE).  This re-executes the runtime, which reads
+	 * the --process file again: it must come first, as a pipe gives its bytes only once. */
+	if ((r = selfexe_ensure_protected(err)) < 0)
+		return r;
 	if (o->process_file && (r = load_process_file(p, err)) < 0)
 		return r;
 	if ((r = apply_options(p, err)) < 0 || (r = check_terminal(p, err)) < 0)
@@ -340,8 +351,7 @@ static int child_terminal(const struct spec_process *proc, int sock, struct iso_
 
 	if (!proc->terminal)
 		return 0;
-	r = terminal_setup_in_container(proc->has_console_size, proc->console_height,
-					proc->console_width, &master, err);
+	r = terminal_setup_in_container(proc, &master, err);
 	if (r < 0 || (r = sync_send(sock, SYNC_TERMINAL_MASTER, "pty", 3, master, err)) < 0)
 		return r;
 	return sync_expect(sock, SYNC_TERMINAL_SENT, NULL, NULL, err);
@@ -471,11 +481,6 @@ int container_exec(const struct exec_options *o, struct exec_result *ret, struct
 	int r;
 
 	r = load_exec_plan(o, &plan, err);
-	/* The process enters the container as a clone of the runtime and is visible there until
-	 * it execs: run from a sealed copy (the exec stub's conditions cannot be known here: any
-	 * earlier exec may have added CAP_SYS_PTRACE). */
-	if (r == 0)
-		r = selfexe_ensure_protected(err);
 	if (r == 0)
 		r = spawn(&plan, ret, err);
 	exec_plan_clear(&plan);

@@ -72,13 +72,16 @@ static int die_with_runtime(struct iso_error *err)
 	return 0;
 }
 
-static int become_root_in_userns(const struct init_args *a, struct iso_error *err)
+/* The bind sources the runtime opened come first (mount_sources.h). */
+static int become_root_in_userns(const struct init_args *a, struct mount_sources *sources,
+				 struct iso_error *err)
 {
 	int r;
 
 	if (!a->wait_for_id_maps)
 		return 0;
-	r = sync_expect(a->sync_fd, SYNC_ID_MAPS_WRITTEN, NULL, NULL, err);
+	r = mount_sources_receive(a->sync_fd, a->spec->n_mounts, SYNC_ID_MAPS_WRITTEN, sources,
+				  err);
 	if (r < 0)
 		return r;
 	if (credentials_setresgid(0) < 0 || credentials_setresuid(0) < 0)
@@ -113,16 +116,18 @@ static int setup_before_pivot(const struct init_args *a, char **state_json, stru
 	const struct spec *spec = a->spec;
 	const struct rootfs_cgroup_barrier barrier = {wait_for_cgroup, (void *)a};
 	const struct spec_namespace *net = spec_find_namespace(spec, CLONE_NEWNET);
+	_cleanup_mount_sources_ struct mount_sources sources = {0};
 	int r;
 
-	if ((r = become_root_in_userns(a, err)) < 0 || (r = namespaces_join_paths(spec, err)) < 0 ||
-	    (r = join_session_keyring(a, err)) < 0 || (r = set_identity(spec, err)) < 0)
+	if ((r = become_root_in_userns(a, &sources, err)) < 0 ||
+	    (r = namespaces_join_paths(spec, err)) < 0 || (r = join_session_keyring(a, err)) < 0 ||
+	    (r = set_identity(spec, err)) < 0)
 		return r;
 	if (net && !net->path && (r = net_loopback_up(err)) < 0)
 		return r;
 	if (chdir(a->bundle) < 0)
 		return iso_error_set(err, errno, "bundle %s", a->bundle);
-	if ((r = rootfs_mount_all(spec, a->rootfs, &barrier, err)) < 0 ||
+	if ((r = rootfs_mount_all(spec, a->rootfs, &barrier, &sources, err)) < 0 ||
 	    (r = namespaces_unshare_time(spec, err)) < 0)
 		return r;
 	r = sync_send(a->sync_fd, SYNC_MOUNTS_DONE, NULL, 0, -1, err);
@@ -168,8 +173,7 @@ static int setup_terminal(const struct init_args *a, struct iso_error *err)
 
 	if (!p->terminal)
 		return 0;
-	r = terminal_setup_in_container(p->has_console_size, p->console_height, p->console_width,
-					&master, err);
+	r = terminal_setup_in_container(p, &master, err);
 	if (r < 0 || (r = bind_console(err)) < 0)
 		return r;
 	r = sync_send(a->sync_fd, SYNC_TERMINAL_MASTER, "pty", 3, master, err);

@@ -257,8 +257,21 @@ static int place(int rootfd, const struct spec_mount *m, int mnt_fd, bool as_fil
 
 /* ---- bind mounts ------------------------------------------------------------------------ */
 
-static int mount_bind(int rootfd, const struct spec_mount *m, const char *source, bool recursive,
-		      struct iso_error *err)
+/* The source as the init sees it; where its credentials are refused the way there, the one the
+ * runtime opened (the same path, looked up with the runtime's). */
+static int clone_source(const char *source, int source_fd, bool recursive, struct iso_error *err)
+{
+	int tree = mount_clone_tree(AT_FDCWD, source, recursive, err);
+
+	if (tree != -EACCES || source_fd < 0)
+		return tree;
+	iso_error_clear(err);
+	tree = mount_clone_tree(source_fd, "", recursive, err);
+	return tree < 0 ? iso_error_wrap(err, "%s", source) : tree;
+}
+
+static int mount_bind(int rootfd, const struct spec_mount *m, const char *source, int source_fd,
+		      bool recursive, struct iso_error *err)
 {
 	_cleanup_close_ int tree = -1;
 	uint64_t set, clr;
@@ -267,7 +280,7 @@ static int mount_bind(int rootfd, const struct spec_mount *m, const char *source
 
 	if (!source)
 		return iso_error_invalid(err, "bind mount without a source");
-	tree = mount_clone_tree(AT_FDCWD, source, recursive, err);
+	tree = clone_source(source, source_fd, recursive, err);
 	if (tree < 0)
 		return tree;
 	if (fstat(tree, &st) < 0)
@@ -678,21 +691,21 @@ int mount_one(int rootfd, const struct spec_mount *m, const struct mount_env *en
 	int r;
 
 	if (m->bind)
-		return mount_bind(rootfd, m, m->source, m->recursive, err);
+		return mount_bind(rootfd, m, m->source, env->source_fd, m->recursive, err);
 	if (!m->type)
 		return iso_error_invalid(err, "no type and not a bind mount");
 	if (strcmp(m->type, "cgroup") == 0)
 		return mount_cgroup(rootfd, m, err);
 	fallback = env->userns ? userns_fallback(m->type) : NULL;
 	if (fallback && strcmp(m->type, "sysfs") == 0 && !env->own_netns)
-		return mount_bind(rootfd, m, fallback, true, err);
+		return mount_bind(rootfd, m, fallback, -1, true, err);
 	if (m->tmpcopyup)
 		r = mount_tmpfs_copyup(rootfd, m, err);
 	else
 		r = mount_fs(rootfd, m, m->type, err);
 	if (r == -EPERM && fallback) {
 		iso_error_clear(err);
-		return mount_bind(rootfd, m, fallback, true, err);
+		return mount_bind(rootfd, m, fallback, -1, true, err);
 	}
 	return r;
 }

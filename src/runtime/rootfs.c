@@ -106,7 +106,8 @@ static bool shows_own_cgroup(const struct spec_mount *m)
 }
 
 static int mount_spec_mounts(const struct spec *spec, int rootfd,
-			     const struct rootfs_cgroup_barrier *barrier, bool *waited,
+			     const struct rootfs_cgroup_barrier *barrier,
+			     const struct mount_sources *sources, bool *waited,
 			     struct iso_error *err)
 {
 	struct mount_env env;
@@ -120,6 +121,7 @@ static int mount_spec_mounts(const struct spec *spec, int rootfd,
 			if (barrier->wait(barrier->arg, err) < 0)
 				return iso_error_code(err);
 		}
+		env.source_fd = sources ? mount_sources_fd(sources, i) : -1;
 		if (mount_one(rootfd, m, &env, err) < 0)
 			return iso_error_wrap(err, "mounts[%zu] (%s)", i, m->destination);
 	}
@@ -127,7 +129,8 @@ static int mount_spec_mounts(const struct spec *spec, int rootfd,
 }
 
 int rootfs_mount_all(const struct spec *spec, const char *rootfs,
-		     const struct rootfs_cgroup_barrier *barrier, struct iso_error *err)
+		     const struct rootfs_cgroup_barrier *barrier,
+		     const struct mount_sources *sources, struct iso_error *err)
 {
 	_cleanup_close_ int rootfd = -1;
 	bool waited = false;
@@ -138,7 +141,7 @@ int rootfs_mount_all(const struct spec *spec, const char *rootfs,
 	if (rootfd < 0)
 		return rootfd;
 	if (make_parent_private(rootfd, err) < 0 ||
-	    mount_spec_mounts(spec, rootfd, barrier, &waited, err) < 0)
+	    mount_spec_mounts(spec, rootfd, barrier, sources, &waited, err) < 0)
 		return iso_error_code(err);
 	if (devices_dev_is_tmpfs(spec) && devices_create_default(rootfd, err) < 0)
 		return iso_error_code(err);

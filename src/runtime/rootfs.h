@@ -6,6 +6,7 @@
 #ifndef ISORUN_ROOTFS_H
 #define ISORUN_ROOTFS_H
 
+#include "runtime/mount_sources.h"
 #include "runtime/spec.h"
 
 /* rootfs: absolute host path of the container's root directory.
@@ -22,8 +23,10 @@ struct rootfs_cgroup_barrier {
 	void *arg;
 };
 
+/* sources: the bind sources the runtime opened (mount_sources.h), or NULL. */
 int rootfs_mount_all(const struct spec *spec, const char *rootfs,
-		     const struct rootfs_cgroup_barrier *barrier, struct iso_error *err);
+		     const struct rootfs_cgroup_barrier *barrier,
+		     const struct mount_sources *sources, struct iso_error *err);
 
 /* pivot_root into rootfs and detach the old root, write linux.sysctl (sysctl_apply(), which must
  * come before readonlyPaths makes /proc/sys read-only: callers do not call it again), apply

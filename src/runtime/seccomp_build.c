@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "runtime/seccomp_enosys.h"
 #include "runtime/seccomp_optimize.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
@@ -197,8 +198,9 @@ static int export_bpf(scmp_filter_ctx ctx, struct seccomp_bpf *bpf, struct iso_e
 	return 0;
 }
 
-int seccomp_build_bpf_libseccomp(const struct seccomp_config *cfg, struct seccomp_bpf *ret,
-				 struct iso_error *err)
+/* libseccomp's program alone: what seccomp_optimize() understands. */
+static int build_libseccomp(const struct seccomp_config *cfg, struct seccomp_bpf *ret,
+			    struct iso_error *err)
 {
 	uint32_t default_action =
 	    scmp_action(cfg->default_action, cfg->has_default_errno_ret, cfg->default_errno_ret);
@@ -221,6 +223,25 @@ int seccomp_build_bpf_libseccomp(const struct seccomp_config *cfg, struct seccom
 	return 0;
 }
 
+/* The ENOSYS checks go in front of the finished program, so that seccomp_optimize() sees, and
+ * is checked on, libseccomp's program as it exports it. */
+static int finish(const struct seccomp_config *cfg, struct seccomp_bpf *bpf, struct iso_error *err)
+{
+	int r = seccomp_enosys_prepend(cfg, bpf, err);
+
+	if (r < 0)
+		seccomp_bpf_free(bpf);
+	return r;
+}
+
+int seccomp_build_bpf_libseccomp(const struct seccomp_config *cfg, struct seccomp_bpf *ret,
+				 struct iso_error *err)
+{
+	int r = build_libseccomp(cfg, ret, err);
+
+	return r < 0 ? r : finish(cfg, ret, err);
+}
+
 void seccomp_bpf_free(struct seccomp_bpf *bpf)
 {
 	free(bpf->insns);
@@ -233,7 +254,7 @@ int seccomp_build_bpf(const struct seccomp_config *cfg, struct seccomp_bpf *ret,
 {
 	struct sock_filter *small;
 	size_t n;
-	int r = seccomp_build_bpf_libseccomp(cfg, ret, err);
+	int r = build_libseccomp(cfg, ret, err);
 
 	if (r < 0)
 		return r;
@@ -249,5 +270,5 @@ int seccomp_build_bpf(const struct seccomp_config *cfg, struct seccomp_bpf *ret,
 		ret->insns = small;
 		ret->n_insns = n;
 	}
-	return 0;
+	return finish(cfg, ret, err);
 }

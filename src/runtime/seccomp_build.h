@@ -18,12 +18,13 @@ struct seccomp_bpf {
 };
 
 /* Compiles cfg for its architectures (the native one always included), libseccomp's program
- * made smaller by seccomp_optimize() where it can be.  Errors name the JSON path under
- * linux.seccomp. */
+ * made smaller by seccomp_optimize() where it can be, behind the ENOSYS checks of
+ * seccomp_enosys.h.  Errors name the JSON path under linux.seccomp. */
 int seccomp_build_bpf(const struct seccomp_config *cfg, struct seccomp_bpf *ret,
 		      struct iso_error *err);
 
-/* libseccomp's program as it exports it (what seccomp_optimize()'s tests compare with). */
+/* libseccomp's program as it exports it, behind the same ENOSYS checks (what
+ * seccomp_optimize()'s tests compare with). */
 int seccomp_build_bpf_libseccomp(const struct seccomp_config *cfg, struct seccomp_bpf *ret,
 				 struct iso_error *err);
 

@@ -17,7 +17,7 @@
 
 #define CACHE_MAGIC   "isoBPF\r\n" /* the \r\n catches text-mode mangling */
 #define CACHE_VERSION 2
-#define KEY_DOMAIN    "isorun seccomp cache v4"
+#define KEY_DOMAIN    "isorun seccomp cache v5"
 
 struct cache_header {
 	char magic[8];

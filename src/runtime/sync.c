@@ -20,6 +20,7 @@ struct sync_header {
 
 static const char *const step_names[] = {
     [SYNC_ID_MAPS_WRITTEN] = "id-maps-written",
+    [SYNC_MOUNT_SOURCE] = "mount-source",
     [SYNC_CGROUP_JOINED] = "cgroup-joined",
     [SYNC_MOUNTS_DONE] = "mounts-done",
     [SYNC_RUNTIME_HOOKS_DONE] = "runtime-hooks-done",
@@ -162,10 +163,29 @@ static int take_header(const char *buf, ssize_t n, struct sync_header *h, struct
 	return 0;
 }
 
+static bool step_in(uint32_t step, const enum sync_step *steps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (step == (uint32_t)steps[i])
+			return true;
+	return false;
+}
+
 int sync_expect(int sock, enum sync_step expected, char **ret_payload, int *ret_fd,
 		struct iso_error *err)
 {
+	enum sync_step got;
+
+	return sync_expect_one_of(sock, &expected, 1, &got, ret_payload, ret_fd, err);
+}
+
+/* The messages name the last of steps: the one a wait for several is waiting for in the end. */
+int sync_expect_one_of(int sock, const enum sync_step *steps, size_t n_steps,
+		       enum sync_step *ret_step, char **ret_payload, int *ret_fd,
+		       struct iso_error *err)
+{
 	_cleanup_sync_message_ struct sync_message m = {.fd = -1};
+	enum sync_step expected = steps[n_steps - 1];
 	struct sync_header h;
 	ssize_t n;
 	int r;
@@ -178,9 +198,10 @@ int sync_expect(int sock, enum sync_step expected, char **ret_payload, int *ret_
 				     sync_step_name(expected));
 	if ((r = take_header(m.data, n, &h, err)) < 0)
 		return r;
-	if (h.step != expected)
+	if (!step_in(h.step, steps, n_steps))
 		return iso_error_set(err, EPROTO, "sync: expected %s, got %s",
 				     sync_step_name(expected), sync_step_name(h.step));
+	*ret_step = (enum sync_step)h.step;
 	if (ret_payload) {
 		char *p = malloc(h.len + 1);
 

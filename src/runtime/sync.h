@@ -13,6 +13,8 @@
 
 enum sync_step {
 	SYNC_ID_MAPS_WRITTEN = 1, /* parent -> child: uid_map/gid_map are in place (first) */
+	SYNC_MOUNT_SOURCE,	  /* parent -> child, before id-maps-written: payload = a mounts[]
+				   * index, fd = its bind source (mount_sources.h) */
 	SYNC_CGROUP_JOINED,	  /* parent -> child: the init is in its limited cgroup */
 	SYNC_MOUNTS_DONE,	  /* child -> parent: rootfs mounted; run prestart/createRuntime */
 	SYNC_RUNTIME_HOOKS_DONE,  /* parent -> child: payload = state JSON for container hooks */
@@ -39,6 +41,10 @@ void sync_send_error(int sock, const struct iso_error *child_err);
  * NULL) receives a malloc'ed NUL-terminated payload, *ret_fd (may be NULL) the passed fd. */
 int sync_expect(int sock, enum sync_step expected, char **ret_payload, int *ret_fd,
 		struct iso_error *err);
+
+/* sync_expect() for whichever of the n steps comes; *ret_step says which. */
+int sync_expect_one_of(int sock, const enum sync_step *steps, size_t n, enum sync_step *ret_step,
+		       char **ret_payload, int *ret_fd, struct iso_error *err);
 
 /* Waits for the peer to close its end of the socket: 0 at EOF.  A SYNC_ERROR instead is copied
  * into err; any other step is a protocol error. */

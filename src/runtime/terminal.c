@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
@@ -81,7 +82,27 @@ static int become_tty_owner(int slave, struct iso_error *err)
 	return 0;
 }
 
-int terminal_setup_in_container(bool has_size, uint32_t rows, uint32_t cols, int *ret_master,
+/* The process must be able to use (and chmod, as mesg(1) does) its own terminal, which the
+ * runtime's root made.  The kernel gave the slave the devpts mount's gid= group (the tty group)
+ * when there is one, else the creator's group: only then does the process's group replace it.
+ * EINVAL and EPERM (an id or the pty's owner not mapped in a user namespace) leave it as it is,
+ * as runc does. */
+static int give_to_user(int slave, const struct spec_user *user, struct iso_error *err)
+{
+	struct stat st;
+	gid_t gid = (gid_t)-1;
+
+	if (fstat(slave, &st) < 0)
+		return iso_error_set(err, errno, "terminal: fstat of the pty");
+	if (st.st_gid == getegid())
+		gid = user->gid;
+	if (fchown(slave, user->uid, gid) < 0 && errno != EINVAL && errno != EPERM)
+		return iso_error_set(err, errno, "terminal: giving the pty to uid %u",
+				     (unsigned int)user->uid);
+	return 0;
+}
+
+int terminal_setup_in_container(const struct spec_process *proc, int *ret_master,
 				struct iso_error *err)
 {
 	_cleanup_close_ int master = -1, slave = -1;
@@ -101,11 +122,11 @@ int terminal_setup_in_container(bool has_size, uint32_t rows, uint32_t cols, int
 		slave = move_above_stdio(slave);
 	if (slave < 0)
 		return iso_error_set(err, -slave, "terminal: opening the pty peer");
-	if (has_size) {
-		r = set_window_size(slave, rows, cols, err);
-		if (r < 0)
-			return r;
-	}
+	if (proc->has_console_size &&
+	    (r = set_window_size(slave, proc->console_height, proc->console_width, err)) < 0)
+		return r;
+	if ((r = give_to_user(slave, &proc->user, err)) < 0)
+		return r;
 	r = become_tty_owner(slave, err);
 	if (r < 0)
 		return r;

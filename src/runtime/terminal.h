@@ -4,13 +4,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "runtime/spec.h"
 #include "util/error.h"
 
-/* In the container, after pivot_root: opens a new pty from /dev/ptmx, sets its window size when
- * given, makes the slave the controlling terminal and stdin/stdout/stderr of the caller (which
- * must not be a session leader yet: it calls setsid()).  *ret_master receives the master
- * (O_CLOEXEC), for the caller to hand to the console socket. */
-int terminal_setup_in_container(bool has_size, uint32_t rows, uint32_t cols, int *ret_master,
+/* In the container, after pivot_root, still as root: opens a new pty from /dev/ptmx, sets its
+ * window size when proc has one, gives the slave to proc's user, makes it the controlling
+ * terminal and stdin/stdout/stderr of the caller (which must not be a session leader yet: it
+ * calls setsid()).  *ret_master receives the master (O_CLOEXEC), for the caller to hand to the
+ * console socket. */
+int terminal_setup_in_container(const struct spec_process *proc, int *ret_master,
 				struct iso_error *err);
 
 /* On the host: connects to the --console-socket path and sends master over it (SCM_RIGHTS),

@@ -117,6 +117,23 @@ stop_sleeper() {
 	stop_sleeper
 }
 
+@test "exec: --process reads a pipe to its end (as <(...) gives)" {
+	start_sleeper
+	cat >"$BATS_TEST_TMPDIR/process.json" <<-'EOF2'
+	{"args": ["/bin/sh", "-c", "echo from-pipe $X"], "env": ["X=43"], "cwd": "/",
+	 "user": {"uid": 0, "gid": 0}}
+	EOF2
+	# a writer that sends the document in pieces: a pipe's first read may not hold all of it
+	iso_run isorun exec --process <(head -c 40 "$BATS_TEST_TMPDIR/process.json"; sleep 0.3
+		tail -c +41 "$BATS_TEST_TMPDIR/process.json") "$CTR"
+	assert_success
+	assert_equal "${lines[0]}" "from-pipe 43"
+	iso_run isorun exec --process <(cat "$BATS_TEST_TMPDIR/process.json") "$CTR"
+	assert_success
+	assert_equal "${lines[0]}" "from-pipe 43"
+	stop_sleeper
+}
+
 @test "exec: a malformed --process file is an error naming the file and field, nothing started" {
 	start_sleeper
 	echo '{"args": "not-an-array", "cwd": "/"}' >"$BATS_TEST_TMPDIR/bad.json"

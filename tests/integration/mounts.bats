@@ -393,3 +393,25 @@ run_ctr() {
 	assert_success
 	assert_output_contains absolute-root-ok
 }
+
+@test "user namespace: a bind source the mapped root cannot reach is opened by the runtime" {
+	# the container's root is host uid 100000: it may search the bundle's directories, not
+	# the 0700 one of the host's root that holds the source
+	local d
+	for d in "$BATS_RUN_TMPDIR" "$BATS_TEST_TMPDIR" "$BUNDLE"; do chmod o+x "$d"; done
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	mkdir -m 0700 "$BATS_TEST_TMPDIR/private"
+	mkdir "$BATS_TEST_TMPDIR/private/src"
+	echo secret >"$BATS_TEST_TMPDIR/private/src/file"
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	add_mount /mnt/private bind "$BATS_TEST_TMPDIR/private/src" rbind ro
+	run_ctr 'grep -c " /mnt/private " /proc/self/mountinfo; ls /mnt/private
+		for f in /proc/$$/fd/*; do readlink $f; done | grep -c private || true'
+	assert_success
+	assert_equal "${lines[0]}" 1
+	assert_output_contains file
+	# the runtime's fd of the source is gone before the container's program
+	assert_equal "${lines[-1]}" 0
+}

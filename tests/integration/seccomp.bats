@@ -88,6 +88,23 @@ skip_unless_x86_64() {
 	assert_equal "${lines[1]}" "ret=-1 errno=1"
 }
 
+@test "a number above every one the profile names gets ENOSYS; a named, denied one EPERM" {
+	skip_unless_x86_64
+	seccomp "$(default_profile | jq '.defaultErrnoRet = 1')"
+	# 1000: no x86_64 syscall (yet); keyctl is denied by the default action
+	probe 1000 , keyctl 0 , getpid
+	assert_success
+	assert_equal "${lines[0]}" "ret=-1 errno=38"
+	assert_equal "${lines[1]}" "ret=-1 errno=1"
+	# a default action that lets calls through is left alone: ALLOW's 1000 reaches the kernel
+	# (ENOSYS too), a denied name below it keeps its errno
+	allow_all_but '[{"names": ["getppid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]'
+	probe 1000 , getppid
+	assert_success
+	assert_equal "${lines[0]}" "ret=-1 errno=38"
+	assert_equal "${lines[1]}" "ret=-1 errno=13"
+}
+
 @test "KILL_PROCESS kills the container with SIGSYS (status 159)" {
 	allow_all_but '[{"names": ["getppid"], "action": "SCMP_ACT_KILL_PROCESS"}]'
 	probe getpid , getppid , getpid

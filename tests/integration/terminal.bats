@@ -145,3 +145,39 @@ wait_recvtty() {
 	assert_stderr_contains console
 	assert_no_leftovers
 }
+
+@test "terminal: exec in a container whose config has terminal true uses no terminal without -t" {
+	set_args /bin/sleep 600
+	start_recvtty
+	iso_run isorun create --bundle "$BUNDLE" --console-socket "$SOCK" "$CTR"
+	assert_success
+	iso_run isorun exec "$CTR" echo hi
+	assert_success
+	# exactly "hi\n": a terminal would have made it "hi\r\n"
+	[ "$(od -An -c "$run_out" | tr -s ' ')" = " h i \n" ] || fail "exec output: $(od -c "$run_out")"
+	# and --detach asks for no console socket
+	iso_run isorun exec --detach "$CTR" /bin/true
+	assert_success
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	wait_recvtty
+}
+
+@test "terminal: the pty belongs to process.user (create, and exec -t --user)" {
+	update_config '.process.user = {uid: 1000, gid: 1000}'
+	set_cmd 'stat -c "owner %u:%g" $(tty); sleep 600'
+	start_recvtty
+	iso_run isorun create --bundle "$BUNDLE" --console-socket "$SOCK" "$CTR"
+	assert_success
+	iso_run isorun start "$CTR"
+	assert_success
+	wait_for_content "$TTY_OUT" "owner "
+	# the group stays devpts' gid=5 (tty), as runc leaves it
+	grep -q "owner 1000:5" "$TTY_OUT" || fail "pty owner: $(cat "$TTY_OUT")"
+	iso_run isorun exec -t --user 1000:1000 "$CTR" /bin/sh -c 'stat -c "owner %u" $(tty)'
+	assert_success
+	assert_output_contains "owner 1000"
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	wait_recvtty
+}

@@ -573,6 +573,69 @@ static void test_optimize_kernel(void)
 	seccomp_bpf_free(&bpf);
 }
 
+/* The verdict of bpf on the call nr of arch with no arguments, or the negative errno. */
+static long verdict(const struct seccomp_bpf *bpf, uint32_t arch, uint32_t nr)
+{
+	const struct seccomp_call c = {.nr = nr, .arch = arch, .known_args = 0x3f};
+
+	return eval(bpf->insns, bpf->n_insns, &c);
+}
+
+/* A number above every one the profile names gets ENOSYS where the default denies; one it
+ * names, or one below, keeps the default's errno; x32 calls, which the profile does not allow,
+ * still meet libseccomp's bad-architecture kill. */
+static void test_enosys(void)
+{
+	_cleanup_free_ char *def = default_profile_json();
+	struct seccomp_bpf bpf = {0}, other = {0};
+	const struct seccomp_call calls[] = {
+	    {.nr = 1000}, {.nr = __NR_keyctl}, {.nr = __NR_getpid}};
+	const uint32_t ENOSYS_RET = SECCOMP_RET_ERRNO | ENOSYS,
+		       EPERM_RET = SECCOMP_RET_ERRNO | EPERM;
+
+	if (build("{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': ["
+		  "{'names': ['getpid', 'getppid'], 'action': 'SCMP_ACT_ALLOW'}]}",
+		  &bpf) == 0) {
+		UNIT_CHECK(verdict(&bpf, ARCH, 1000) == ENOSYS_RET &&
+			       verdict(&bpf, ARCH, __NR_getppid + 1) == ENOSYS_RET,
+			   "ERRNO default: numbers above getppid get ENOSYS");
+		UNIT_CHECK(verdict(&bpf, ARCH, __NR_getppid) == SECCOMP_RET_ALLOW &&
+			       verdict(&bpf, ARCH, __NR_getppid - 1) == EPERM_RET,
+			   "ERRNO default: getppid is allowed, the number below it EPERM");
+		UNIT_CHECK(verdict(&bpf, ARCH, 0x40000000u + 1000) == SECCOMP_RET_KILL_THREAD &&
+			       verdict(&bpf, AUDIT_ARCH_I386, 1000) == SECCOMP_RET_KILL_THREAD,
+			   "ERRNO default: x32 and i386, not in the filter, are still killed");
+	}
+	UNIT_CHECK(bpf.insns != NULL, "an ERRNO profile builds");
+	seccomp_bpf_free(&bpf);
+	if (build("{'defaultAction': 'SCMP_ACT_ERRNO', 'defaultErrnoRet': 38, 'syscalls': ["
+		  "{'names': ['getpid'], 'action': 'SCMP_ACT_ALLOW'}]}",
+		  &bpf) == 0 &&
+	    build("{'defaultAction': 'SCMP_ACT_ERRNO', 'defaultErrnoRet': 37, 'syscalls': ["
+		  "{'names': ['getpid'], 'action': 'SCMP_ACT_ALLOW'}]}",
+		  &other) == 0)
+		UNIT_CHECK(bpf.n_insns < other.n_insns,
+			   "an ENOSYS default gets no checks in front (%zu instructions, %zu)",
+			   bpf.n_insns, other.n_insns);
+	seccomp_bpf_free(&bpf);
+	seccomp_bpf_free(&other);
+	if (build("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': ["
+		  "{'names': ['getpid'], 'action': 'SCMP_ACT_KILL'}]}",
+		  &bpf) == 0)
+		UNIT_CHECK(verdict(&bpf, ARCH, 1000) == SECCOMP_RET_ALLOW,
+			   "ALLOW default: 1000 goes through to the kernel");
+	seccomp_bpf_free(&bpf);
+	if (!def || build(def, &bpf) < 0) {
+		UNIT_CHECK(false, "the default profile builds");
+		return;
+	}
+	UNIT_CHECK(verdict(&bpf, ARCH, 1000) == ENOSYS_RET &&
+		       verdict(&bpf, ARCH, __NR_keyctl) == EPERM_RET,
+		   "the default profile: 1000 ENOSYS, keyctl EPERM");
+	check_kernel_agrees("the default profile's ENOSYS", &bpf, calls, ARRAY_SIZE(calls));
+	seccomp_bpf_free(&bpf);
+}
+
 static void test_optimize_refuses(void)
 {
 	const struct sock_filter uses_x[] = {LD_ABS(OFF_NR), BPF_STMT(BPF_MISC | BPF_TAX, 0),
@@ -686,6 +749,7 @@ int main(void)
 	test_optimize_profiles();
 	test_optimize_random();
 	test_optimize_kernel();
+	test_enosys();
 	test_optimize_refuses();
 	test_filter_point();
 	return unit_done();

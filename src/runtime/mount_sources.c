@@ -1,0 +1,138 @@
+#include "config.h"
+#include "runtime/mount_sources.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/sync.h"
+#include "util/cleanup.h"
+
+static bool has_bind_source(const struct spec *spec)
+{
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (spec->mounts[i].bind && spec->mounts[i].source)
+			return true;
+	return false;
+}
+
+static int send_one(int sock, size_t i, const char *source, struct iso_error *err)
+{
+	_cleanup_close_ int fd = open(source, O_PATH | O_CLOEXEC);
+	char index[32];
+	int n;
+
+	if (fd < 0)
+		return 0;
+	n = snprintf(index, sizeof(index), "%zu", i);
+	return sync_send(sock, SYNC_MOUNT_SOURCE, index, (size_t)n, fd, err);
+}
+
+/* In the helper: setns() of a mount namespace moves the caller's root and cwd into it. */
+static int open_and_send(const struct spec *spec, const char *bundle, int mntns, int sock,
+			 struct iso_error *err)
+{
+	if (setns(mntns, CLONE_NEWNS) < 0)
+		return iso_error_set(err, errno, "joining the container's mount namespace");
+	if (chdir(bundle) < 0)
+		return iso_error_set(err, errno, "bundle %s", bundle);
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const struct spec_mount *m = &spec->mounts[i];
+		int r;
+
+		if (m->bind && m->source && (r = send_one(sock, i, m->source, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+int mount_sources_send(const struct spec *spec, const char *bundle, pid_t init_pid, int sock,
+		       struct iso_error *err)
+{
+	_cleanup_close_ int mntns = -1;
+	char path[64];
+	int status;
+	pid_t pid;
+
+	if (!has_bind_source(spec))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)init_pid);
+	mntns = open(path, O_RDONLY | O_CLOEXEC);
+	if (mntns < 0)
+		return iso_error_set(err, errno, "%s", path);
+	pid = fork();
+	if (pid < 0)
+		return iso_error_set(err, errno, "opening the bind sources: fork");
+	if (pid == 0) {
+		struct iso_error child_err = {0};
+
+		_exit(open_and_send(spec, bundle, mntns, sock, &child_err) < 0 ? 1 : 0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return iso_error_set(err, errno, "opening the bind sources: waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return iso_error_set(err, EIO,
+				     "opening the bind sources in the container's mount "
+				     "namespace failed");
+	return 0;
+}
+
+static int store(struct mount_sources *s, const char *payload, int fd, struct iso_error *err)
+{
+	char *end;
+	unsigned long i = strtoul(payload, &end, 10);
+
+	if (end == payload || *end || i >= s->n || s->fds[i] >= 0) {
+		close(fd);
+		return iso_error_set(err, EPROTO, "sync: a bind source for no bind mount");
+	}
+	s->fds[i] = fd;
+	return 0;
+}
+
+int mount_sources_receive(int sock, size_t n_mounts, int until, struct mount_sources *ret,
+			  struct iso_error *err)
+{
+	const enum sync_step steps[] = {SYNC_MOUNT_SOURCE, (enum sync_step)until};
+
+	ret->n = n_mounts;
+	ret->fds = malloc((n_mounts ? n_mounts : 1) * sizeof(int));
+	if (!ret->fds)
+		return iso_error_set(err, ENOMEM, "sync");
+	for (size_t i = 0; i < n_mounts; i++)
+		ret->fds[i] = -1;
+	for (;;) {
+		_cleanup_free_ char *payload = NULL;
+		enum sync_step got;
+		int fd = -1, r;
+
+		r = sync_expect_one_of(sock, steps, 2, &got, &payload, &fd, err);
+		if (r < 0)
+			return r;
+		if (got != SYNC_MOUNT_SOURCE)
+			return 0;
+		if (fd < 0)
+			return iso_error_set(err, EPROTO, "sync: a bind source without its fd");
+		if ((r = store(ret, payload, fd, err)) < 0)
+			return r;
+	}
+}
+
+int mount_sources_fd(const struct mount_sources *s, size_t i)
+{
+	return s->fds && i < s->n ? s->fds[i] : -1;
+}
+
+void mount_sources_close(struct mount_sources *s)
+{
+	for (size_t i = 0; s->fds && i < s->n; i++)
+		if (s->fds[i] >= 0)
+			close(s->fds[i]);
+	free(s->fds);
+	*s = (struct mount_sources){0};
+}
