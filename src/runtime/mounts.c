@@ -257,8 +257,11 @@ static int place(int rootfd, const struct spec_mount *m, int mnt_fd, bool as_fil
 
 /* ---- bind mounts ------------------------------------------------------------------------ */
 
+/* The mount's own flags go on the top mount only, as runc's remount does ("rbind,ro" leaves
+ * the submounts as they are); attrs_everywhere puts them on every mount of the tree, for a bind
+ * standing in for a single filesystem. */
 static int mount_bind(int rootfd, const struct spec_mount *m, const char *source, bool recursive,
-		      struct iso_error *err)
+		      bool attrs_everywhere, struct iso_error *err)
 {
 	_cleanup_close_ int tree = -1;
 	uint64_t set, clr;
@@ -272,10 +275,9 @@ static int mount_bind(int rootfd, const struct spec_mount *m, const char *source
 		return tree;
 	if (fstat(tree, &st) < 0)
 		return iso_error_set(err, errno, "bind %s", source);
-	/* Flags on the detached copy, so the mount is never visible with the wrong ones; an
-	 * rbind gets them on every mount under it too. */
+	/* Flags on the detached copy, so the mount is never visible with the wrong ones. */
 	spec_attrs(m, &set, &clr);
-	r = mount_set_attrs(tree, set, clr, recursive, err);
+	r = mount_set_attrs(tree, set, clr, attrs_everywhere, err);
 	if (r < 0)
 		return iso_error_wrap(err, "bind %s", source);
 	return place(rootfd, m, tree, !S_ISDIR(st.st_mode), err);
@@ -678,21 +680,21 @@ int mount_one(int rootfd, const struct spec_mount *m, const struct mount_env *en
 	int r;
 
 	if (m->bind)
-		return mount_bind(rootfd, m, m->source, m->recursive, err);
+		return mount_bind(rootfd, m, m->source, m->recursive, false, err);
 	if (!m->type)
 		return iso_error_invalid(err, "no type and not a bind mount");
 	if (strcmp(m->type, "cgroup") == 0)
 		return mount_cgroup(rootfd, m, err);
 	fallback = env->userns ? userns_fallback(m->type) : NULL;
 	if (fallback && strcmp(m->type, "sysfs") == 0 && !env->own_netns)
-		return mount_bind(rootfd, m, fallback, true, err);
+		return mount_bind(rootfd, m, fallback, true, true, err);
 	if (m->tmpcopyup)
 		r = mount_tmpfs_copyup(rootfd, m, err);
 	else
 		r = mount_fs(rootfd, m, m->type, err);
 	if (r == -EPERM && fallback) {
 		iso_error_clear(err);
-		return mount_bind(rootfd, m, fallback, true, err);
+		return mount_bind(rootfd, m, fallback, true, true, err);
 	}
 	return r;
 }

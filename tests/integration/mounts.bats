@@ -79,6 +79,26 @@ run_ctr() {
 	assert_equal "$(cat "$src/written")" "from container"
 }
 
+# tree_with_submount DIR: DIR with a tmpfs mounted on DIR/sub (unmounted by the caller).
+tree_with_submount() {
+	mkdir -p "$1/sub"
+	mount -t tmpfs -o size=1m tmpfs "$1/sub"
+}
+
+@test "bind rbind,ro: only the top mount is read-only, as in runc; the submount stays writable" {
+	local src="$BATS_TEST_TMPDIR/tree"
+	tree_with_submount "$src"
+	add_mount /data bind "$src" rbind ro
+	run_ctr 'touch /data/top 2>&1; touch /data/sub/inner && echo "sub writable"'
+	[ -e "$src/sub/inner" ] || fail "the write to the submount did not reach it"
+	umount "$src/sub"
+	assert_success
+	assert_output_contains "Read-only file system"
+	assert_output_contains "sub writable"
+	[ ! -e "$src/top" ] || fail "the container wrote to the top of the tree"
+	assert_no_leftovers
+}
+
 @test "bind: a missing source is an error naming it" {
 	add_mount /data bind "$BATS_TEST_TMPDIR/no-such-dir" bind ro
 	# Repeated: the init dies of this while the runtime sets up its network namespace, and the
