@@ -85,6 +85,20 @@ tree_with_submount() {
 	mount -t tmpfs -o size=1m tmpfs "$1/sub"
 }
 
+@test "bind rro: the top mount and every submount under it are read-only" {
+	local src="$BATS_TEST_TMPDIR/tree"
+	tree_with_submount "$src"
+	add_mount /data bind "$src" rbind rro
+	run_ctr 'touch /data/top 2>&1; touch /data/sub/inner 2>&1; echo done'
+	umount "$src/sub"
+	assert_success
+	assert_output_contains "done"
+	[ "$(grep -c "Read-only file system" <<<"$output")" -eq 2 ] ||
+		fail "expected EROFS on the top and on the submount"
+	[ ! -e "$src/top" ] || fail "the container wrote to the top of the tree"
+	assert_no_leftovers
+}
+
 @test "bind rbind,ro: only the top mount is read-only, as in runc; the submount stays writable" {
 	local src="$BATS_TEST_TMPDIR/tree"
 	tree_with_submount "$src"
@@ -96,6 +110,22 @@ tree_with_submount() {
 	assert_output_contains "Read-only file system"
 	assert_output_contains "sub writable"
 	[ ! -e "$src/top" ] || fail "the container wrote to the top of the tree"
+	assert_no_leftovers
+}
+
+@test "bind rrw: a recursive option the kernel refuses (a locked read-only submount) fails, naming the mount" {
+	local src="$BATS_TEST_TMPDIR/tree" n
+	mkdir -p "$src/sub"
+	mount -t tmpfs -o ro,size=1m tmpfs "$src/sub"
+	# In a user namespace the submount's read-only flag is locked: rrw cannot clear it.
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]'
+	n=$(jq '.mounts | length' "$BUNDLE/config.json")
+	add_mount /data bind "$src" rbind rrw
+	run_ctr 'true'
+	umount "$src/sub"
+	assert_one_line_error "mounts[$n] (/data): recursive mount options"
 	assert_no_leftovers
 }
 
