@@ -259,7 +259,6 @@ static enum init_filter_point filter_point(const struct init_args *a,
 	    .sync_fd = a->sync_fd,
 	    .fifo_fd = a->fifo_fd,
 	    .start_follows = a->start_follows,
-	    .start_hooks = a->spec->hooks[HOOK_START_CONTAINER].n_hooks > 0,
 	    .loaded_in_setup = !process_filter_at_exec(&a->spec->process, f),
 	};
 
@@ -314,10 +313,11 @@ void container_init_main(const struct init_args *a)
 	}
 	/* `create` waits for this close (release_init()) before it exits. */
 	close(a->sync_fd);
+	/* The startContainer hooks run under the filter: they are the container's, not ours. */
 	if (filter_load_at(&filter, point, INIT_FILTER_AT_BARRIER, &err) < 0 ||
 	    wait_for_start(a, &err) < 0 ||
-	    hooks_run(a->spec, HOOK_START_CONTAINER, state_json ? state_json : "{}", &err) < 0 ||
-	    filter_load_at(&filter, point, INIT_FILTER_AT_EXEC, &err) < 0)
+	    filter_load_at(&filter, point, INIT_FILTER_AT_START, &err) < 0 ||
+	    hooks_run(a->spec, HOOK_START_CONTAINER, state_json ? state_json : "{}", &err) < 0)
 		fail_after_ready(&err);
 	exec_process(a, &exe, &err);
 	fprintf(stderr, "isorun: %s\n", err.msg);
