@@ -229,6 +229,30 @@ tree_with_submount() {
 	assert_output_contains "/sys sysfs"
 }
 
+@test "read-only /dev: filled before it goes read-only (devpts, nodes, links, /dev/console)" {
+	update_config '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"]'
+	run_ctr 'grep -E " /dev(/pts)? " /proc/self/mountinfo | cut -d" " -f5,6
+		echo x >/dev/null && head -c 1 /dev/zero >/dev/null && echo "nodes ok"
+		[ "$(readlink /dev/ptmx)" = pts/ptmx ] && echo "ptmx link"
+		touch /dev/new 2>&1 || true'
+	assert_success
+	assert_output_contains "/dev ro,"
+	assert_output_contains "/dev/pts rw,"
+	assert_output_contains "nodes ok"
+	assert_output_contains "ptmx link"
+	assert_output_contains "Read-only file system"
+	[ ! -e "$BUNDLE/rootfs/dev/new" ] || fail "wrote through to the rootfs"
+	# with a terminal, /dev/console is made in /dev too
+	update_config '.process.terminal = true'
+	set_cmd 'test -c /dev/console && echo "console ok"; touch /dev/new2 2>&1 || true'
+	iso_run --in /dev/null isorun run --bundle "$BUNDLE" "$CTR2"
+	assert_success
+	output=$(tr -d '\r' <<<"$output")
+	assert_output_contains "console ok"
+	assert_output_contains "Read-only file system"
+	assert_no_leftovers
+}
+
 @test "linux.devices: creates the node with its type, numbers, mode and owner" {
 	update_config '.linux.devices = [{"path": "/dev/isotest", "type": "c", "major": 1, "minor": 3,
 		"fileMode": 416, "uid": 1000, "gid": 5}]'
