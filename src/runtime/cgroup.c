@@ -153,8 +153,10 @@ static const struct cgroup_device_rule default_devices[] = {
     {true, 'c', 136, -1, CGROUP_DEV_READ | CGROUP_DEV_WRITE | CGROUP_DEV_MKNOD}, /* pts */
 };
 
-/* Deny everything, then linux.resources.devices in order, then the OCI default devices and the
- * devices of linux.devices (which the spec says the container gets). */
+/* Deny everything, then the devices of linux.devices (which the spec says the container gets),
+ * then linux.resources.devices in order, then the OCI default devices; the last matching rule
+ * wins.  linux.devices come before the user's rules so that a deny there ({"allow": false,
+ * "access": "rwm"}) holds for them too, as in runc, which gives them no rule at all. */
 static int device_rules(const struct spec *spec, const struct cgroup_resources *r,
 			struct cgroup_device_rule **ret, size_t *ret_n)
 {
@@ -164,10 +166,6 @@ static int device_rules(const struct spec *spec, const struct cgroup_resources *
 	if (!rules)
 		return -ENOMEM;
 	rules[k++] = (struct cgroup_device_rule){false, 'a', -1, -1, 7};
-	for (size_t i = 0; i < r->n_devices; i++)
-		rules[k++] = r->devices[i];
-	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++)
-		rules[k++] = default_devices[i];
 	for (size_t i = 0; i < spec->linux_.n_devices; i++) {
 		const struct spec_device *d = &spec->linux_.devices[i];
 
@@ -176,6 +174,10 @@ static int device_rules(const struct spec *spec, const struct cgroup_resources *
 		rules[k++] = (struct cgroup_device_rule){true, d->type == 'b' ? 'b' : 'c', d->major,
 							 d->minor, 7};
 	}
+	for (size_t i = 0; i < r->n_devices; i++)
+		rules[k++] = r->devices[i];
+	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++)
+		rules[k++] = default_devices[i];
 	*ret = rules;
 	*ret_n = k;
 	return 0;

@@ -192,7 +192,7 @@ static int setup_after_pivot(const struct init_args *a, struct executable *exe,
 	/* rootfs_pivot_and_finish() applies linux.sysctl itself, before /proc/sys goes
 	 * read-only. */
 	if ((r = rootfs_pivot_and_finish(spec, a->rootfs, err)) < 0 ||
-	    (r = setup_terminal(a, err)) < 0)
+	    (r = setup_terminal(a, err)) < 0 || (r = rootfs_make_dev_readonly(spec, err)) < 0)
 		return r;
 	/* Looked up before waiting for start, so `create` reports a missing program. */
 	if ((r = executable_find(&spec->process, exe, err)) < 0)
@@ -263,7 +263,6 @@ static enum init_filter_point filter_point(const struct init_args *a,
 	    .sync_fd = a->sync_fd,
 	    .fifo_fd = a->fifo_fd,
 	    .start_follows = a->start_follows,
-	    .start_hooks = a->spec->hooks[HOOK_START_CONTAINER].n_hooks > 0,
 	    .loaded_in_setup = !process_filter_at_exec(&a->spec->process, f),
 	};
 
@@ -318,10 +317,11 @@ void container_init_main(const struct init_args *a)
 	}
 	/* `create` waits for this close (release_init()) before it exits. */
 	close(a->sync_fd);
+	/* The startContainer hooks run under the filter: they are the container's, not ours. */
 	if (filter_load_at(&filter, point, INIT_FILTER_AT_BARRIER, &err) < 0 ||
 	    wait_for_start(a, &err) < 0 ||
-	    hooks_run(a->spec, HOOK_START_CONTAINER, state_json ? state_json : "{}", &err) < 0 ||
-	    filter_load_at(&filter, point, INIT_FILTER_AT_EXEC, &err) < 0)
+	    filter_load_at(&filter, point, INIT_FILTER_AT_START, &err) < 0 ||
+	    hooks_run(a->spec, HOOK_START_CONTAINER, state_json ? state_json : "{}", &err) < 0)
 		fail_after_ready(&err);
 	exec_process(a, &exe, &err);
 	fprintf(stderr, "isorun: %s\n", err.msg);

@@ -78,9 +78,10 @@ static int run_recorded(const struct trace_options *o, const struct created_cont
 	return 0;
 }
 
-/* Whether the bundle's filter would be loaded before the init's exec (noNewPrivileges
- * false: process_setup.h).  Errors are left to container_create, which reads it again. */
-static bool filter_loaded_early(const char *bundle)
+/* Whether the bundle's filter would hold calls of the init's before its exec: loaded before
+ * the user changes (noNewPrivileges false: process_setup.h), or startContainer hooks, which
+ * run under it (init_filter.h).  Errors are left to container_create, which reads it again. */
+static bool filter_holds_init_calls(const char *bundle)
 {
 	_cleanup_free_ char *path = NULL, *text = NULL;
 	struct iso_error ignored = {0};
@@ -92,7 +93,7 @@ static bool filter_loaded_early(const char *bundle)
 	    read_file_at(AT_FDCWD, path, CONFIG_MAX_SIZE, &text, &len, &ignored) < 0 ||
 	    spec_parse(text, len, "config.json", &spec, &ignored) < 0)
 		return false;
-	early = !spec->process.no_new_privileges;
+	early = !spec->process.no_new_privileges || spec->hooks[HOOK_START_CONTAINER].n_hooks > 0;
 	spec_free(spec);
 	return early;
 }
@@ -170,7 +171,7 @@ static int collect(bool in_kernel, const struct syscall_recorder_bpf *bpf,
 	log_debug("trace: recorded with %s: %lu round trips through the runtime%s", ret->recorder,
 		  ret->notified,
 		  rec->exec_seen ? "" : " (the container's program was never executed)");
-	if (filter_loaded_early(o->bundle))
+	if (filter_holds_init_calls(o->bundle))
 		for (size_t i = 0; i < SYSCALL_SET_MAX / 64; i++)
 			ret->seen.bits[i] |= rec->runtime_seen.bits[i];
 	return 0;

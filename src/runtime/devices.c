@@ -243,15 +243,19 @@ static bool is_dev(const char *path)
 	return same_path(path, "/dev");
 }
 
+const struct spec_mount *devices_dev_mount(const struct spec *spec)
+{
+	const struct spec_mount *dev = NULL;
+
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (is_dev(spec->mounts[i].destination))
+			dev = &spec->mounts[i];
+	return dev;
+}
+
 bool devices_dev_is_tmpfs(const struct spec *spec)
 {
-	bool tmpfs = false;
+	const struct spec_mount *m = devices_dev_mount(spec);
 
-	for (size_t i = 0; i < spec->n_mounts; i++) {
-		const struct spec_mount *m = &spec->mounts[i];
-
-		if (is_dev(m->destination))
-			tmpfs = !m->bind && m->type && strcmp(m->type, "tmpfs") == 0;
-	}
-	return tmpfs;
+	return m && !m->bind && m->type && strcmp(m->type, "tmpfs") == 0;
 }

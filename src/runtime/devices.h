@@ -8,6 +8,9 @@
 
 #include "runtime/spec.h"
 
+/* The last mount on /dev ("/dev", "/dev/", "//dev"), the one the container sees; NULL if none. */
+const struct spec_mount *devices_dev_mount(const struct spec *spec);
+
 /* Whether the runtime must populate /dev: the last mount on /dev is a new tmpfs (not a bind). */
 bool devices_dev_is_tmpfs(const struct spec *spec);
 

@@ -66,8 +66,8 @@ enum init_filter_point init_filter_point(const struct seccomp_program *p,
 {
 	if (c->loaded_in_setup || !seccomp_program_present(p))
 		return INIT_FILTER_IN_SETUP;
-	if (c->start_hooks || !allows_barrier_wait(p, c))
-		return INIT_FILTER_AT_EXEC;
+	if (!allows_barrier_wait(p, c))
+		return INIT_FILTER_AT_START;
 	/* Ahead of SYNC_CREATED only for run: a plain create would wait for it itself. */
 	if (c->start_follows && allows_release(p, c))
 		return INIT_FILTER_AT_READY;

@@ -43,6 +43,28 @@ static const struct mount_flag mount_flags[] = {
     {"nolazytime", MS_LAZYTIME, true},
 };
 
+/* Runtime spec 1.1's recursive forms (mount_setattr with AT_RECURSIVE), as runc names them. */
+static const struct mount_flag recursive_flags[] = {
+    {"rro", MS_RDONLY, false},
+    {"rrw", MS_RDONLY, true},
+    {"rnosuid", MS_NOSUID, false},
+    {"rsuid", MS_NOSUID, true},
+    {"rnodev", MS_NODEV, false},
+    {"rdev", MS_NODEV, true},
+    {"rnoexec", MS_NOEXEC, false},
+    {"rexec", MS_NOEXEC, true},
+    {"rnoatime", MS_NOATIME, false},
+    {"ratime", MS_NOATIME, true},
+    {"rnodiratime", MS_NODIRATIME, false},
+    {"rdiratime", MS_NODIRATIME, true},
+    {"rrelatime", MS_RELATIME, false},
+    {"rnorelatime", MS_RELATIME, true},
+    {"rstrictatime", MS_STRICTATIME, false},
+    {"rnostrictatime", MS_STRICTATIME, true},
+    {"rnosymfollow", MS_NOSYMFOLLOW, false},
+    {"rsymfollow", MS_NOSYMFOLLOW, true},
+};
+
 static const struct {
 	const char *name;
 	unsigned long flags;
@@ -61,6 +83,9 @@ const char *mount_option_name(size_t index)
 	if (index < ARRAY_SIZE(mount_flags))
 		return mount_flags[index].name;
 	index -= ARRAY_SIZE(mount_flags);
+	if (index < ARRAY_SIZE(recursive_flags))
+		return recursive_flags[index].name;
+	index -= ARRAY_SIZE(recursive_flags);
 	if (index < ARRAY_SIZE(propagations))
 		return propagations[index].name;
 	index -= ARRAY_SIZE(propagations);
@@ -78,21 +103,37 @@ int mount_propagation_from_name(const char *name, unsigned long *ret)
 	return -EINVAL;
 }
 
-/* Keeps flags and clear_flags disjoint, so the last option about a flag wins. */
+static const struct mount_flag *find_flag(const struct mount_flag *table, size_t n, const char *opt)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(opt, table[i].name) == 0)
+			return &table[i];
+	return NULL;
+}
+
+/* Keeps *set and *clear disjoint, so the last option about a flag wins. */
+static void record_flag(const struct mount_flag *f, unsigned long *set, unsigned long *clear)
+{
+	if (f->clear) {
+		*set &= ~f->flag;
+		*clear |= f->flag;
+	} else {
+		*set |= f->flag;
+		*clear &= ~f->flag;
+	}
+}
+
 static bool apply_flag(struct spec_mount *m, const char *opt)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(mount_flags); i++) {
-		const struct mount_flag *f = &mount_flags[i];
+	const struct mount_flag *f = find_flag(mount_flags, ARRAY_SIZE(mount_flags), opt);
 
-		if (strcmp(opt, f->name) != 0)
-			continue;
-		if (f->clear) {
-			m->flags &= ~f->flag;
-			m->clear_flags |= f->flag;
-		} else {
-			m->flags |= f->flag;
-			m->clear_flags &= ~f->flag;
-		}
+	if (f) {
+		record_flag(f, &m->flags, &m->clear_flags);
+		return true;
+	}
+	f = find_flag(recursive_flags, ARRAY_SIZE(recursive_flags), opt);
+	if (f) {
+		record_flag(f, &m->rec_flags, &m->rec_clear_flags);
 		return true;
 	}
 	return false;
@@ -140,6 +181,7 @@ int mount_options_parse(struct spec_mount *m, const char *json_path, struct iso_
 	size_t data_len = 0;
 
 	m->flags = m->clear_flags = m->propagation = 0;
+	m->rec_flags = m->rec_clear_flags = 0;
 	m->bind = m->type && strcmp(m->type, "bind") == 0;
 	m->recursive = m->tmpcopyup = false;
 	free(m->data);

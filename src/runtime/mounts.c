@@ -49,15 +49,34 @@ static uint64_t attrs_of(unsigned long ms)
 	return attr;
 }
 
-/* The attributes a spec mount sets and clears ("rw", "suid", "exec"... clear). */
-static void spec_attrs(const struct spec_mount *m, uint64_t *set, uint64_t *clr)
+/* The attributes MS_* bits set and clear ("rw", "suid", "exec"... clear). */
+static void attrs_of_flags(unsigned long set_ms, unsigned long clear_ms, uint64_t *set,
+			   uint64_t *clr)
 {
-	*set = attrs_of(m->flags);
-	*clr = attrs_of(m->clear_flags) & ~(MOUNT_ATTR__ATIME | *set);
+	*set = attrs_of(set_ms);
+	*clr = attrs_of(clear_ms) & ~(MOUNT_ATTR__ATIME | *set);
 	/* mount_setattr changes the atime mode only as a whole field: set one mode and clear
 	 * the field.  Clearing a mode ("atime", "nostrictatime") means back to relatime. */
-	if ((m->flags | m->clear_flags) & ATIME_FLAGS)
+	if ((set_ms | clear_ms) & ATIME_FLAGS)
 		*clr |= MOUNT_ATTR__ATIME;
+}
+
+static void spec_attrs(const struct spec_mount *m, uint64_t *set, uint64_t *clr)
+{
+	attrs_of_flags(m->flags, m->clear_flags, set, clr);
+}
+
+/* "rro", "rnosuid"...: on mnt and every mount under it, after the mount's own flags, so that
+ * they win over them as in runc.  A kernel that cannot apply one fails the mount: asked-for
+ * confinement never silently vanishes. */
+static int set_recursive_attrs(int mnt, const struct spec_mount *m, struct iso_error *err)
+{
+	uint64_t set, clr;
+
+	attrs_of_flags(m->rec_flags, m->rec_clear_flags, &set, &clr);
+	if (mount_set_attrs(mnt, set, clr, true, err) < 0)
+		return iso_error_wrap(err, "recursive mount options");
+	return 0;
 }
 
 /* ---- new filesystems: fsopen / fsconfig / fsmount -------------------------------------- */
@@ -236,13 +255,16 @@ int mount_attach(int mnt_fd, int target_fd, struct iso_error *err)
 }
 
 /* Creates the destination (a directory, or a file for a bind of a non-directory) inside the
- * root, attaches mnt_fd onto it and applies the mount's propagation. */
+ * root, attaches mnt_fd onto it and applies the mount's propagation.  The recursive options
+ * are set while mnt_fd is still detached: never visible without them. */
 static int place(int rootfd, const struct spec_mount *m, int mnt_fd, bool as_file,
 		 struct iso_error *err)
 {
 	_cleanup_close_ int target = -1;
 	int r;
 
+	if (set_recursive_attrs(mnt_fd, m, err) < 0)
+		return iso_error_code(err);
 	if (as_file)
 		target = safe_create_file_in_root(rootfd, m->destination, 0644, err);
 	else
@@ -270,8 +292,11 @@ static int clone_source(const char *source, int source_fd, bool recursive, struc
 	return tree < 0 ? iso_error_wrap(err, "%s", source) : tree;
 }
 
+/* The mount's own flags go on the top mount only, as runc's remount does ("rbind,ro" leaves
+ * the submounts as they are: "rro" is for all of them); attrs_everywhere puts them on every
+ * mount of the tree, for a bind standing in for a single filesystem. */
 static int mount_bind(int rootfd, const struct spec_mount *m, const char *source, int source_fd,
-		      bool recursive, struct iso_error *err)
+		      bool recursive, bool attrs_everywhere, struct iso_error *err)
 {
 	_cleanup_close_ int tree = -1;
 	uint64_t set, clr;
@@ -285,10 +310,9 @@ static int mount_bind(int rootfd, const struct spec_mount *m, const char *source
 		return tree;
 	if (fstat(tree, &st) < 0)
 		return iso_error_set(err, errno, "bind %s", source);
-	/* Flags on the detached copy, so the mount is never visible with the wrong ones; an
-	 * rbind gets them on every mount under it too. */
+	/* Flags on the detached copy, so the mount is never visible with the wrong ones. */
 	spec_attrs(m, &set, &clr);
-	r = mount_set_attrs(tree, set, clr, recursive, err);
+	r = mount_set_attrs(tree, set, clr, attrs_everywhere, err);
 	if (r < 0)
 		return iso_error_wrap(err, "bind %s", source);
 	return place(rootfd, m, tree, !S_ISDIR(st.st_mode), err);
@@ -459,6 +483,8 @@ static int mount_tmpfs_copyup(int rootfd, const struct spec_mount *m, struct iso
 	r = copy_up(target, mnt, m->data, err);
 	if (r == 0 && (m->flags & MS_RDONLY))
 		r = mount_set_attrs(mnt, MOUNT_ATTR_RDONLY, 0, false, err);
+	if (r == 0)
+		r = set_recursive_attrs(mnt, m, err);
 	if (r == 0)
 		r = mount_attach(mnt, target, err);
 	if (r == 0)
@@ -648,6 +674,8 @@ static int mount_cgroup_v1(int rootfd, const struct spec_mount *m, struct iso_er
 	if (r == 0 && (m->flags & MS_RDONLY))
 		r = mount_set_attrs(tmpfs, MOUNT_ATTR_RDONLY, 0, false, err);
 	if (r == 0)
+		r = set_recursive_attrs(tmpfs, m, err);
+	if (r == 0)
 		r = mount_set_propagation(tmpfs, m->propagation, err);
 	return r;
 }
@@ -691,21 +719,21 @@ int mount_one(int rootfd, const struct spec_mount *m, const struct mount_env *en
 	int r;
 
 	if (m->bind)
-		return mount_bind(rootfd, m, m->source, env->source_fd, m->recursive, err);
+		return mount_bind(rootfd, m, m->source, env->source_fd, m->recursive, false, err);
 	if (!m->type)
 		return iso_error_invalid(err, "no type and not a bind mount");
 	if (strcmp(m->type, "cgroup") == 0)
 		return mount_cgroup(rootfd, m, err);
 	fallback = env->userns ? userns_fallback(m->type) : NULL;
 	if (fallback && strcmp(m->type, "sysfs") == 0 && !env->own_netns)
-		return mount_bind(rootfd, m, fallback, -1, true, err);
+		return mount_bind(rootfd, m, fallback, -1, true, true, err);
 	if (m->tmpcopyup)
 		r = mount_tmpfs_copyup(rootfd, m, err);
 	else
 		r = mount_fs(rootfd, m, m->type, err);
 	if (r == -EPERM && fallback) {
 		iso_error_clear(err);
-		return mount_bind(rootfd, m, fallback, -1, true, err);
+		return mount_bind(rootfd, m, fallback, -1, true, true, err);
 	}
 	return r;
 }

@@ -43,8 +43,8 @@ int process_filter_load(const struct process_filter *f, struct iso_error *err)
  *   change (the profile must then allow setgroups, setres[ug]id and capset, as Docker's does);
  * - with a listener, before the process reports ready: the runtime that passes the fd on
  *   exits after that;
- * - otherwise right before execve (for the init, after the start barrier and the
- *   startContainer hooks). */
+ * - otherwise right before execve (for the init, after the start barrier but before the
+ *   startContainer hooks, which it must hold as in runc: init_filter.h). */
 bool process_filter_at_exec(const struct spec_process *p, const struct process_filter *f)
 {
 	return p->no_new_privileges && !(f->program && f->program->needs_listener);

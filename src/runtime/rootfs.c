@@ -105,6 +105,22 @@ static bool shows_own_cgroup(const struct spec_mount *m)
 	return m->type && (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"));
 }
 
+/* The /dev the container sees is mounted writable even when read-only is asked for:
+ * rootfs_make_dev_readonly() applies it once the nodes, links, mount points (/dev/pts...) and
+ * /dev/console are made in it, as runc does. */
+static int mount_one_spec(const struct spec *spec, const struct spec_mount *m, int rootfd,
+			  const struct mount_env *env, struct iso_error *err)
+{
+	struct spec_mount writable;
+
+	if (m != devices_dev_mount(spec))
+		return mount_one(rootfd, m, env, err);
+	writable = *m;
+	writable.flags &= ~MS_RDONLY;
+	writable.rec_flags &= ~MS_RDONLY;
+	return mount_one(rootfd, &writable, env, err);
+}
+
 static int mount_spec_mounts(const struct spec *spec, int rootfd,
 			     const struct rootfs_cgroup_barrier *barrier,
 			     const struct mount_sources *sources, bool *waited,
@@ -122,7 +138,7 @@ static int mount_spec_mounts(const struct spec *spec, int rootfd,
 				return iso_error_code(err);
 		}
 		env.source_fd = sources ? mount_sources_fd(sources, i) : -1;
-		if (mount_one(rootfd, m, &env, err) < 0)
+		if (mount_one_spec(spec, m, rootfd, &env, err) < 0)
 			return iso_error_wrap(err, "mounts[%zu] (%s)", i, m->destination);
 	}
 	return 0;
@@ -207,5 +223,32 @@ int rootfs_pivot_and_finish(const struct spec *spec, const char *rootfs, struct 
 	if (spec->linux_.rootfs_propagation &&
 	    set_root_propagation(rootfd, spec->linux_.rootfs_propagation, err) < 0)
 		return iso_error_code(err);
+	return 0;
+}
+
+int rootfs_make_dev_readonly(const struct spec *spec, struct iso_error *err)
+{
+	const struct spec_mount *m = devices_dev_mount(spec);
+	_cleanup_close_ int dev = -1;
+	bool root = false;
+	int r;
+
+	if (!m || !((m->flags | m->rec_flags) & MS_RDONLY))
+		return 0;
+	dev = open("/dev", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dev < 0)
+		return iso_error_set(err, errno, "mounts[%zu] (/dev): read-only",
+				     (size_t)(m - spec->mounts));
+	/* Not a mount root, mount_setattr would change the mount holding it: the root. */
+	r = is_mount_root(dev, &root);
+	if (r < 0 || !root)
+		return iso_error_set(err, r < 0 ? -r : EINVAL,
+				     "mounts[%zu] (/dev): read-only: /dev is not its mount",
+				     (size_t)(m - spec->mounts));
+	if ((m->flags & MS_RDONLY) && mount_set_attrs(dev, MOUNT_ATTR_RDONLY, 0, false, err) < 0)
+		return iso_error_wrap(err, "mounts[%zu] (/dev): read-only",
+				      (size_t)(m - spec->mounts));
+	if ((m->rec_flags & MS_RDONLY) && mount_set_attrs(dev, MOUNT_ATTR_RDONLY, 0, true, err) < 0)
+		return iso_error_wrap(err, "mounts[%zu] (/dev): rro", (size_t)(m - spec->mounts));
 	return 0;
 }

@@ -35,4 +35,9 @@ int rootfs_mount_all(const struct spec *spec, const char *rootfs,
  * process's cwd is "/". */
 int rootfs_pivot_and_finish(const struct spec *spec, const char *rootfs, struct iso_error *err);
 
+/* After pivot_root and /dev/console: makes the container's /dev mount read-only when its
+ * options ask for it ("ro" on it alone, "rro" on the mounts under it too), which
+ * rootfs_mount_all() left writable so that /dev could be filled. */
+int rootfs_make_dev_readonly(const struct spec *spec, struct iso_error *err);
+
 #endif

@@ -23,8 +23,10 @@ struct spec_mount {
 	char *type;	   /* may be NULL (bind mounts) */
 	char **options;	   /* NULL-terminated, as written in config.json */
 	/* Derived from options by mount_options_parse(): */
-	unsigned long flags;	   /* MS_* to set */
-	unsigned long clear_flags; /* MS_* explicitly cleared (e.g. "rw", "suid") */
+	unsigned long flags;	       /* MS_* to set */
+	unsigned long clear_flags;     /* MS_* explicitly cleared (e.g. "rw", "suid") */
+	unsigned long rec_flags;       /* MS_* to set on every mount under it too ("rro") */
+	unsigned long rec_clear_flags; /* MS_* cleared on every mount under it ("rrw") */
 	unsigned long propagation; /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE | MS_REC, or 0 */
 	bool bind;		   /* "bind" or "rbind" (or type "bind") */
 	bool recursive;		   /* "rbind" */

@@ -508,6 +508,40 @@ fuse_cmd() {
 	assert_no_leftovers
 }
 
+@test "devices: deny-all denies /dev/kmsg (listed in linux.devices or bound); the default devices still work" {
+	[ -c /dev/kmsg ] || skip "no /dev/kmsg"
+	update_config '.linux.devices += [{path: "/dev/kmsg", type: "c", major: 1, minor: 11,
+		fileMode: 384, uid: 0, gid: 0}]'
+	add_mount /dev/kmsg-host bind /dev/kmsg bind
+	resources '{"devices": [{"allow": false, "access": "rwm"}]}'
+	# Each line: NAME ok, or NAME EPERM when the device cgroup refused the open; other errors
+	# (tty without a controlling terminal, a locked pts) come after the cgroup allowed it.
+	set_cmd 'try() {
+			if err=$( (eval "$2") 2>&1 >/dev/null); then echo "$1 ok"
+			elif [ "${err#*not permitted}" != "$err" ]; then echo "$1 EPERM"
+			else echo "$1 ok: $err"; fi
+		}
+		try null "echo x >/dev/null; head -c 1 /dev/null"
+		try zero "head -c 4 /dev/zero"
+		try full "head -c 4 /dev/full"
+		try random "head -c 4 /dev/random"
+		try urandom "head -c 4 /dev/urandom"
+		try tty "exec 3<>/dev/tty"
+		try ptmx "exec 3<>/dev/ptmx"
+		try pts "exec 3<>/dev/ptmx; exec 4<>/dev/pts/0"
+		try kmsg "echo isorun-test >/dev/kmsg"
+		try kmsg-host "echo isorun-test >/dev/kmsg-host"'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	local d
+	for d in null zero full random urandom tty ptmx pts; do
+		grep -q "^$d ok" <<<"$output" || fail "/dev/$d is not usable"
+	done
+	grep -qx "kmsg EPERM" <<<"$output" || fail "/dev/kmsg (linux.devices) was not denied"
+	grep -qx "kmsg-host EPERM" <<<"$output" || fail "/dev/kmsg (bound) was not denied"
+	assert_no_leftovers
+}
+
 @test "devices: the cgroup2 BPF program denies even when v1 devices allows everything" {
 	[ -c /dev/fuse ] || skip "no /dev/fuse"
 	[ -d $CG/unified ] && [ -d $CG/devices ] || skip "not the hybrid layout"

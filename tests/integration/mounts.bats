@@ -79,6 +79,56 @@ run_ctr() {
 	assert_equal "$(cat "$src/written")" "from container"
 }
 
+# tree_with_submount DIR: DIR with a tmpfs mounted on DIR/sub (unmounted by the caller).
+tree_with_submount() {
+	mkdir -p "$1/sub"
+	mount -t tmpfs -o size=1m tmpfs "$1/sub"
+}
+
+@test "bind rro: the top mount and every submount under it are read-only" {
+	local src="$BATS_TEST_TMPDIR/tree"
+	tree_with_submount "$src"
+	add_mount /data bind "$src" rbind rro
+	run_ctr 'touch /data/top 2>&1; touch /data/sub/inner 2>&1; echo done'
+	umount "$src/sub"
+	assert_success
+	assert_output_contains "done"
+	[ "$(grep -c "Read-only file system" <<<"$output")" -eq 2 ] ||
+		fail "expected EROFS on the top and on the submount"
+	[ ! -e "$src/top" ] || fail "the container wrote to the top of the tree"
+	assert_no_leftovers
+}
+
+@test "bind rbind,ro: only the top mount is read-only, as in runc; the submount stays writable" {
+	local src="$BATS_TEST_TMPDIR/tree"
+	tree_with_submount "$src"
+	add_mount /data bind "$src" rbind ro
+	run_ctr 'touch /data/top 2>&1; touch /data/sub/inner && echo "sub writable"'
+	[ -e "$src/sub/inner" ] || fail "the write to the submount did not reach it"
+	umount "$src/sub"
+	assert_success
+	assert_output_contains "Read-only file system"
+	assert_output_contains "sub writable"
+	[ ! -e "$src/top" ] || fail "the container wrote to the top of the tree"
+	assert_no_leftovers
+}
+
+@test "bind rrw: a recursive option the kernel refuses (a locked read-only submount) fails, naming the mount" {
+	local src="$BATS_TEST_TMPDIR/tree" n
+	mkdir -p "$src/sub"
+	mount -t tmpfs -o ro,size=1m tmpfs "$src/sub"
+	# In a user namespace the submount's read-only flag is locked: rrw cannot clear it.
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]'
+	n=$(jq '.mounts | length' "$BUNDLE/config.json")
+	add_mount /data bind "$src" rbind rrw
+	run_ctr 'true'
+	umount "$src/sub"
+	assert_one_line_error "mounts[$n] (/data): recursive mount options"
+	assert_no_leftovers
+}
+
 @test "bind: a missing source is an error naming it" {
 	add_mount /data bind "$BATS_TEST_TMPDIR/no-such-dir" bind ro
 	# Repeated: the init dies of this while the runtime sets up its network namespace, and the
@@ -177,6 +227,30 @@ run_ctr() {
 	assert_output_contains "/dev/mqueue mqueue"
 	assert_output_contains "/proc proc"
 	assert_output_contains "/sys sysfs"
+}
+
+@test "read-only /dev: filled before it goes read-only (devpts, nodes, links, /dev/console)" {
+	update_config '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"]'
+	run_ctr 'grep -E " /dev(/pts)? " /proc/self/mountinfo | cut -d" " -f5,6
+		echo x >/dev/null && head -c 1 /dev/zero >/dev/null && echo "nodes ok"
+		[ "$(readlink /dev/ptmx)" = pts/ptmx ] && echo "ptmx link"
+		touch /dev/new 2>&1 || true'
+	assert_success
+	assert_output_contains "/dev ro,"
+	assert_output_contains "/dev/pts rw,"
+	assert_output_contains "nodes ok"
+	assert_output_contains "ptmx link"
+	assert_output_contains "Read-only file system"
+	[ ! -e "$BUNDLE/rootfs/dev/new" ] || fail "wrote through to the rootfs"
+	# with a terminal, /dev/console is made in /dev too
+	update_config '.process.terminal = true'
+	set_cmd 'test -c /dev/console && echo "console ok"; touch /dev/new2 2>&1 || true'
+	iso_run --in /dev/null isorun run --bundle "$BUNDLE" "$CTR2"
+	assert_success
+	output=$(tr -d '\r' <<<"$output")
+	assert_output_contains "console ok"
+	assert_output_contains "Read-only file system"
+	assert_no_leftovers
 }
 
 @test "linux.devices: creates the node with its type, numbers, mode and owner" {

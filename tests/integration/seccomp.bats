@@ -350,7 +350,7 @@ NR_X32_GETPID=$((0x40000000 + 39))
 	assert_equal "${lines[0]}" 1000
 }
 
-@test "load time: with no_new_privs the filter is in place while the init waits for start; a startContainer hook runs unfiltered first" {
+@test "load time: with no_new_privs the filter is in place while the init waits for start, also with a startContainer hook" {
 	allow_all_but '[{"names": ["keyctl"], "action": "SCMP_ACT_ERRNO"}]'
 	set_args /bin/seccomp_probe keyctl 0
 	iso_run isorun create --bundle "$BUNDLE" "$CTR"
@@ -359,18 +359,40 @@ NR_X32_GETPID=$((0x40000000 + 39))
 	iso_run isorun start "$CTR"
 	assert_success
 	iso_run isorun delete --force "$CTR"
-	# The hook runs in the container before the program, and must not be filtered.
+	# The hook runs in the container before the program, under its filter (as in runc).
 	bind_shared
 	update_config '.hooks.startContainer = [{"path": "/bin/sh",
 		"args": ["sh", "-c", "grep Seccomp: /proc/self/status > /shared/hook.out"]}]'
 	iso_run isorun create --bundle "$BUNDLE" "$CTR"
 	assert_success
-	assert_init_seccomp 0 "filter loaded before the hook"
+	assert_init_seccomp 2 "no filter on the created init"
 	iso_run isorun start "$CTR"
 	assert_success
 	wait_for_content "$SHARED/hook.out" S
-	grep -q "Seccomp:	0" "$SHARED/hook.out" || fail "hook filtered: $(cat "$SHARED/hook.out")"
+	grep -q "Seccomp:	2" "$SHARED/hook.out" || fail "hook not filtered: $(cat "$SHARED/hook.out")"
 	iso_run isorun delete --force "$CTR"
+}
+
+@test "startContainer hook: held by the container's filter (mkdir -> ERRNO), whichever point loads it" {
+	local mkdir='{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}' p
+	# Alone, it is loaded at SYNC_READY; with a verdict on read's size (left open to the
+	# check), only once start is given, right before the hooks.
+	local -a profiles=("[$mkdir]" "[$mkdir, {\"names\": [\"read\"], \"action\": \"SCMP_ACT_ERRNO\",
+		\"args\": [{\"index\": 2, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]}]")
+	bind_shared
+	update_config '.root.readonly = false
+		| .hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c",
+			"if mkdir /x 2>/dev/null; then echo MADE; else echo DENIED; fi > /shared/hook.out"]}]'
+	set_cmd 'true'
+	for p in "${profiles[@]}"; do
+		rm -f "$SHARED/hook.out"
+		allow_all_but "$p"
+		iso_run isorun run --bundle "$BUNDLE" "$CTR"
+		assert_success
+		assert_equal "$(cat "$SHARED/hook.out")" DENIED
+		[ ! -e "$BUNDLE/rootfs/x" ] || fail "the hook made /x"
+	done
+	assert_no_leftovers
 }
 
 @test "load time: a filter denying the init's own last calls (read, prctl, close) waits for the exec, and applies there" {

@@ -690,10 +690,6 @@ static void test_filter_point(void)
 	UNIT_CHECK(point_for(deny_keyctl, c) == INIT_FILTER_AT_BARRIER,
 		   "create: at the barrier, not before SYNC_CREATED");
 	c = run;
-	c.start_hooks = true;
-	UNIT_CHECK(point_for(deny_keyctl, c) == INIT_FILTER_AT_EXEC,
-		   "startContainer hooks: at the exec");
-	c = run;
 	c.loaded_in_setup = true;
 	UNIT_CHECK(point_for(deny_keyctl, c) == INIT_FILTER_IN_SETUP &&
 		       init_filter_point(&none, &run) == INIT_FILTER_IN_SETUP,
@@ -721,8 +717,8 @@ static void test_filter_point(void)
 	UNIT_CHECK(point_for("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': "
 			     "['read'], 'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 0, 'value': "
 			     "4, 'op': 'SCMP_CMP_EQ'}]}]}",
-			     run) == INIT_FILTER_AT_EXEC,
-		   "read of the barrier's fd denied: at the exec");
+			     run) == INIT_FILTER_AT_START,
+		   "read of the barrier's fd denied: once start is given");
 	UNIT_CHECK(point_for("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': "
 			     "['read'], 'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 0, 'value': "
 			     "5, 'op': 'SCMP_CMP_EQ'}]}]}",
@@ -731,8 +727,8 @@ static void test_filter_point(void)
 	UNIT_CHECK(point_for("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': "
 			     "['read'], 'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 2, 'value': "
 			     "1, 'op': 'SCMP_CMP_EQ'}]}]}",
-			     run) == INIT_FILTER_AT_EXEC,
-		   "a verdict on read's size, which is left open: at the exec");
+			     run) == INIT_FILTER_AT_START,
+		   "a verdict on read's size, which is left open: once start is given");
 	UNIT_CHECK(point_for("{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': [{'names': "
 			     "['read', 'prctl', 'close', 'execve'], 'action': 'SCMP_ACT_ALLOW'}]}",
 			     run) == INIT_FILTER_AT_READY,

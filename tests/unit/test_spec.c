@@ -510,6 +510,7 @@ static void test_mount_options(void)
 	char *opts[] = {"nosuid",      "noexec", "nodev",    "ro",	  "mode=755", "",
 			"size=65536k", "rbind",	 "rprivate", "tmpcopyup", NULL};
 	char *flip[] = {"ro", "rw", "noatime", "atime", "nosuid", NULL};
+	char *rec[] = {"rbind", "rro", "rnosuid", "rsuid", "rnosymfollow", "rnoexec", "ro", NULL};
 	struct spec_mount m = {.destination = "/x", .type = "tmpfs", .options = opts};
 	struct iso_error err = {0};
 	unsigned long prop = 0;
@@ -529,6 +530,11 @@ static void test_mount_options(void)
 	UNIT_CHECK(r == 0 && m.flags == MS_NOSUID && m.clear_flags == (MS_RDONLY | MS_NOATIME) &&
 		       m.bind && !m.recursive && !m.tmpcopyup && m.data == NULL,
 		   "later options win; type bind implies a non-recursive bind");
+	m.options = rec;
+	r = mount_options_parse(&m, "config.json: mounts[0]", &err);
+	UNIT_CHECK(r == 0 && m.rec_flags == (MS_RDONLY | MS_NOSYMFOLLOW | MS_NOEXEC) &&
+		       m.rec_clear_flags == MS_NOSUID && m.flags == MS_RDONLY && m.data == NULL,
+		   "recursive options are flags of their own, never filesystem data");
 	big[0] = malloc(5000);
 	memset(big[0], 'x', 4999);
 	big[0][4999] = '\0';
