@@ -410,7 +410,7 @@ assert_pods_gone() {
 	# a command that cannot run fails the call with isorun's error, as the kubelet logs it
 	exec_sync /no/such/binary
 	assert_failure
-	assert_stderr_contains 'OCI runtime exec failed: exec: "/no/such/binary": executable file not found'
+	assert_stderr_contains 'OCI runtime exec failed: exec: "/no/such/binary": no such file or directory'
 	# the kubelet deletes a pod with running containers: StopPodSandbox, RemovePodSandbox
 	cri_call StopPodSandbox pod_sandbox_id "$SB"
 	assert_success
