@@ -49,7 +49,7 @@ int cmd_create(const struct global_options *g, int argc, char **argv, struct iso
 	int opt, r;
 
 	cmd_getopt_reset();
-	while ((opt = cmd_getopt("create", argc, argv, "+b:h", create_options_table, err)) != -1) {
+	while ((opt = cmd_getopt("create", argc, argv, "b:h", create_options_table, err)) != -1) {
 		if (opt == OPT_HELP)
 			return cmd_print_usage("create");
 		r = cmd_parse_create_option("create", opt, &o, err);

@@ -93,7 +93,7 @@ int cmd_list(const struct global_options *g, int argc, char **argv, struct iso_e
 	int opt, r;
 
 	cmd_getopt_reset();
-	while ((opt = cmd_getopt("list", argc, argv, "+qf:h", list_options_table, err)) != -1) {
+	while ((opt = cmd_getopt("list", argc, argv, "qf:h", list_options_table, err)) != -1) {
 		if (opt == 'q')
 			quiet = true;
 		else if (opt == 'f' && (r = parse_format(optarg, &fmt, err)) < 0)

@@ -771,6 +771,27 @@ container_cgroup_dirs() {
 	rmdir "$p/ctr" "$p"
 }
 
+# runc (urfave/cli) reorders options to the front for every verb but exec: scripts put them
+# after the id.
+@test "update, kill, delete: options after the id are taken, as runc takes them" {
+	need_v1 cpu
+	set_args /bin/sleep 1000
+	create_started "$CTR"
+	iso_run isorun update "$CTR" --cpu-period 50000 --cpu-quota=20000
+	assert_success
+	assert_equal "$(cat $CG/cpu/isorun/$CTR/cpu.cfs_period_us)" 50000
+	assert_equal "$(cat $CG/cpu/isorun/$CTR/cpu.cfs_quota_us)" 20000
+	iso_run isorun kill "$CTR" KILL --all
+	assert_success
+	retry 100 0.05 eval '[ "$(isorun state "$CTR" | jq -r .status)" = stopped ]' ||
+		fail "kill ID KILL --all did not stop the container"
+	create_started "$CTR2"
+	iso_run isorun delete "$CTR2" --force
+	assert_success
+	iso_run isorun state "$CTR2"
+	assert_error "does not exist"
+}
+
 # ---------------------------------------------------------------------------------------------
 # ps, events
 
