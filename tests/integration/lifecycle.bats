@@ -263,6 +263,26 @@ create_and_start() {
 	assert_error "not running"
 }
 
+# Clients (and runc's own tests) use signal 0 to ask whether a container still runs.
+@test "kill: signal 0 checks liveness: 0 while running, 'not running' once stopped" {
+	signal_recorder_cmd
+	create_and_start "$CTR"
+	wait_for_file "$SHARED/ready"
+	iso_run isorun kill "$CTR" 0
+	assert_success
+	iso_run isorun kill --all "$CTR" 0
+	assert_success
+	iso_run isorun kill "$CTR" SIG0
+	assert_error "unknown signal"
+	assert_equal "$(ctr_status "$CTR")" running
+	[ ! -e "$SHARED/signals" ] || fail "signal 0 delivered a signal"
+	iso_run isorun kill "$CTR" KILL
+	assert_success
+	wait_for_status "$CTR" stopped
+	iso_run isorun kill "$CTR" 0
+	assert_error "not running"
+}
+
 @test "kill --all: every process of the container gets the signal, not only pid 1" {
 	bind_shared
 	set_cmd 'trap "echo USR1 >>/shared/signals" USR1
