@@ -577,6 +577,30 @@ delete_from_foreign_pidns() {
 	assert_output_contains running
 }
 
+# runc lists in id order (Go's os.ReadDir sorts); the directory order is the file system's.
+@test "list: sorted by id in every format, whatever the order of creation" {
+	local id sorted
+	set_args /bin/sleep 1000
+	for id in "$CTR3" "$CTR" "$ID_TAG-d" "$CTR2" "$ID_TAG-0"; do
+		iso_run isorun create --bundle "$BUNDLE" "$id"
+		assert_success
+	done
+	sorted=$(printf '%s\n' "$CTR3" "$CTR" "$ID_TAG-d" "$CTR2" "$ID_TAG-0" | LC_ALL=C sort)
+	iso_run isorun list -q
+	assert_success
+	assert_equal "$output" "$sorted"
+	iso_run isorun list --format json
+	assert_success
+	assert_equal "$(jq -r '.[].id' <<<"$output")" "$sorted"
+	iso_run isorun list
+	assert_success
+	assert_equal "$(tail -n +2 <<<"$output" | awk '{print $1}')" "$sorted"
+	for id in "$ID_TAG-d" "$ID_TAG-0"; do
+		iso_run isorun delete --force "$id"
+		assert_success
+	done
+}
+
 @test "list: a corrupt state.json is skipped with a warning naming it; the others are listed" {
 	wait_for_go_cmd
 	iso_run isorun create --bundle "$BUNDLE" "$CTR"
