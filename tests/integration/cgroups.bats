@@ -816,6 +816,35 @@ container_cgroup_dirs() {
 	assert_one_line_error "--format"
 }
 
+# runc's events ends (status 0) when the container's cgroup goes away with its delete; a client
+# following a container must not be left waiting on a deleted one.
+@test "events: the stream ends, status 0, when the container is deleted" {
+	local mode evpid i
+	for mode in created running paused; do
+		set_args /bin/sleep 1000
+		iso_run isorun create --bundle "$BUNDLE" "$CTR"
+		assert_success
+		[ $mode = created ] || iso_run isorun start "$CTR"
+		[ $mode != paused ] || iso_run isorun pause "$CTR"
+		assert_success
+		timeout 30 "$ISORUN" --root "$ROOT" events --interval 100ms "$CTR" \
+			>"$BATS_TEST_TMPDIR/ev" 2>&1 3>&- &
+		evpid=$!
+		sleep 0.5
+		kill -0 $evpid || fail "$mode: events ended before the delete"
+		iso_run isorun delete --force "$CTR"
+		assert_success
+		for ((i = 0; i < 50; i++)); do
+			kill -0 $evpid 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 $evpid 2>/dev/null && fail "$mode: events still runs 5s after the delete"
+		wait $evpid || fail "$mode: events exited $?: $(cat "$BATS_TEST_TMPDIR/ev")"
+		jq -e -s 'length >= 1 and all(.type == "stats")' "$BATS_TEST_TMPDIR/ev" >/dev/null ||
+			fail "$mode: no stats lines before the delete"
+	done
+}
+
 @test "events: --stats prints one valid stats line; --interval repeats it" {
 	resources '{"pids": {"limit": 50}, "memory": {"limit": 67108864}}'
 	counter_cmd
