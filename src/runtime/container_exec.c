@@ -31,6 +31,9 @@
 #include "util/fsutil.h"
 #include "util/log.h"
 
+/* The exit status of an exec the container refuses, as runc's. */
+#define EXEC_REFUSED_EXIT 255
+
 #define PROCESS_FILE_MAX (1024 * 1024)
 
 #ifndef CLONE_NEWTIME
@@ -295,10 +298,14 @@ static int load_exec_plan(const struct exec_options *o, struct exec_plan *p, str
 
 	p->o = o;
 	r = container_load_with_config(o->root, o->id, &p->st, &p->spec, &p->seccomp, err);
-	if (r < 0)
+	if (r == 0)
+		r = check_status(p, err);
+	/* A missing, paused or stopped container: runc exits 255 here, and clients tell this
+	 * from a failure of the command (its own status) by that code. */
+	if (r < 0) {
+		err->exit_code = EXEC_REFUSED_EXIT;
 		return r;
-	if ((r = check_status(p, err)) < 0)
-		return r;
+	}
 	if (o->process_file && (r = load_process_file(p, err)) < 0)
 		return r;
 	if ((r = apply_options(p, err)) < 0 || (r = check_terminal(p, err)) < 0)
@@ -307,9 +314,11 @@ static int load_exec_plan(const struct exec_options *o, struct exec_plan *p, str
 	if ((r = plan_cgroups(p, err)) < 0)
 		return r;
 	p->pidfd = process_pidfd_open(p->st.pid, p->st.pid_start_time);
-	if (p->pidfd < 0)
-		return iso_error_invalid(err, "cannot exec in container \"%s\": its init is gone",
-					 o->id);
+	if (p->pidfd < 0) {
+		iso_error_invalid(err, "cannot exec in container \"%s\": its init is gone", o->id);
+		err->exit_code = EXEC_REFUSED_EXIT;
+		return -EINVAL;
+	}
 	return plan_namespaces(p, err);
 }
 
