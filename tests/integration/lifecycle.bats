@@ -176,6 +176,29 @@ create_and_start() {
 	assert_no_leftovers
 }
 
+# runc's --no-pivot (for ramdisk roots, where pivot_root fails): the rootfs moved onto / and
+# chrooted into, with a warning that the old root stays reachable.
+@test "run --no-pivot: / is the rootfs, the host's root is out of sight, a warning says why" {
+	touch "$BUNDLE/rootfs/marker-$ID_TAG"
+	set_cmd "ls /marker-$ID_TAG && ls /bin/busybox && ! ls /usr 2>/dev/null && echo only-rootfs"
+	iso_run isorun run --no-pivot --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_output_contains "/marker-$ID_TAG"
+	assert_output_contains only-rootfs
+	[ "${#stderr_lines[@]}" -eq 1 ] || fail "expected the one warning line on stderr"
+	assert_stderr_contains "warning: run: --no-pivot"
+	assert_stderr_contains "CAP_SYS_CHROOT"
+	# exec lands in the moved root too
+	set_args /bin/sleep 1000
+	iso_run isorun run --detach --bundle "$BUNDLE" "$CTR2" --no-pivot
+	assert_success
+	iso_run isorun exec "$CTR2" ls "/marker-$ID_TAG"
+	assert_success
+	iso_run isorun delete --force "$CTR2"
+	assert_success
+	assert_no_leftovers
+}
+
 @test "kill: with no signal sends TERM" {
 	signal_recorder_cmd
 	create_and_start "$CTR"
