@@ -72,6 +72,10 @@ setup() {
 	iso_run isorun spec
 	assert_success
 	assert_equal "$(jq -c '[.process.terminal, .process.args]' config.json)" '[true,["sh"]]'
+	iso_run isorun spec --rootless --bundle "$BATS_TEST_TMPDIR"
+	assert_success
+	assert_equal "$(jq -c '[.process.terminal, .process.args]' "$BATS_TEST_TMPDIR/config.json")" \
+		'[true,["sh"]]'
 	iso_run isorun run --detach "$CTR"
 	assert_status 1
 	assert_one_line_error "console-socket"
