@@ -21,7 +21,7 @@ extern char **environ;
 static const struct verb verbs[] = {
     {"create", cmd_create, "Create a container from a bundle; it waits for start.",
      "create [--bundle|-b DIR] [--pid-file FILE] [--console-socket SOCKET]\n"
-     "                     [--preserve-fds N] [--no-new-keyring] ID",
+     "                     [--preserve-fds N] [--no-new-keyring] [--no-pivot] ID",
      true, false},
     {"start", cmd_start, "Start the user process of a created container.", "start ID", false,
      false},
@@ -34,7 +34,7 @@ static const struct verb verbs[] = {
      "delete [--force|-f] ID", false, false},
     {"run", cmd_run, "Create and start a container, wait for it, and delete it.",
      "run [--bundle|-b DIR] [--detach|-d] [--pid-file FILE] [--console-socket SOCKET]\n"
-     "                  [--preserve-fds N] [--no-new-keyring] [--keep] ID",
+     "                  [--preserve-fds N] [--no-new-keyring] [--no-pivot] [--keep] ID",
      true, false},
     {"exec", cmd_exec, "Run a new process in a running container.",
      "exec [--tty|-t] [--detach|-d] [--console-socket SOCKET] [--pid-file FILE]\n"

@@ -6,6 +6,7 @@
 #include "cmd/cmd_create_options.h"
 #include "runtime/container.h"
 #include "runtime/listen_fds.h"
+#include "util/log.h"
 
 int cmd_parse_create_option(const char *verb, int opt, struct create_options *o,
 			    struct iso_error *err)
@@ -23,10 +24,13 @@ int cmd_parse_create_option(const char *verb, int opt, struct create_options *o,
 	case OPT_PRESERVE_FDS:
 		return cmd_parse_int("--preserve-fds", optarg, 0, 1000, &o->preserve_fds, err);
 	case OPT_NO_PIVOT:
-		return iso_error_invalid(err,
-					 "%s: --no-pivot is refused: isorun always uses "
-					 "pivot_root",
-					 verb);
+		log_warning(
+		    "%s: --no-pivot: the old root stays mounted under the container's, where "
+		    "a process with CAP_SYS_CHROOT can climb back to it (use it only where "
+		    "pivot_root fails, as on a ramdisk root)",
+		    verb);
+		o->no_pivot = true;
+		return 0;
 	case OPT_NO_NEW_KEYRING:
 		o->no_new_keyring = true;
 		return 0;
@@ -49,7 +53,7 @@ int cmd_create(const struct global_options *g, int argc, char **argv, struct iso
 	int opt, r;
 
 	cmd_getopt_reset();
-	while ((opt = cmd_getopt("create", argc, argv, "+b:h", create_options_table, err)) != -1) {
+	while ((opt = cmd_getopt("create", argc, argv, "b:h", create_options_table, err)) != -1) {
 		if (opt == OPT_HELP)
 			return cmd_print_usage("create");
 		r = cmd_parse_create_option("create", opt, &o, err);

@@ -17,7 +17,7 @@ int cmd_delete(const struct global_options *g, int argc, char **argv, struct iso
 	int opt, r;
 
 	cmd_getopt_reset();
-	while ((opt = cmd_getopt("delete", argc, argv, "+fh", delete_options_table, err)) != -1) {
+	while ((opt = cmd_getopt("delete", argc, argv, "fh", delete_options_table, err)) != -1) {
 		switch (opt) {
 		case 'f':
 			force = true;

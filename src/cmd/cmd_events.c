@@ -58,7 +58,7 @@ int cmd_events(const struct global_options *g, int argc, char **argv, struct iso
 	int opt, r, interval = 5000;
 
 	cmd_getopt_reset();
-	while ((opt = cmd_getopt("events", argc, argv, "+h", events_options_table, err)) != -1) {
+	while ((opt = cmd_getopt("events", argc, argv, "h", events_options_table, err)) != -1) {
 		switch (opt) {
 		case 's':
 			once = true;

@@ -222,8 +222,7 @@ int cmd_features(const struct global_options *g, int argc, char **argv, struct i
 
 	(void)g;
 	cmd_getopt_reset();
-	while ((opt = cmd_getopt("features", argc, argv, "+h", features_options_table, err)) !=
-	       -1) {
+	while ((opt = cmd_getopt("features", argc, argv, "h", features_options_table, err)) != -1) {
 		if (opt == OPT_HELP)
 			return cmd_print_usage("features");
 		return opt;

@@ -20,7 +20,7 @@ int cmd_kill(const struct global_options *g, int argc, char **argv, struct iso_e
 	int opt, r, sig = SIGTERM;
 
 	cmd_getopt_reset();
-	while ((opt = cmd_getopt("kill", argc, argv, "+ah", kill_options_table, err)) != -1) {
+	while ((opt = cmd_getopt("kill", argc, argv, "ah", kill_options_table, err)) != -1) {
 		switch (opt) {
 		case 'a':
 			all = true;

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
@@ -43,6 +44,43 @@ static void print_row(const struct container_state *st, enum list_format fmt, ya
 	}
 }
 
+static int compare_ids(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The ids under root, sorted bytewise as runc's (Go's os.ReadDir) are: scripts and clients
+ * compare the output of both. */
+static int read_ids(const char *root, char ***ret, size_t *ret_n, struct iso_error *err)
+{
+	_cleanup_closedir_ DIR *d = opendir(root);
+	_cleanup_strv_ char **ids = NULL;
+	struct dirent *de;
+	size_t n = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : iso_error_set(err, errno, "state root %s", root);
+	while ((de = readdir(d))) {
+		char **grown;
+
+		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+			continue;
+		grown = realloc(ids, (n + 2) * sizeof(*ids));
+		if (!grown)
+			return iso_error_set(err, ENOMEM, "list");
+		ids = grown;
+		ids[n + 1] = NULL;
+		if (!(ids[n] = strdup(de->d_name)))
+			return iso_error_set(err, ENOMEM, "list");
+		n++;
+	}
+	if (n)
+		qsort(ids, n, sizeof(*ids), compare_ids);
+	*ret = steal_ptr(ids);
+	*ret_n = n;
+	return 0;
+}
+
 /* A container deleted while we list it (or an unfinished create's directory) reads as one that
  * does not exist and is skipped quietly; any other state that cannot be read is skipped with a
  * warning naming it, as runc does, so that one corrupt state.json hides neither itself nor the
@@ -50,18 +88,17 @@ static void print_row(const struct container_state *st, enum list_format fmt, ya
 static int list_containers(const char *root, enum list_format fmt, yajl_gen g,
 			   struct iso_error *err)
 {
-	_cleanup_closedir_ DIR *d = opendir(root);
-	struct dirent *de;
+	_cleanup_strv_ char **ids = NULL;
+	size_t n = 0;
+	int r;
 
-	if (!d)
-		return errno == ENOENT ? 0 : iso_error_set(err, errno, "state root %s", root);
-	while ((de = readdir(d))) {
+	if ((r = read_ids(root, &ids, &n, err)) < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
 		struct container_state st = {0};
 		struct iso_error e = {0};
 
-		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
-			continue;
-		if (container_load_state(root, de->d_name, &st, &e) < 0) {
+		if (container_load_state(root, ids[i], &st, &e) < 0) {
 			if (e.errnum != ENOENT)
 				log_warning("list: skipped: %s", e.msg);
 			continue;
@@ -93,7 +130,7 @@ int cmd_list(const struct global_options *g, int argc, char **argv, struct iso_e
 	int opt, r;
 
 	cmd_getopt_reset();
-	while ((opt = cmd_getopt("list", argc, argv, "+qf:h", list_options_table, err)) != -1) {
+	while ((opt = cmd_getopt("list", argc, argv, "qf:h", list_options_table, err)) != -1) {
 		if (opt == 'q')
 			quiet = true;
 		else if (opt == 'f' && (r = parse_format(optarg, &fmt, err)) < 0)

@@ -11,7 +11,12 @@
 
 /* Starts a fresh getopt_long scan over a verb's argv.  Returns the next option, -1 at the end,
  * or a negative errno (with err set) for an unknown option or a missing argument.  Messages
- * start with "VERB: "; with verb NULL (the global options) with nothing. */
+ * start with "VERB: "; with verb NULL (the global options) with nothing.
+ *
+ * Without a leading '+' in shortopts, options may also follow the positional arguments
+ * (`update ID --cpu-period N`), as runc's argument reordering allows for every verb.  A '+'
+ * stops at the first positional argument: the global options, and verbs whose arguments after
+ * the id are a command or its options (exec, ps), which must reach it untouched. */
 int cmd_getopt(const char *verb, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts, struct iso_error *err);
 

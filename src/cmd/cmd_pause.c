@@ -15,7 +15,7 @@ static int pause_or_resume(const char *verb, const struct global_options *g, int
 	int opt, r;
 
 	cmd_getopt_reset();
-	while ((opt = cmd_getopt(verb, argc, argv, "+h", pause_options_table, err)) != -1) {
+	while ((opt = cmd_getopt(verb, argc, argv, "h", pause_options_table, err)) != -1) {
 		if (opt == OPT_HELP)
 			return cmd_print_usage(verb);
 		return opt;

@@ -103,7 +103,7 @@ int cmd_run(const struct global_options *g, int argc, char **argv, struct iso_er
 	int opt, r;
 
 	cmd_getopt_reset();
-	while ((opt = cmd_getopt("run", argc, argv, "+b:dh", run_options_table, err)) != -1) {
+	while ((opt = cmd_getopt("run", argc, argv, "b:dh", run_options_table, err)) != -1) {
 		if (opt == OPT_HELP)
 			return cmd_print_usage("run");
 		r = parse_run_option(opt, &o, err);

@@ -40,7 +40,7 @@ int cmd_spec(const struct global_options *g, int argc, char **argv, struct iso_e
 	int opt, r;
 
 	cmd_getopt_reset();
-	while ((opt = cmd_getopt("spec", argc, argv, "+b:h", spec_options_table, err)) != -1) {
+	while ((opt = cmd_getopt("spec", argc, argv, "b:h", spec_options_table, err)) != -1) {
 		switch (opt) {
 		case 'b':
 			bundle = optarg;

@@ -15,7 +15,7 @@ int cmd_start(const struct global_options *g, int argc, char **argv, struct iso_
 	int opt, r;
 
 	cmd_getopt_reset();
-	while ((opt = cmd_getopt("start", argc, argv, "+h", start_options_table, err)) != -1) {
+	while ((opt = cmd_getopt("start", argc, argv, "h", start_options_table, err)) != -1) {
 		if (opt == OPT_HELP)
 			return cmd_print_usage("start");
 		return opt;

@@ -19,7 +19,7 @@ int cmd_state(const struct global_options *g, int argc, char **argv, struct iso_
 	int opt, r;
 
 	cmd_getopt_reset();
-	while ((opt = cmd_getopt("state", argc, argv, "+h", state_options_table, err)) != -1) {
+	while ((opt = cmd_getopt("state", argc, argv, "h", state_options_table, err)) != -1) {
 		if (opt == OPT_HELP)
 			return cmd_print_usage("state");
 		return opt;

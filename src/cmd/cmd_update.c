@@ -176,7 +176,7 @@ static int parse_update(int argc, char **argv, struct cgroup_resources *res, str
 
 	/* -r first: the flags refine the file's values, as in runc. */
 	cmd_getopt_reset();
-	while ((opt = cmd_getopt("update", argc, argv, "+r:h", update_options_table, err)) != -1) {
+	while ((opt = cmd_getopt("update", argc, argv, "r:h", update_options_table, err)) != -1) {
 		if (opt == OPT_HELP)
 			return cmd_print_usage("update") == 0 ? 1 : -1;
 		if (opt < 0)
@@ -187,7 +187,7 @@ static int parse_update(int argc, char **argv, struct cgroup_resources *res, str
 	if (file && (r = read_resources_file(file, res, err)) < 0)
 		return r;
 	cmd_getopt_reset();
-	while ((opt = cmd_getopt("update", argc, argv, "+r:h", update_options_table, err)) != -1)
+	while ((opt = cmd_getopt("update", argc, argv, "r:h", update_options_table, err)) != -1)
 		if (opt != 'r' && (r = apply_option(opt, res, err)) < 0)
 			return r;
 	if (res->has_memory && res->memory.has_swap && res->memory.has_limit &&

@@ -430,6 +430,7 @@ static void init_args_fill(const struct create_plan *p, int sock, int fifo, stru
 	    .preserve_fds = p->o->preserve_fds,
 	    .listen_fds = p->o->listen_fds,
 	    .new_session_keyring = !p->o->no_new_keyring,
+	    .no_pivot = p->o->no_pivot,
 	    .wait_for_id_maps = user && !user->path,
 	    .start_follows = can_start_now(p),
 	};

@@ -23,6 +23,8 @@ struct create_options {
 	int preserve_fds; /* including the listen_fds ones, which come first */
 	int listen_fds;	  /* socket activation (listen_fds.h): fds 3..3+N-1, 0 for none */
 	bool no_new_keyring;
+	/* --no-pivot: the rootfs is moved onto / and chrooted into (rootfs_pivot_and_finish()). */
+	bool no_pivot;
 	/* --cgroup-manager disabled: no cgroup is made or joined, and none is recorded. */
 	bool no_cgroups;
 	/* config.json as the caller already read it (container_read_config()), or NULL: run

@@ -31,6 +31,9 @@
 #include "util/fsutil.h"
 #include "util/log.h"
 
+/* The exit status of an exec the container refuses, as runc's. */
+#define EXEC_REFUSED_EXIT 255
+
 /* config.json's limit (container.c): a process.json is a part of one. */
 #define PROCESS_FILE_MAX (4 * 1024 * 1024)
 
@@ -300,10 +303,14 @@ static int load_exec_plan(const struct exec_options *o, struct exec_plan *p, str
 
 	p->o = o;
 	r = container_load_with_config(o->root, o->id, &p->st, &p->spec, &p->seccomp, err);
-	if (r < 0)
+	if (r == 0)
+		r = check_status(p, err);
+	/* A missing, paused or stopped container: runc exits 255 here, and clients tell this
+	 * from a failure of the command (its own status) by that code. */
+	if (r < 0) {
+		err->exit_code = EXEC_REFUSED_EXIT;
 		return r;
-	if ((r = check_status(p, err)) < 0)
-		return r;
+	}
 	/* The process enters the container as a clone of the runtime and is visible there until
 	 * it execs: run from a sealed copy (the exec stub's conditions cannot be known here: any
 	 * earlier exec may have added CAP_SYS_PTRACE).  This re-executes the runtime, which reads
@@ -318,9 +325,11 @@ static int load_exec_plan(const struct exec_options *o, struct exec_plan *p, str
 	if ((r = plan_cgroups(p, err)) < 0)
 		return r;
 	p->pidfd = process_pidfd_open(p->st.pid, p->st.pid_start_time);
-	if (p->pidfd < 0)
-		return iso_error_invalid(err, "cannot exec in container \"%s\": its init is gone",
-					 o->id);
+	if (p->pidfd < 0) {
+		iso_error_invalid(err, "cannot exec in container \"%s\": its init is gone", o->id);
+		err->exit_code = EXEC_REFUSED_EXIT;
+		return -EINVAL;
+	}
 	return plan_namespaces(p, err);
 }
 

@@ -191,7 +191,7 @@ static int setup_after_pivot(const struct init_args *a, struct executable *exe,
 
 	/* rootfs_pivot_and_finish() applies linux.sysctl itself, before /proc/sys goes
 	 * read-only. */
-	if ((r = rootfs_pivot_and_finish(spec, a->rootfs, err)) < 0 ||
+	if ((r = rootfs_pivot_and_finish(spec, a->rootfs, a->no_pivot, err)) < 0 ||
 	    (r = setup_terminal(a, err)) < 0 || (r = rootfs_make_dev_readonly(spec, err)) < 0)
 		return r;
 	/* Looked up before waiting for start, so `create` reports a missing program. */

@@ -20,6 +20,7 @@ struct init_args {
 	int preserve_fds;	  /* fds 3 .. 3+N-1 pass to the container */
 	int listen_fds;		  /* the first ones are socket-activation fds (listen_fds.h) */
 	bool new_session_keyring; /* false with --no-new-keyring */
+	bool no_pivot;		  /* --no-pivot */
 	bool wait_for_id_maps;	  /* a new user namespace: the parent writes the maps */
 	bool start_follows;	  /* run: the runtime starts the container once created */
 };

@@ -219,7 +219,9 @@ int process_signal(pid_t pid, uint64_t start_time, int sig, bool all, struct iso
 		else if (ns)
 			signal_descendants(pid, sig);
 	}
-	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 && errno != ESRCH)
+	/* A process gone since the open is no error for a signal meant to end it, but signal 0
+	 * asks whether it is still there. */
+	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 && (errno != ESRCH || !sig))
 		return iso_error_set(err, errno, "signalling pid %d", (int)pid);
 	return 0;
 }

@@ -6,6 +6,8 @@
 #include "runtime/overlay_root.h"
 #include "runtime/sysctl.h"
 #include "util/cleanup.h"
+#include "util/fsutil.h"
+#include "util/mountinfo.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -204,12 +206,72 @@ static int set_root_propagation(int rootfd, unsigned long propagation, struct is
 	return 0;
 }
 
+static bool path_is_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
+}
+
+/* EINVAL: no longer a mount point (it went with a parent detached before it).  EPERM: locked
+ * in a user namespace; an empty tmpfs hides it instead. */
+static int hide_mount(const char *path, struct iso_error *err)
+{
+	if (umount2(path, MNT_DETACH) == 0 || errno == EINVAL || errno == ENOENT)
+		return 0;
+	if (errno != EPERM ||
+	    mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k") < 0)
+		return iso_error_set(err, errno, "--no-pivot: hide the host's %s", path);
+	return 0;
+}
+
+/* Without pivot_root the host's mounts stay in this namespace, under the new root: the kernel
+ * lets a later proc or sysfs mount through when an unmasked one is visible anywhere in the
+ * namespace (mount_too_revealing), so those go first, as in runc's msMoveRoot. */
+static int hide_host_proc_sys(const char *rootfs, struct iso_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	char *line, *save = NULL;
+	size_t len;
+
+	if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", 16 << 20, &text, &len, err) < 0)
+		return iso_error_code(err);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct mountinfo_entry e;
+
+		if (!mountinfo_parse_line(line, &e) || path_is_under(e.mount_point, rootfs) ||
+		    (strcmp(e.fstype, "proc") && strcmp(e.fstype, "sysfs")))
+			continue;
+		if (hide_mount(e.mount_point, err) < 0)
+			return iso_error_code(err);
+	}
+	return 0;
+}
+
+/* --no-pivot, for roots where pivot_root fails (a ramdisk root has no parent mount to pivot
+ * from): the rootfs mount moved over / and chrooted into. */
+static int move_root(const char *rootfs, struct iso_error *err)
+{
+	_cleanup_close_ int newroot = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (newroot < 0 || fchdir(newroot) < 0)
+		return iso_error_set(err, errno, "rootfs %s", rootfs);
+	if (hide_host_proc_sys(rootfs, err) < 0)
+		return iso_error_code(err);
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		return iso_error_set(err, errno, "--no-pivot: move %s onto /", rootfs);
+	if (chroot(".") < 0 || chdir("/") < 0)
+		return iso_error_set(err, errno, "--no-pivot: chroot into %s", rootfs);
+	return 0;
+}
+
 /* sysctl first: readonlyPaths usually makes /proc/sys read-only. */
-int rootfs_pivot_and_finish(const struct spec *spec, const char *rootfs, struct iso_error *err)
+int rootfs_pivot_and_finish(const struct spec *spec, const char *rootfs, bool no_pivot,
+			    struct iso_error *err)
 {
 	_cleanup_close_ int rootfd = -1;
 
-	if (pivot(rootfs, err) < 0)
+	if ((no_pivot ? move_root(rootfs, err) : pivot(rootfs, err)) < 0)
 		return iso_error_code(err);
 	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)

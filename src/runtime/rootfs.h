@@ -28,12 +28,14 @@ int rootfs_mount_all(const struct spec *spec, const char *rootfs,
 		     const struct rootfs_cgroup_barrier *barrier,
 		     const struct mount_sources *sources, struct iso_error *err);
 
-/* pivot_root into rootfs and detach the old root, write linux.sysctl (sysctl_apply(), which must
- * come before readonlyPaths makes /proc/sys read-only: callers do not call it again), apply
- * maskedPaths and readonlyPaths, make the root read-only when root.readonly, and apply
- * linux.rootfsPropagation (to "/" only, or recursively when it carries MS_REC).  After it the
- * process's cwd is "/". */
-int rootfs_pivot_and_finish(const struct spec *spec, const char *rootfs, struct iso_error *err);
+/* pivot_root into rootfs and detach the old root (with no_pivot: detach the host's proc and sysfs
+ * mounts, move the rootfs onto / and chroot into it, as runc --no-pivot does), write linux.sysctl
+ * (sysctl_apply(), which must come before readonlyPaths makes /proc/sys read-only: callers do not
+ * call it again), apply maskedPaths and readonlyPaths, make the root read-only when root.readonly,
+ * and apply linux.rootfsPropagation (to "/" only, or recursively when it carries MS_REC).  After it
+ * the process's cwd is "/". */
+int rootfs_pivot_and_finish(const struct spec *spec, const char *rootfs, bool no_pivot,
+			    struct iso_error *err);
 
 /* After pivot_root and /dev/console: makes the container's /dev mount read-only when its
  * options ask for it ("ro" on it alone, "rro" on the mounts under it too), which

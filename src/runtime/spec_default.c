@@ -1,6 +1,7 @@
-/* The config.json that `isorun spec` writes: what `runc spec` writes, for OCI 1.2.0, with a
- * non-interactive "sh" so that a busybox rootfs runs as is, hardened for hostile tenants: the
- * default seccomp profile, a pids and a memory limit, and a size-bounded tmpfs /tmp. */
+/* The config.json that `isorun spec` writes: what `runc spec` writes, for OCI 1.2.0 (an
+ * interactive "sh" on a terminal, as scripts that follow `spec` with `run --console-socket`
+ * expect), hardened for hostile tenants: the default seccomp profile, a pids and a memory
+ * limit, and a size-bounded tmpfs /tmp. */
 #include "config.h"
 #include "runtime/caps.h"
 #include "runtime/seccomp_config.h"
@@ -74,7 +75,7 @@ static void gen_process(yajl_gen g)
 {
 	jsongen_key(g, "process");
 	yajl_gen_map_open(g);
-	jsongen_kv_bool(g, "terminal", false);
+	jsongen_kv_bool(g, "terminal", true);
 	jsongen_key(g, "user");
 	yajl_gen_map_open(g);
 	jsongen_kv_int(g, "uid", 0);

@@ -73,7 +73,7 @@ int signal_parse(const char *text)
 	if (!text || !*text)
 		return -EINVAL;
 	if (isdigit((unsigned char)text[0]))
-		return parse_number(text, 1, SIGRTMAX);
+		return parse_number(text, 0, SIGRTMAX);
 	if (!strncasecmp(name, "SIG", 3))
 		name += 3;
 	for (size_t i = 0; i < ARRAY_SIZE(signal_table); i++)

@@ -1,7 +1,8 @@
 #ifndef ISORUN_SIGNALS_H
 #define ISORUN_SIGNALS_H
 
-/* Parses "TERM", "SIGTERM", "sigterm", "15", "RTMIN+3".  Returns the number or -EINVAL. */
+/* Parses "TERM", "SIGTERM", "sigterm", "15", "RTMIN+3", and "0" (no signal: `kill ID 0` checks
+ * that the container runs, as with runc).  Returns the number or -EINVAL. */
 int signal_parse(const char *text);
 
 /* "SIGTERM", or NULL for a number with no name. */

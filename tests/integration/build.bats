@@ -150,13 +150,6 @@ VERBS="create start state kill delete run list spec"
 	assert_failure
 }
 
-@test "create --no-pivot is refused with an error" {
-	iso_run isorun create --no-pivot --bundle "$BUNDLE" "$CTR"
-	assert_failure
-	assert_no_leftovers
-	assert_stderr_contains "no-pivot"
-}
-
 @test "the binary: no libmnl, and a static PIE where Debian ships every library's archive" {
 	# Only the netlink helper carried inside isorun links libmnl (src/net/nl_helper_proto.h).
 	iso_run readelf -dW "$ISORUN"

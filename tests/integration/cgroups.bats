@@ -805,6 +805,27 @@ container_cgroup_dirs() {
 	rmdir "$p/ctr" "$p"
 }
 
+# runc (urfave/cli) reorders options to the front for every verb but exec: scripts put them
+# after the id.
+@test "update, kill, delete: options after the id are taken, as runc takes them" {
+	need_v1 cpu
+	set_args /bin/sleep 1000
+	create_started "$CTR"
+	iso_run isorun update "$CTR" --cpu-period 50000 --cpu-quota=20000
+	assert_success
+	assert_equal "$(cat $CG/cpu/isorun/$CTR/cpu.cfs_period_us)" 50000
+	assert_equal "$(cat $CG/cpu/isorun/$CTR/cpu.cfs_quota_us)" 20000
+	iso_run isorun kill "$CTR" KILL --all
+	assert_success
+	retry 100 0.05 eval '[ "$(isorun state "$CTR" | jq -r .status)" = stopped ]' ||
+		fail "kill ID KILL --all did not stop the container"
+	create_started "$CTR2"
+	iso_run isorun delete "$CTR2" --force
+	assert_success
+	iso_run isorun state "$CTR2"
+	assert_error "does not exist"
+}
+
 # ---------------------------------------------------------------------------------------------
 # ps, events
 
@@ -827,6 +848,35 @@ container_cgroup_dirs() {
 	assert_output_contains "sleep 100"
 	iso_run isorun ps --format yaml "$CTR"
 	assert_one_line_error "--format"
+}
+
+# runc's events ends (status 0) when the container's cgroup goes away with its delete; a client
+# following a container must not be left waiting on a deleted one.
+@test "events: the stream ends, status 0, when the container is deleted" {
+	local mode evpid i
+	for mode in created running paused; do
+		set_args /bin/sleep 1000
+		iso_run isorun create --bundle "$BUNDLE" "$CTR"
+		assert_success
+		[ $mode = created ] || iso_run isorun start "$CTR"
+		[ $mode != paused ] || iso_run isorun pause "$CTR"
+		assert_success
+		timeout 30 "$ISORUN" --root "$ROOT" events --interval 100ms "$CTR" \
+			>"$BATS_TEST_TMPDIR/ev" 2>&1 3>&- &
+		evpid=$!
+		sleep 0.5
+		kill -0 $evpid || fail "$mode: events ended before the delete"
+		iso_run isorun delete --force "$CTR"
+		assert_success
+		for ((i = 0; i < 50; i++)); do
+			kill -0 $evpid 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 $evpid 2>/dev/null && fail "$mode: events still runs 5s after the delete"
+		wait $evpid || fail "$mode: events exited $?: $(cat "$BATS_TEST_TMPDIR/ev")"
+		jq -e -s 'length >= 1 and all(.type == "stats")' "$BATS_TEST_TMPDIR/ev" >/dev/null ||
+			fail "$mode: no stats lines before the delete"
+	done
 }
 
 @test "events: --stats prints one valid stats line; --interval repeats it" {

@@ -46,6 +46,8 @@ setup() {
 	# the spec configuration: `isorun spec` as it is, the probe in the rootfs
 	rm "$BUNDLE/config.json"
 	(cd "$BUNDLE" && "$ISORUN" spec 3>&-)
+	# the probes report on stdout, not on the terminal the default asks for
+	update_config '.process.terminal = false'
 	cp "$PROBE" "$BUNDLE/rootfs/escape"
 	LISTENER_PID=
 	HOST_PID=

@@ -176,6 +176,29 @@ create_and_start() {
 	assert_no_leftovers
 }
 
+# runc's --no-pivot (for ramdisk roots, where pivot_root fails): the rootfs moved onto / and
+# chrooted into, with a warning that the old root stays reachable.
+@test "run --no-pivot: / is the rootfs, the host's root is out of sight, a warning says why" {
+	touch "$BUNDLE/rootfs/marker-$ID_TAG"
+	set_cmd "ls /marker-$ID_TAG && ls /bin/busybox && ! ls /usr 2>/dev/null && echo only-rootfs"
+	iso_run isorun run --no-pivot --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_output_contains "/marker-$ID_TAG"
+	assert_output_contains only-rootfs
+	[ "${#stderr_lines[@]}" -eq 1 ] || fail "expected the one warning line on stderr"
+	assert_stderr_contains "warning: run: --no-pivot"
+	assert_stderr_contains "CAP_SYS_CHROOT"
+	# exec lands in the moved root too
+	set_args /bin/sleep 1000
+	iso_run isorun run --detach --bundle "$BUNDLE" "$CTR2" --no-pivot
+	assert_success
+	iso_run isorun exec "$CTR2" ls "/marker-$ID_TAG"
+	assert_success
+	iso_run isorun delete --force "$CTR2"
+	assert_success
+	assert_no_leftovers
+}
+
 @test "kill: with no signal sends TERM" {
 	signal_recorder_cmd
 	create_and_start "$CTR"
@@ -260,6 +283,26 @@ create_and_start() {
 	create_and_start "$CTR"
 	wait_for_status "$CTR" stopped
 	iso_run isorun kill "$CTR" 9
+	assert_error "not running"
+}
+
+# Clients (and runc's own tests) use signal 0 to ask whether a container still runs.
+@test "kill: signal 0 checks liveness: 0 while running, 'not running' once stopped" {
+	signal_recorder_cmd
+	create_and_start "$CTR"
+	wait_for_file "$SHARED/ready"
+	iso_run isorun kill "$CTR" 0
+	assert_success
+	iso_run isorun kill --all "$CTR" 0
+	assert_success
+	iso_run isorun kill "$CTR" SIG0
+	assert_error "unknown signal"
+	assert_equal "$(ctr_status "$CTR")" running
+	[ ! -e "$SHARED/signals" ] || fail "signal 0 delivered a signal"
+	iso_run isorun kill "$CTR" KILL
+	assert_success
+	wait_for_status "$CTR" stopped
+	iso_run isorun kill "$CTR" 0
 	assert_error "not running"
 }
 
@@ -555,6 +598,30 @@ delete_from_foreign_pidns() {
 	assert_output_contains "$CTR2"
 	assert_output_contains created
 	assert_output_contains running
+}
+
+# runc lists in id order (Go's os.ReadDir sorts); the directory order is the file system's.
+@test "list: sorted by id in every format, whatever the order of creation" {
+	local id sorted
+	set_args /bin/sleep 1000
+	for id in "$CTR3" "$CTR" "$ID_TAG-d" "$CTR2" "$ID_TAG-0"; do
+		iso_run isorun create --bundle "$BUNDLE" "$id"
+		assert_success
+	done
+	sorted=$(printf '%s\n' "$CTR3" "$CTR" "$ID_TAG-d" "$CTR2" "$ID_TAG-0" | LC_ALL=C sort)
+	iso_run isorun list -q
+	assert_success
+	assert_equal "$output" "$sorted"
+	iso_run isorun list --format json
+	assert_success
+	assert_equal "$(jq -r '.[].id' <<<"$output")" "$sorted"
+	iso_run isorun list
+	assert_success
+	assert_equal "$(tail -n +2 <<<"$output" | awk '{print $1}')" "$sorted"
+	for id in "$ID_TAG-d" "$ID_TAG-0"; do
+		iso_run isorun delete --force "$id"
+		assert_success
+	done
 }
 
 @test "list: a corrupt state.json is skipped with a warning naming it; the others are listed" {

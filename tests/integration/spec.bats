@@ -64,6 +64,27 @@ setup() {
 	assert_no_leftovers
 }
 
+# Scripts written for runc and crun follow `spec` with `run --console-socket`: the same
+# defaults, and without a console socket the same refusal (runc: "cannot allocate tty if runc
+# will detach without setting console socket", status 1).
+@test "spec: a terminal and sh, as runc spec; detached without a console socket is refused" {
+	cd "$BUNDLE"
+	iso_run isorun spec
+	assert_success
+	assert_equal "$(jq -c '[.process.terminal, .process.args]' config.json)" '[true,["sh"]]'
+	iso_run isorun spec --rootless --bundle "$BATS_TEST_TMPDIR"
+	assert_success
+	assert_equal "$(jq -c '[.process.terminal, .process.args]' "$BATS_TEST_TMPDIR/config.json")" \
+		'[true,["sh"]]'
+	iso_run isorun run --detach "$CTR"
+	assert_status 1
+	assert_one_line_error "console-socket"
+	iso_run isorun create "$CTR"
+	assert_status 1
+	assert_one_line_error "console-socket"
+	assert_no_leftovers
+}
+
 @test "spec: refuses to overwrite an existing config.json" {
 	cd "$BUNDLE"
 	echo '{"mine": true}' >config.json
@@ -112,6 +133,8 @@ setup() {
 	cd "$BUNDLE"
 	iso_run isorun spec
 	assert_success
+	# the default asks for a terminal: these programs write to the test's files instead
+	update_config '.process.terminal = false'
 	# /sys/fs/cgroup is the container's own cgroup (cgroup namespace), v1 or v2 layout
 	set_cmd 'grep Seccomp: /proc/self/status
 		cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max
@@ -137,6 +160,7 @@ setup() {
 	assert_equal "$(jq -r '.linux.seccomp' config.json)" null
 	# the limits stay
 	assert_equal "$(jq -r .linux.resources.pids.limit config.json)" 2048
+	update_config '.process.terminal = false'
 	set_cmd 'grep Seccomp: /proc/self/status'
 	iso_run isorun run "$CTR"
 	assert_success

@@ -634,9 +634,10 @@ static void check_default(const char *dir, bool rootless)
 	UNIT_CHECK(r == 0, "default config is startable (rootless=%d)", rootless);
 	if (r < 0)
 		printf("#   %s\n", err.msg);
-	UNIT_CHECK(!s->process.terminal && strcmp(s->process.args[0], "sh") == 0 &&
-		       strcmp(s->process.cwd, "/") == 0 && s->process.no_new_privileges,
-		   "default process: sh in /, no terminal, noNewPrivileges");
+	UNIT_CHECK(s->process.terminal && strcmp(s->process.args[0], "sh") == 0 &&
+		       !s->process.args[1] && strcmp(s->process.cwd, "/") == 0 &&
+		       s->process.no_new_privileges,
+		   "default process: sh on a terminal in /, noNewPrivileges (runc's)");
 	UNIT_CHECK(has_cap(s->process.capabilities.permitted, "CAP_NET_BIND_SERVICE") &&
 		       s->process.capabilities.inheritable == 0 && s->n_mounts == 8 &&
 		       s->process.n_rlimits == 1 && s->process.rlimits[0].hard == 1024,

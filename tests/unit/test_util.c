@@ -47,7 +47,8 @@ static void test_signals(void)
 	UNIT_CHECK(signal_parse("9") == 9, "number 9");
 	UNIT_CHECK(signal_parse("RTMIN+2") == SIGRTMIN + 2, "RTMIN+2");
 	UNIT_CHECK(signal_parse("RTMAX") == SIGRTMAX, "RTMAX");
-	UNIT_CHECK(signal_parse("0") == -EINVAL, "0 refused");
+	UNIT_CHECK(signal_parse("0") == 0, "0 (kill's liveness check, as in runc)");
+	UNIT_CHECK(signal_parse("SIG0") == -EINVAL, "SIG0 refused, as by runc");
 	UNIT_CHECK(signal_parse("65") == -EINVAL, "65 refused");
 	UNIT_CHECK(signal_parse("FOO") == -EINVAL, "unknown name refused");
 	UNIT_CHECK(signal_parse("9x") == -EINVAL, "trailing junk refused");
