@@ -75,13 +75,26 @@ int terminal_proxy_begin(struct terminal_proxy *tp, int master, struct iso_error
  * terminal where the user typed the EOF character at the start of a line. */
 static void forward_end_of_input(struct terminal_proxy *tp)
 {
-	struct termios t;
+	struct termios t = {0};
 	char eof = 4;
 
 	if (tcgetattr(tp->master, &t) == 0)
 		eof = (char)t.c_cc[VEOF];
 	write_all(tp->master, &eof, 1);
 	tp->in_fd = -1;
+	tp->input_ended = true;
+	tp->eof_lflag = t.c_lflag;
+}
+
+/* An EOF character that arrives before the program switches its terminal's mode (an
+ * interactive shell goes raw for line editing) is lost in the switch, and the program would
+ * wait forever for input that cannot come: after such a switch it is sent again. */
+static void repeat_end_of_input(struct terminal_proxy *tp)
+{
+	struct termios t;
+
+	if (tp->input_ended && tcgetattr(tp->master, &t) == 0 && t.c_lflag != tp->eof_lflag)
+		forward_end_of_input(tp);
 }
 
 int terminal_proxy_pump(struct terminal_proxy *tp, short in_revents, short master_revents)
@@ -93,8 +106,12 @@ int terminal_proxy_pump(struct terminal_proxy *tp, short in_revents, short maste
 			forward_end_of_input(tp);
 	}
 	if (master_revents & POLLIN) {
-		if (copy_once(tp->master, tp->out_fd) == -2)
+		ssize_t n = copy_once(tp->master, tp->out_fd);
+
+		if (n == -2)
 			return 0;
+		if (n > 0)
+			repeat_end_of_input(tp);
 	}
 	/* Linux reports a pty whose every slave is closed as POLLHUP, and read() as EIO. */
 	return (master_revents & (POLLHUP | POLLERR)) && !(master_revents & POLLIN) ? 1 : 0;

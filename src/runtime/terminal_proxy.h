@@ -14,6 +14,9 @@ struct terminal_proxy {
 	int master;
 	int in_fd; /* -1 once stdin reached its end */
 	int out_fd;
+	/* Once stdin ended: the slave's local modes when the EOF character was last sent. */
+	bool input_ended;
+	tcflag_t eof_lflag;
 	bool restore_tty;
 	struct termios saved;
 };

@@ -124,6 +124,16 @@ wait_recvtty() {
 	assert_no_leftovers
 }
 
+@test "terminal: run of an interactive shell with stdin at its end exits (spec's defaults)" {
+	# The shell switches its terminal to raw mode for line editing after the end of input
+	# was already forwarded: the EOF character must reach it again after the switch.
+	update_config '.process.args = ["sh"]'
+	: >"$BATS_TEST_TMPDIR/empty"
+	ISO_CMD_TIMEOUT=20 iso_run --in "$BATS_TEST_TMPDIR/empty" isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	assert_no_leftovers
+}
+
 @test "terminal: run on a real terminal passes its size and its input" {
 	command -v script >/dev/null || fail "script(1) not found: install the Debian package bsdutils"
 	set_cmd 'stty size; read line; echo "line:$line"'
