@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/vm/run-vm.sh [--automake] MODE FILE.bats...
+# tests/vm/run-vm.sh [--automake] MODE [BATS-OPTION...] FILE.bats...
 #
 # Runs bats files inside a VM that is a stock host: Debian's own kernel (linux-image-amd64)
 # under qemu (KVM where /dev/kvm exists, TCG emulation otherwise), pure cgroup v2, and in
@@ -143,12 +143,23 @@ trap 'exit 143' TERM INT
 # The guest has a tmpfs of its own on /tmp: what lies in this machine's /tmp is not there.
 case $ISORUN/ in /tmp/*) bail "ISORUN=$ISORUN is under /tmp, which the guest does not see" ;; esac
 files=()
+optarg=0
 for f in "$@"; do
+	if [ $optarg = 1 ]; then # the value of a bats option
+		files+=("$f")
+		optarg=0
+		continue
+	fi
 	case $f in
+	-f | --filter | --filter-status | --filter-tags | -j | --jobs | -x | --trace) ;;
 	-*) ;; # a bats option
 	*) [ -e "$f" ] || bail "no such file: $f" ;;
 	esac
 	case $f in
+	-f | --filter | --filter-status | --filter-tags | -j | --jobs)
+		files+=("$f")
+		optarg=1
+		;;
 	-*) files+=("$f") ;;
 	*) files+=("$(cd "$(dirname "$f")" && pwd -P)/$(basename "$f")") ;;
 	esac
