@@ -29,6 +29,34 @@ need_v2() {
 	is_pure_v2 || skip "the host is not pure cgroup v2 (hybrid or v1 here): run on a v2 machine"
 }
 
+# The hierarchies a container's cgroup is made in: the v1 controllers' and cgroup2's (hybrid),
+# or the one cgroup2 root (pure v2).
+ctr_hierarchies() {
+	if is_pure_v2; then
+		echo $CG
+	else
+		v1_controllers
+		[ ! -d $CG/unified ] || echo $CG/unified
+	fi
+}
+
+# The tests that follow one hierarchy take the memory one (v1, hybrid) or the cgroup2 root
+# (pure v2): the directory of cgroup path $1 there, its line in /proc/PID/cgroup, and this
+# shell's (the runtime's) own cgroup path there.
+cg_dir() {
+	if is_pure_v2; then echo "$CG$1"; else echo "$CG/memory$1"; fi
+}
+cg_line() {
+	if is_pure_v2; then echo "0::$1"; else echo ":memory:$1"; fi
+}
+own_cgroup() {
+	if is_pure_v2; then
+		awk -F: '$1 == 0 { print $3 }' /proc/self/cgroup
+	else
+		awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup
+	fi
+}
+
 # resources JSON: set linux.resources to JSON merged over what is there.
 resources() {
 	update_config --argjson r "$1" '.linux.resources += $r'
@@ -60,15 +88,16 @@ create_started() {
 	assert_success
 	pid=$(ctr_pid "$CTR")
 	# created, not started: the init is already in its cgroup everywhere
-	for mnt in $(v1_controllers) $CG/unified; do
-		[ -d "$mnt" ] || continue
+	mnts=$(ctr_hierarchies)
+	[ -n "$mnts" ] || fail "no cgroup hierarchy found"
+	for mnt in $mnts; do
 		[ -d "$mnt/isorun/$CTR" ] || fail "no $mnt/isorun/$CTR"
 		grep -qx "$pid" "$mnt/isorun/$CTR/cgroup.procs" || fail "$pid not in $mnt/isorun/$CTR"
 	done
 	jq -e '.cgroups | length > 0' "$ROOT/$CTR/state.json" >/dev/null || fail "state.json has no cgroups"
 	iso_run isorun delete "$CTR"
 	assert_success
-	for mnt in $(v1_controllers); do
+	for mnt in $mnts; do
 		[ ! -e "$mnt/isorun/$CTR" ] || fail "$mnt/isorun/$CTR left after delete"
 	done
 }
@@ -107,7 +136,7 @@ create_started() {
 	set_cmd 'cat /proc/self/cgroup'
 	iso_run isorun run --bundle "$BUNDLE" "$CTR"
 	assert_success
-	assert_output_contains ":memory:/isorun/$CTR"
+	assert_output_contains "$(cg_line "/isorun/$CTR")"
 	assert_output_contains "0::/isorun/$CTR"
 }
 
@@ -116,20 +145,20 @@ create_started() {
 	set_cmd 'cat /proc/self/cgroup'
 	iso_run isorun run --bundle "$BUNDLE" "$CTR"
 	assert_success
-	assert_output_contains ":memory:/"
+	assert_output_contains "$(cg_line /)"
 	assert_output_not_contains "isorun"
 }
 
 @test "cgroupsPath: a relative path lies below the runtime's own cgroup" {
 	cgroups_path "rel-$ID_TAG/ctr"
-	own=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
-	dir="$CG/memory${own%/}/rel-$ID_TAG/ctr"
+	own=$(own_cgroup)
+	dir=$(cg_dir "${own%/}/rel-$ID_TAG/ctr")
 	iso_run isorun create --bundle "$BUNDLE" "$CTR"
 	assert_success
 	grep -qx "$(ctr_pid "$CTR")" "$dir/cgroup.procs" || fail "init not in $dir"
 	iso_run isorun delete "$CTR"
 	assert_success
-	[ ! -e "$CG/memory${own%/}/rel-$ID_TAG" ] || fail "the parent isorun made is left"
+	[ ! -e "$(cg_dir "${own%/}/rel-$ID_TAG")" ] || fail "the parent isorun made is left"
 }
 
 @test "cgroupsPath: absolute; parents isorun made are removed, others' are kept" {
@@ -563,9 +592,12 @@ fuse_cmd() {
 # refused values
 
 @test "refused: values the kernel or the host refuse name the field and the file; nothing is left" {
+	# cgroup v2 has no realtime limits: no file to name, the error says why
+	local rt_file=cpu.rt_runtime_us
+	! is_pure_v2 || rt_file="need cgroup v1"
 	local -a bad=(
 		'{"cpu": {"cpus": "64-65"}}|linux.resources.cpu.cpus|cpuset.cpus'
-		'{"cpu": {"realtimeRuntime": 900000}}|linux.resources.cpu.realtimeRuntime|cpu.rt_runtime_us'
+		"{\"cpu\": {\"realtimeRuntime\": 900000}}|linux.resources.cpu.realtimeRuntime|$rt_file"
 		'{"memory": {"limit": 1048576, "swap": 524288}}|linux.resources.memory.swap|less than'
 		'{"blockIO": {"weight": 5}}|linux.resources.blockIO.weight|between 10 and 1000'
 		'{"unified": {"memory.high": "1000000"}}|linux.resources.unified.memory.high|memory.high'
@@ -580,12 +612,13 @@ fuse_cmd() {
 		assert_one_line_error "config.json: $field"
 		assert_stderr_contains "$file"
 		assert_no_leftovers
-		[ ! -e "$CG/memory/isorun/$CTR" ] || fail "cgroup left for $json"
+		[ ! -e "$(cg_dir "/isorun/$CTR")" ] || fail "cgroup left for $json"
 	done
 }
 
 @test "refused: a resource no hierarchy can enforce is an error, not silently dropped" {
-	[ ! -d $CG/hugetlb ] && ! grep -qw hugetlb $CG/unified/cgroup.controllers 2>/dev/null ||
+	[ ! -d $CG/hugetlb ] && ! grep -qw hugetlb $CG/unified/cgroup.controllers 2>/dev/null &&
+		! { is_pure_v2 && grep -qw hugetlb $CG/cgroup.controllers; } ||
 		skip "hugetlb is available here"
 	resources '{"hugepageLimits": [{"pageSize": "2MB", "limit": 0}]}'
 	iso_run isorun run --bundle "$BUNDLE" "$CTR"
@@ -629,9 +662,9 @@ container_cgroup_dirs() {
 	set_cmd 'cat /proc/self/cgroup'
 	iso_run isorun --cgroup-manager=disabled run --bundle "$BUNDLE" "$CTR"
 	assert_success
-	assert_output_contains ":memory:$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)"
+	assert_output_contains "$(cg_line "$(own_cgroup)")"
 	assert_output_not_contains "$CTR"
-	[ ! -e "$CG/memory/isorun/$CTR" ] || fail "a memory cgroup was made"
+	[ ! -e "$(cg_dir "/isorun/$CTR")" ] || fail "a cgroup was made"
 	assert_no_leftovers
 }
 
@@ -886,11 +919,14 @@ container_cgroup_dirs() {
 	iso_run isorun events --stats --interval 1s "$CTR"
 	assert_success
 	[ "${#lines[@]}" -eq 1 ] || fail "expected one line"
-	jq -e --arg id "$CTR" '.type == "stats" and .id == $id and .data.pids.limit == 50 and
+	# memory.raw is memory.stat as it is: page cache is "cache" on v1, "file" on v2 (as runc)
+	local cache=cache
+	! is_pure_v2 || cache=file
+	jq -e --arg id "$CTR" --arg cache "$cache" '.type == "stats" and .id == $id and .data.pids.limit == 50 and
 		.data.pids.current >= 1 and .data.memory.usage.limit == 67108864 and
 		.data.memory.usage.usage > 0 and .data.cpu.usage.total > 0 and
 		(.data.blkio.ioServiceBytesRecursive | type) == "array" and
-		(.data.memory.raw | has("cache"))' <<<"$output" >/dev/null ||
+		(.data.memory.raw | has($cache))' <<<"$output" >/dev/null ||
 		fail "bad stats: $output"
 	iso_run --timeout 1 isorun events --interval 200ms "$CTR"
 	[ "${#lines[@]}" -ge 2 ] || fail "expected repeated stats lines"
