@@ -600,7 +600,7 @@ fuse_cmd() {
 		"{\"cpu\": {\"realtimeRuntime\": 900000}}|linux.resources.cpu.realtimeRuntime|$rt_file"
 		'{"memory": {"limit": 1048576, "swap": 524288}}|linux.resources.memory.swap|less than'
 		'{"blockIO": {"weight": 5}}|linux.resources.blockIO.weight|between 10 and 1000'
-		'{"unified": {"memory.high": "1000000"}}|linux.resources.unified.memory.high|memory.high'
+		'{"unified": {"memory.high": "lots"}}|linux.resources.unified.memory.high|memory.high'
 		'{"pids": {"limit": "x"}}|linux.resources.pids.limit|integer'
 	)
 	cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/orig.json"
