@@ -107,44 +107,31 @@ int namespaces_join_paths(const struct spec *spec, struct iso_error *err)
 	return 0;
 }
 
-/* linux.timeOffsets: {"monotonic": {"secs": N, "nanosecs": N}, "boottime": {...}} */
-static int write_time_offsets(yajl_val offsets, struct iso_error *err)
+/* Written before any process enters the namespace: the kernel refuses offsets after that. */
+static int write_time_offset(const char *clock, const struct spec_time_offset *o,
+			     struct iso_error *err)
 {
-	char line[128];
+	char line[96];
+	int r;
 
-	if (!offsets || !YAJL_IS_OBJECT(offsets))
+	if (!o->has)
 		return 0;
-	for (size_t i = 0; i < YAJL_GET_OBJECT(offsets)->len; i++) {
-		const char *clock = YAJL_GET_OBJECT(offsets)->keys[i];
-		yajl_val v = YAJL_GET_OBJECT(offsets)->values[i];
-		const char *secs_path[] = {"secs", NULL}, *nsec_path[] = {"nanosecs", NULL};
-		yajl_val secs = yajl_tree_get(v, secs_path, yajl_t_number);
-		yajl_val nsec = yajl_tree_get(v, nsec_path, yajl_t_number);
-		int r;
-
-		if (strcmp(clock, "monotonic") && strcmp(clock, "boottime"))
-			return iso_error_invalid(err,
-						 "config.json: linux.timeOffsets.%s: unknown "
-						 "clock",
-						 clock);
-		snprintf(line, sizeof(line), "%s %lld %lld\n", clock,
-			 secs ? YAJL_GET_INTEGER(secs) : 0LL, nsec ? YAJL_GET_INTEGER(nsec) : 0LL);
-		r = write_file_string("/proc/self/timens_offsets", line, err);
-		if (r < 0)
-			return iso_error_wrap(err, "linux.timeOffsets.%s", clock);
-	}
-	return 0;
+	snprintf(line, sizeof(line), "%s %lld %u\n", clock, (long long)o->secs, o->nanosecs);
+	r = write_file_string("/proc/self/timens_offsets", line, err);
+	return r < 0 ? iso_error_wrap(err, "linux.timeOffsets.%s", clock) : 0;
 }
 
 int namespaces_unshare_time(const struct spec *spec, struct iso_error *err)
 {
 	const struct spec_namespace *ns = spec_find_namespace(spec, CLONE_NEWTIME);
+	int r;
 
 	if (!ns || ns->path)
 		return 0;
 	if (unshare(CLONE_NEWTIME) < 0)
 		return iso_error_set(err, errno, "linux.namespaces: creating a time namespace");
-	return write_time_offsets(spec->linux_.time_offsets, err);
+	r = write_time_offset("monotonic", &spec->linux_.time_monotonic, err);
+	return r < 0 ? r : write_time_offset("boottime", &spec->linux_.time_boottime, err);
 }
 
 static int write_map(pid_t pid, const char *file, const struct spec_id_mapping *maps, size_t n,

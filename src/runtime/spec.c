@@ -387,6 +387,38 @@ static const struct json_field device_fields[] = {
     {0},
 };
 
+static const struct json_field time_offset_fields[] = {
+    JSON_FIELD("secs", JSON_INT64, struct spec_time_offset, secs),
+    JSON_FIELD("nanosecs", JSON_UINT32, struct spec_time_offset, nanosecs, .flags = JSON_RANGE,
+	       .min = 0, .max = 999999999),
+    {0},
+};
+
+/* The kernel knows these two clocks only; a name it does not know would fail late, in the
+ * container's init, after the mounts were made. */
+static int check_time_offsets(struct json_walk *w, yajl_val obj, _unused_ void *elems,
+			      _unused_ size_t index)
+{
+	for (size_t i = 0; i < YAJL_GET_OBJECT(obj)->len; i++) {
+		const char *clock = YAJL_GET_OBJECT(obj)->keys[i];
+
+		if (strcmp(clock, "monotonic") && strcmp(clock, "boottime"))
+			return json_walk_fail_at(w, clock, "unknown clock (monotonic or boottime)");
+	}
+	return 0;
+}
+
+#define TIME_OFFSET(json_name, member)                                                             \
+	JSON_FIELD(json_name, JSON_OBJECT, struct spec_linux, member, .flags = JSON_HAS,           \
+		   .has_offset = offsetof(struct spec_linux, member.has),                          \
+		   .fields = time_offset_fields)
+
+static const struct json_field time_offsets_fields[] = {
+    TIME_OFFSET("monotonic", time_monotonic),
+    TIME_OFFSET("boottime", time_boottime),
+    {0},
+};
+
 #define ID_MAPPINGS(json_name, member, count)                                                      \
 	JSON_FIELD(json_name, JSON_OBJECT_ARRAY, struct spec_linux, member,                        \
 		   .count_offset = offsetof(struct spec_linux, count),                             \
@@ -414,7 +446,10 @@ static const struct json_field linux_fields[] = {
     JSON_FIELD("mountLabel", JSON_STRING, struct spec_linux, mount_label),
     JSON_FIELD("resources", JSON_RAW_OBJECT, struct spec_linux, resources),
     JSON_FIELD("seccomp", JSON_RAW_OBJECT, struct spec_linux, seccomp),
-    JSON_FIELD("timeOffsets", JSON_RAW_OBJECT, struct spec_linux, time_offsets),
+    {.name = "timeOffsets",
+     .kind = JSON_OBJECT,
+     .fields = time_offsets_fields,
+     .check = check_time_offsets},
     {0},
 };
 

@@ -137,6 +137,13 @@ struct spec_annotation {
 	char *value;
 };
 
+/* One clock of linux.timeOffsets: what the time namespace adds to it. */
+struct spec_time_offset {
+	bool has; /* named in config.json */
+	int64_t secs;
+	uint32_t nanosecs;
+};
+
 struct spec_linux {
 	struct spec_namespace *namespaces;
 	size_t n_namespaces;
@@ -156,7 +163,8 @@ struct spec_linux {
 	char *mount_label;		  /* accepted, not applied */
 	yajl_val resources;		  /* borrowed from spec->tree, parsed by the cgroup code */
 	yajl_val seccomp;		  /* borrowed from spec->tree, parsed by the seccomp code */
-	yajl_val time_offsets;		  /* borrowed from spec->tree */
+	struct spec_time_offset time_monotonic; /* linux.timeOffsets.monotonic */
+	struct spec_time_offset time_boottime;	/* linux.timeOffsets.boottime */
 };
 
 struct spec {

@@ -161,6 +161,18 @@ create_fails() {
 	create_fails "config.json: linux.namespaces[5].type"
 }
 
+# timeOffsets were once read in the init, after the mounts: a secs that is not a number became 0
+# and the container ran with the wrong clock.
+@test "create: linux.timeOffsets with a value of the wrong type or an unknown clock" {
+	update_config '.linux.namespaces += [{"type": "time"}] |
+		.linux.timeOffsets = {"boottime": {"secs": "86400"}}'
+	create_fails "config.json: linux.timeOffsets.boottime.secs"
+	update_config '.linux.timeOffsets = {"realtime": {"secs": 1}}'
+	create_fails "config.json: linux.timeOffsets.realtime: unknown clock"
+	update_config '.linux.timeOffsets = {"monotonic": {"nanosecs": -1}}'
+	create_fails "config.json: linux.timeOffsets.monotonic.nanosecs"
+}
+
 @test "create: ociVersion missing" {
 	update_config 'del(.ociVersion)'
 	create_fails "config.json: ociVersion"

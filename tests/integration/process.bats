@@ -261,3 +261,16 @@ activated() {
 	assert_equal "${lines[1]}" sock-three
 	iso_run isorun delete --force "$CTR"
 }
+
+@test "time namespace: linux.timeOffsets move the container's boot and monotonic clocks" {
+	[ -e /proc/self/ns/time ] || skip "the kernel has no time namespaces"
+	update_config '.linux.namespaces += [{"type": "time"}] |
+		.linux.timeOffsets = {"boottime": {"secs": 864000000, "nanosecs": 5},
+			"monotonic": {"secs": 3600}}'
+	set_cmd 'cut -d. -f1 /proc/uptime; tr -s " " </proc/self/timens_offsets'
+	iso_run isorun run --bundle "$BUNDLE" "$CTR"
+	assert_success
+	[ "${lines[0]}" -ge 864000000 ] || fail "uptime ${lines[0]}: the boottime offset is missing"
+	assert_output_contains "monotonic 3600 0"
+	assert_output_contains "boottime 864000000 5"
+}

@@ -213,9 +213,11 @@ static void test_full_linux(const struct spec *s)
 	UNIT_CHECK(l->rootfs_propagation == (MS_SLAVE | MS_REC), "rootfsPropagation rslave");
 	UNIT_STREQ(l->cgroups_path, "/libpod_parent/libpod-abc", "cgroupsPath");
 	UNIT_STREQ(l->mount_label, "system_u:object_r:c1", "mountLabel");
-	UNIT_CHECK(YAJL_IS_OBJECT(l->resources) && YAJL_IS_OBJECT(l->seccomp) &&
-		       YAJL_IS_OBJECT(l->time_offsets),
-		   "resources, seccomp, timeOffsets kept as yajl objects");
+	UNIT_CHECK(YAJL_IS_OBJECT(l->resources) && YAJL_IS_OBJECT(l->seccomp),
+		   "resources, seccomp kept as yajl objects");
+	UNIT_CHECK(l->time_monotonic.has && l->time_monotonic.secs == 1 &&
+		       l->time_monotonic.nanosecs == 0 && !l->time_boottime.has,
+		   "timeOffsets.monotonic parsed, boottime absent");
 }
 
 static void test_full_config(void)
@@ -485,6 +487,16 @@ static void test_linux_errors(void)
 		     "config.json: linux.sysctl[\"net.ipv4.ip_forward\"]: expected a string");
 	expect_error(LINUX("'rootfsPropagation': 'bogus'"),
 		     "config.json: linux.rootfsPropagation: unknown propagation \"bogus\"");
+	expect_error(LINUX("'timeOffsets': {'monotonic': {'secs': 'x'}}"),
+		     "config.json: linux.timeOffsets.monotonic.secs: expected a 64-bit integer");
+	expect_error(LINUX("'timeOffsets': {'boottime': {'secs': 1, 'nanosecs': 1000000000}}"),
+		     "config.json: linux.timeOffsets.boottime.nanosecs: must be between 0 and "
+		     "999999999");
+	expect_error(LINUX("'timeOffsets': {'realtime': {'secs': 1}}"),
+		     "config.json: linux.timeOffsets.realtime: unknown clock (monotonic or "
+		     "boottime)");
+	expect_error(LINUX("'timeOffsets': {'monotonic': 5}"),
+		     "config.json: linux.timeOffsets.monotonic: expected an object");
 }
 
 /* podman writes fileMode as the host node's st_mode: 8630 = 020666, 25008 = 060660,
