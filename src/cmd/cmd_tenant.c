@@ -65,8 +65,8 @@ static int sub_usage(void)
 }
 
 /* getopt over a subcommand's argv; --tenant-root and --help are understood everywhere. */
-static int sub_getopt(struct tenant_cmd *t, const char *name, int argc, char **argv,
-		      const struct option *extra, size_t n_extra, struct iso_error *err)
+static int sub_getopt_with(struct tenant_cmd *t, const char *name, int argc, char **argv,
+			   const struct option *extra, size_t n_extra, struct iso_error *err)
 {
 	struct option opts[12] = {
 	    {"tenant-root", required_argument, NULL, OPT_TENANT_ROOT},
@@ -74,7 +74,12 @@ static int sub_getopt(struct tenant_cmd *t, const char *name, int argc, char **a
 	};
 	int opt;
 
-	memcpy(opts + 2, extra, n_extra * sizeof(*extra));
+	/* Two common options, the extra ones, and the all-zero entry getopt stops at. */
+	if (n_extra > ARRAY_SIZE(opts) - 3)
+		return iso_error_invalid(err, "%s: %zu options is more than the table holds", name,
+					 n_extra);
+	if (n_extra)
+		memcpy(opts + 2, extra, n_extra * sizeof(*extra));
 	for (;;) {
 		opt = cmd_getopt(name, argc, argv, "+h", opts, err);
 		if (opt != OPT_TENANT_ROOT)
@@ -82,6 +87,12 @@ static int sub_getopt(struct tenant_cmd *t, const char *name, int argc, char **a
 		t->tenant_root = optarg;
 	}
 }
+
+/* The count comes from the array, never typed by hand. */
+#define sub_getopt(t, name, argc, argv, extra, err)                                                \
+	sub_getopt_with(t, name, argc, argv, extra, ARRAY_SIZE(extra), err)
+#define sub_getopt_common(t, name, argc, argv, err)                                                \
+	sub_getopt_with(t, name, argc, argv, NULL, 0, err)
 
 static int open_store(struct tenant_cmd *t, struct iso_error *err)
 {
@@ -96,7 +107,7 @@ static int sub_base(struct tenant_cmd *t, int argc, char **argv, struct iso_erro
 	bool force = false;
 	int opt, r;
 
-	while ((opt = sub_getopt(t, "tenant base", argc, argv, opts, 2, err)) != -1) {
+	while ((opt = sub_getopt(t, "tenant base", argc, argv, opts, err)) != -1) {
 		if (opt == OPT_HELP)
 			return sub_usage();
 		if (opt == OPT_FROM)
@@ -125,7 +136,7 @@ static int sub_add(struct tenant_cmd *t, int argc, char **argv, struct iso_error
 	char tid[TID_LEN + 1];
 	int opt, r, seconds;
 
-	while ((opt = sub_getopt(t, "tenant add", argc, argv, opts, 2, err)) != -1) {
+	while ((opt = sub_getopt(t, "tenant add", argc, argv, opts, err)) != -1) {
 		if (opt == OPT_HELP)
 			return sub_usage();
 		if (opt == OPT_DEFAULT_SECCOMP) {
@@ -155,7 +166,7 @@ static int sub_allowlist(struct tenant_cmd *t, int argc, char **argv, struct iso
 	struct tenant_allowlist_options o = {.state_root = t->g->root, .ret_profile = &recorded};
 	int opt, r, seconds;
 
-	while ((opt = sub_getopt(t, "tenant allowlist", argc, argv, opts, 1, err)) != -1) {
+	while ((opt = sub_getopt(t, "tenant allowlist", argc, argv, opts, err)) != -1) {
 		if (opt == OPT_HELP)
 			return sub_usage();
 		if (opt != OPT_DURATION)
@@ -183,7 +194,7 @@ static int sub_run(struct tenant_cmd *t, int argc, char **argv, struct iso_error
 	char what[64];
 	int opt, r, status = 0;
 
-	while ((opt = sub_getopt(t, "tenant run", argc, argv, opts, 1, err)) != -1) {
+	while ((opt = sub_getopt(t, "tenant run", argc, argv, opts, err)) != -1) {
 		if (opt == OPT_HELP)
 			return sub_usage();
 		if (opt != OPT_CONFIGURE)
@@ -218,7 +229,7 @@ static int sub_list(struct tenant_cmd *t, int argc, char **argv, struct iso_erro
 	bool json = false;
 	int opt, r;
 
-	while ((opt = sub_getopt(t, "tenant list", argc, argv, opts, 1, err)) != -1) {
+	while ((opt = sub_getopt(t, "tenant list", argc, argv, opts, err)) != -1) {
 		if (opt == OPT_HELP)
 			return sub_usage();
 		if (opt != OPT_FORMAT)
@@ -240,7 +251,7 @@ static int sub_show(struct tenant_cmd *t, int argc, char **argv, struct iso_erro
 {
 	int opt, r;
 
-	while ((opt = sub_getopt(t, "tenant show", argc, argv, NULL, 0, err)) != -1) {
+	while ((opt = sub_getopt_common(t, "tenant show", argc, argv, err)) != -1) {
 		if (opt == OPT_HELP)
 			return sub_usage();
 		return opt < 0 ? opt : iso_error_invalid(err, "tenant show: bad option");
@@ -257,7 +268,7 @@ static int sub_delete(struct tenant_cmd *t, int argc, char **argv, struct iso_er
 	bool force = false;
 	int opt, r;
 
-	while ((opt = sub_getopt(t, "tenant delete", argc, argv, opts, 1, err)) != -1) {
+	while ((opt = sub_getopt(t, "tenant delete", argc, argv, opts, err)) != -1) {
 		if (opt == OPT_HELP)
 			return sub_usage();
 		if (opt != 'f')
@@ -285,7 +296,7 @@ int cmd_tenant(const struct global_options *g, int argc, char **argv, struct iso
 	int opt, r;
 
 	cmd_getopt_reset();
-	while ((opt = sub_getopt(&t, "tenant", argc, argv, NULL, 0, err)) != -1) {
+	while ((opt = sub_getopt_common(&t, "tenant", argc, argv, err)) != -1) {
 		if (opt == OPT_HELP)
 			return sub_usage();
 		return opt < 0 ? opt : iso_error_invalid(err, "tenant: bad option");
