@@ -74,8 +74,6 @@ static const struct verb verbs[] = {
      "seccomp convert [--config|-c CONFIG.json] PROFILE.json", false, false},
 };
 
-const struct verb *cmd_find_verb(const char *name);
-
 const struct verb *cmd_find_verb(const char *name)
 {
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)

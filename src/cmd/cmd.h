@@ -41,6 +41,9 @@ struct verb {
 	bool protect_first;
 };
 
+/* The verb named `name`, or NULL (the table lives in isorun.c). */
+const struct verb *cmd_find_verb(const char *name);
+
 int cmd_create(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_start(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_state(const struct global_options *g, int argc, char **argv, struct iso_error *err);

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const struct verb *cmd_find_verb(const char *name);
-
 void cmd_getopt_reset(void)
 {
 	optind = 0; /* glibc: 0 re-initialises the scanner completely */

@@ -47,12 +47,6 @@
 #define CONFIG_MAX_SIZE	   (4 * 1024 * 1024)
 #define ISORUN_OCI_VERSION "1.2.0"
 
-static inline void cleanup_statep(struct container_state *st)
-{
-	state_clear(st);
-}
-#define _cleanup_state_ __attribute__((cleanup(cleanup_statep)))
-
 /* Everything create needs, gathered before anything is made on the host. */
 struct create_plan {
 	const struct create_options *o;

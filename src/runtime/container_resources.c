@@ -16,12 +16,6 @@
 #include "util/timefmt.h"
 #include "util/jsongen.h"
 
-static inline void cleanup_statep(struct container_state *st)
-{
-	state_clear(st);
-}
-#define _cleanup_state_ __attribute__((cleanup(cleanup_statep)))
-
 static int need_cgroup(const struct container_state *st, const char *verb, struct iso_error *err)
 {
 	if (st->n_cgroups == 0)

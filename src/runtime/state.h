@@ -105,6 +105,13 @@ void state_remove_creating(int dirfd);
 int state_read(int dirfd, const char *id, struct container_state *st, struct iso_error *err);
 void state_clear(struct container_state *st);
 
+static inline void state_clearp(struct container_state *st)
+{
+	state_clear(st);
+}
+/* A struct container_state on the stack, cleared when it goes out of scope. */
+#define _cleanup_state_ __attribute__((cleanup(state_clearp)))
+
 /* Recomputes st->status from the process: a dead pid, a zombie, or a pid whose start time
  * differs from the recorded one means the container is stopped.  Call it with the lock held:
  * a "creating" state read under the lock was left by a create that died (st->abandoned). */
