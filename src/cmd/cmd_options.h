@@ -26,7 +26,8 @@ void cmd_getopt_reset(void);
 /* Prints "Usage: isorun USAGE" for the verb and returns 0 (the exit status of --help). */
 int cmd_print_usage(const char *verb);
 
-/* Exactly `count` positional arguments remain ("create: expected a container id"). */
+/* Between min and max positional arguments remain after the options; otherwise one line
+ * naming `what` ("create: expected a container id"). */
 int cmd_expect_args(const char *verb, int argc, char **argv, int min, int max, const char *what,
 		    struct iso_error *err);
 

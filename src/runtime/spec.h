@@ -1,9 +1,9 @@
 /* config.json (OCI runtime spec 1.2) as typed structs.
  *
- * spec_load() parses the whole document up front, so that every type and range error is reported
- * before anything is created on the host, with the JSON path of the field at fault.  Fields that
- * later stages parse themselves (linux.resources, linux.seccomp) are kept as yajl subtrees of
- * spec->tree, which lives as long as the spec. */
+ * spec_parse() (through config_load(), config_load.h) parses the whole document up front, so that
+ * every type and range error is reported before anything is created on the host, with the JSON path
+ * of the field at fault.  Fields that later stages parse themselves (linux.resources,
+ * linux.seccomp) are kept as yajl subtrees of spec->tree, which lives as long as the spec. */
 #ifndef ISORUN_SPEC_H
 #define ISORUN_SPEC_H
 
