@@ -25,7 +25,9 @@ enum {
 	OPT_CONFIGURE,
 	OPT_FORMAT,
 	OPT_DEFAULT_SECCOMP,
-	OPT_DURATION
+	OPT_DURATION,
+	OPT_IDS_SIZE,
+	OPT_IDS_START
 };
 
 /* seccomp.mode "recorded" in `tenant add`: a service that never exits is recorded this long. */
@@ -43,10 +45,13 @@ static const char tenant_usage[] =
     "Usage: isorun tenant [--tenant-root DIR] SUBCOMMAND ...\n\n"
     "  base [--from busybox|DIR|TARBALL|debootstrap:SUITE] [--force]\n"
     "                         build the shared base file system\n"
-    "  add [--default-seccomp FILE] [--duration SECONDS] PKGDIR\n"
-    "                         add a tenant from a package; prints \"tid: TID\"\n"
+    "  add [--default-seccomp FILE] [--duration SECONDS] [--ids-size N] [--ids-start ID]\n"
+    "      PKGDIR             add a tenant from a package; prints \"tid: TID\"\n"
     "                         (seccomp.mode \"recorded\": its init is recorded as with\n"
-    "                         allowlist, for at most --duration seconds, default 10)\n"
+    "                         allowlist, for at most --duration seconds, default 10);\n"
+    "                         the tenant gets its own N host ids (default 65536), the\n"
+    "                         lowest free range above /etc/subuid and /etc/subgid, or\n"
+    "                         the one at --ids-start\n"
     "  allowlist [--duration SECONDS] TID\n"
     "                         run the tenant once recording its syscalls (isorun trace)\n"
     "                         and make that allowlist its seccomp profile\n"
@@ -124,11 +129,29 @@ static int sub_base(struct tenant_cmd *t, int argc, char **argv, struct iso_erro
 	return 0;
 }
 
+static int parse_ids_option(int opt, const char *value, struct tenant_ids_request *ids,
+			    struct iso_error *err)
+{
+	int v, r;
+
+	if (opt == OPT_IDS_SIZE) {
+		r = cmd_parse_int("--ids-size", value, 1, ID_RANGE_MAX_ID, &v, err);
+		ids->size = (uint32_t)v;
+	} else {
+		r = cmd_parse_int("--ids-start", value, 0, ID_RANGE_MAX_ID, &v, err);
+		ids->start = (uint32_t)v;
+		ids->has_start = true;
+	}
+	return r;
+}
+
 static int sub_add(struct tenant_cmd *t, int argc, char **argv, struct iso_error *err)
 {
 	static const struct option opts[] = {
 	    {"default-seccomp", required_argument, NULL, OPT_DEFAULT_SECCOMP},
-	    {"duration", required_argument, NULL, OPT_DURATION}};
+	    {"duration", required_argument, NULL, OPT_DURATION},
+	    {"ids-size", required_argument, NULL, OPT_IDS_SIZE},
+	    {"ids-start", required_argument, NULL, OPT_IDS_START}};
 	struct syscall_set recorded = {0};
 	struct tenant_add_options o = {.state_root = t->g->root,
 				       .record_duration_ms = ADD_RECORD_DURATION_S * 1000,
@@ -146,6 +169,10 @@ static int sub_add(struct tenant_cmd *t, int argc, char **argv, struct iso_error
 			if (r < 0)
 				return r;
 			o.record_duration_ms = seconds * 1000;
+		} else if (opt == OPT_IDS_SIZE || opt == OPT_IDS_START) {
+			r = parse_ids_option(opt, optarg, &o.ids, err);
+			if (r < 0)
+				return r;
 		} else {
 			return opt < 0 ? opt : iso_error_invalid(err, "tenant add: bad option");
 		}

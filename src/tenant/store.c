@@ -1,5 +1,6 @@
 #include "config.h"
 #include "tenant/store.h"
+#include "tenant/tenant_ids.h"
 #include "runtime/container.h"
 #include "runtime/json_walk.h"
 #include "util/cleanup.h"
@@ -90,12 +91,20 @@ char *store_tenant_path(const struct tenant_store *s, const char *tid, const cha
 
 /* ---- the registry ----------------------------------------------------------------------- */
 
+static const struct json_field ids_fields[] = {
+    JSON_FIELD("start", JSON_UINT32, struct id_range, start, .flags = JSON_REQUIRED),
+    JSON_FIELD("size", JSON_UINT32, struct id_range, size, .flags = JSON_REQUIRED | JSON_RANGE,
+	       .min = 1, .max = UINT32_MAX),
+    {0},
+};
+
 static const struct json_field entry_fields[] = {
     JSON_FIELD("tid", JSON_STRING, struct tenant_entry, tid, .flags = JSON_REQUIRED),
     JSON_FIELD("cname", JSON_STRING, struct tenant_entry, cname),
     JSON_FIELD("package", JSON_STRING, struct tenant_entry, package),
     JSON_FIELD("created", JSON_STRING, struct tenant_entry, created),
     JSON_FIELD("bundle", JSON_STRING, struct tenant_entry, bundle),
+    JSON_FIELD("ids", JSON_OBJECT, struct tenant_entry, ids, .fields = ids_fields),
     {0},
 };
 
@@ -159,6 +168,8 @@ static void gen_entry(yajl_gen g, const struct tenant_entry *e)
 	jsongen_kv_str(g, "package", e->package);
 	jsongen_kv_str(g, "created", e->created);
 	jsongen_kv_str(g, "bundle", e->bundle);
+	if (e->ids.size)
+		tenant_ids_gen(g, e->ids);
 	yajl_gen_map_close(g);
 }
 
@@ -261,6 +272,7 @@ static int dup_entry(const struct tenant_entry *e, struct tenant_entry *ret)
 	char **dst[] = {&ret->tid, &ret->cname, &ret->package, &ret->created, &ret->bundle};
 
 	memset(ret, 0, sizeof(*ret));
+	ret->ids = e->ids;
 	for (size_t i = 0; i < ARRAY_SIZE(src); i++) {
 		*dst[i] = strdup(src[i] ? src[i] : "");
 		if (!*dst[i]) {

@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "tenant/tid.h"
+#include "tenant/id_range.h"
 #include "util/error.h"
 
 #define TENANT_DEFAULT_ROOT "/var/lib/isorun"
@@ -33,6 +34,7 @@ struct tenant_entry {
 	char *package;
 	char *created;
 	char *bundle;
+	struct id_range ids; /* its user namespace's ids on the host; size 0: none */
 };
 
 struct tenant_registry {

@@ -1,5 +1,6 @@
 #include "config.h"
 #include "tenant/tenant_list.h"
+#include "tenant/tenant_ids.h"
 #include "util/cleanup.h"
 #include "util/jsongen.h"
 
@@ -20,6 +21,8 @@ static void gen_entry_fields(yajl_gen g, const struct tenant_store *s, const str
 	jsongen_kv_str(g, "created", e->created);
 	jsongen_kv_str(g, "package", e->package);
 	jsongen_kv_str(g, "bundle", e->bundle);
+	if (e->ids.size)
+		tenant_ids_gen(g, e->ids);
 }
 
 static int print_json(yajl_gen g, struct iso_error *err)

@@ -29,6 +29,7 @@ struct add_job {
 	struct tenant_package *pkg;
 	const char *tid;
 	char *dir;
+	struct id_range ids;
 };
 
 static int make_subdir(const struct add_job *j, const char *name, mode_t mode,
@@ -127,7 +128,8 @@ static int register_tenant(const struct add_job *j, struct iso_error *err)
 				 .cname = j->pkg->cname,
 				 .package = j->pkg->dir,
 				 .created = now,
-				 .bundle = bundle};
+				 .bundle = bundle,
+				 .ids = j->ids};
 
 	if (!bundle)
 		return iso_error_set(err, ENOMEM, "tenant %s", j->tid);
@@ -143,9 +145,10 @@ static int add_steps(struct add_job *j, struct iso_error *err)
 	if (!mark)
 		return iso_error_set(err, ENOMEM, "tenant %s", j->tid);
 	/* The mark tells a later `tenant add` that a killed one left this directory. */
-	if ((r = write_file_atomic(mark, "", 0, 0600, err)) < 0 || (r = populate(j, err)) < 0 ||
-	    (r = install_dependencies(j, err)) < 0 || (r = record_allowlist(j, err)) < 0 ||
-	    (r = register_tenant(j, err)) < 0)
+	if ((r = write_file_atomic(mark, "", 0, 0600, err)) < 0 ||
+	    (r = tenant_ids_reserve(j->s, j->tid, &j->o->ids, &j->ids, err)) < 0 ||
+	    (r = populate(j, err)) < 0 || (r = install_dependencies(j, err)) < 0 ||
+	    (r = record_allowlist(j, err)) < 0 || (r = register_tenant(j, err)) < 0)
 		return r;
 	if (unlink(mark) < 0)
 		return iso_error_set(err, errno, "%s", mark);

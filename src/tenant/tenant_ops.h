@@ -6,6 +6,7 @@
 
 #include "runtime/syscall_recorder.h"
 #include "tenant/store.h"
+#include "tenant/tenant_ids.h"
 #include "tenant/tenant_run.h"
 
 struct tenant_add_options {
@@ -15,6 +16,7 @@ struct tenant_add_options {
 	 * exits), and where the recorded profile's syscalls go (NULL: nowhere). */
 	int record_duration_ms;
 	struct syscall_set *recorded;
+	struct tenant_ids_request ids; /* the tenant's id range (--ids-size, --ids-start) */
 };
 
 /* Validates the package, makes tenants/TID (home from progs/, upper, work, rootfs, bundle),

@@ -16,6 +16,7 @@ setup() {
 	[ -x "$ISO_PACKAGES/hello_container/progs/hello" ] ||
 		fail "bundles/hello_container/progs/hello missing: run make first"
 	BROKER_PID=
+	OWN_SUBIDS=
 }
 
 teardown() {
@@ -23,6 +24,10 @@ teardown() {
 	if [ -n "$BROKER_PID" ]; then
 		kill "$BROKER_PID" 2>/dev/null || true
 		wait "$BROKER_PID" 2>/dev/null || true
+	fi
+	if [ -n "${OWN_SUBIDS:-}" ]; then
+		umount /etc/subuid /etc/subgid || rc=1
+		[ "$OWN_SUBIDS" != overlay ] || umount /etc || rc=1
 	fi
 	iso_teardown || rc=1
 	rm -rf --one-file-system "$TROOT" "$PKGS"
@@ -601,6 +606,83 @@ bad_pkg() {
 # ---------------------------------------------------------------------------------------------
 # concurrency and interruption
 
+# own_subids UID-LINE GID-LINE: this test's /etc/subuid and /etc/subgid, bind-mounted in the
+# test's own mount namespace over the machine's files, which are never touched.  Where the
+# machine has none, a private overlay on /etc gives the mount points.
+own_subids() {
+	OWN_SUBIDS=1
+	printf '%s\n' "$1" >"$BATS_TEST_TMPDIR/subuid"
+	printf '%s\n' "$2" >"$BATS_TEST_TMPDIR/subgid"
+	if [ ! -e /etc/subuid ] || [ ! -e /etc/subgid ]; then
+		mkdir -p "$BATS_TEST_TMPDIR/etc-upper" "$BATS_TEST_TMPDIR/etc-work"
+		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$BATS_TEST_TMPDIR/etc-upper,workdir=$BATS_TEST_TMPDIR/etc-work" /etc
+		OWN_SUBIDS=overlay
+		touch /etc/subuid /etc/subgid
+	fi
+	mount --bind "$BATS_TEST_TMPDIR/subuid" /etc/subuid
+	mount --bind "$BATS_TEST_TMPDIR/subgid" /etc/subgid
+}
+
+ids_of() {
+	jq -r --arg t "$1" '.tenants[] | select(.tid == $t) | "\(.ids.start) \(.ids.size)"' \
+		"$TROOT/tenants.json"
+}
+
+@test "tenant ids: disjoint ranges above /etc/subuid and /etc/subgid, shown, freed by delete" {
+	# The highest subordinate id ends at 2065535: the first range starts at the next 65536
+	# boundary, 2097152.
+	own_subids "alice:100000:65536" "bob:2000000:65536"
+	make_base
+	add_pkg "$ISO_PACKAGES/hello_container"
+	local a=$TID
+	assert_equal "$(ids_of "$a")" "2097152 65536"
+	assert_equal "$(cat "$TROOT/tenants/$a/ids")" "2097152 65536"
+	add_pkg "$ISO_PACKAGES/hello_container"
+	local b=$TID
+	assert_equal "$(ids_of "$b")" "2162688 65536"
+	tenant show "$b"
+	assert_success
+	jq -e '.ids == {"start": 2162688, "size": 65536}' <<<"$output" >/dev/null ||
+		fail "show has no ids: $output"
+	tenant list --format json
+	jq -e --arg a "$a" '.[] | select(.tid == $a) | .ids.start == 2097152' <<<"$output" \
+		>/dev/null || fail "list has no ids: $output"
+	# A bigger range skips what it does not fit in; a deleted tenant's range is reused.
+	tenant add --ids-size 131072 "$ISO_PACKAGES/hello_container"
+	assert_success
+	assert_equal "$(ids_of "$(sed -n 's/^tid: //p' <<<"$output")")" "2228224 131072"
+	tenant delete "$a"
+	assert_success
+	add_pkg "$ISO_PACKAGES/hello_container"
+	assert_equal "$(ids_of "$TID")" "2097152 65536"
+}
+
+@test "tenant ids: --ids-start over a taken range, or bad values, fail and leave nothing" {
+	own_subids "alice:1048576:65536" "alice:1048576:65536"
+	make_base
+	add_pkg "$ISO_PACKAGES/hello_container"
+	assert_equal "$(ids_of "$TID")" "1114112 65536"
+	local before
+	before=$(tenant_dirs)
+	tenant add --ids-start 1048576 "$ISO_PACKAGES/hello_container"
+	assert_one_line_error "--ids-start 1048576: ids 1048576-1114111 are taken"
+	tenant add --ids-start 1114112 "$ISO_PACKAGES/hello_container"
+	assert_one_line_error "--ids-start 1114112: ids 1114112-1179647 are taken"
+	tenant add --ids-start 4096 "$ISO_PACKAGES/hello_container"
+	assert_one_line_error "--ids-start 4096: below 1048576"
+	tenant add --ids-size 0 "$ISO_PACKAGES/hello_container"
+	assert_one_line_error "--ids-size"
+	assert_equal "$(tenant_dirs)" "$before"
+	assert_equal "$(registry_count)" 1
+	tenant add --ids-start 3000000 --ids-size 1000 "$ISO_PACKAGES/hello_container"
+	assert_success
+	assert_equal "$(ids_of "$(sed -n 's/^tid: //p' <<<"$output")")" "3000000 1000"
+	printf 'broken\n' >"$BATS_TEST_TMPDIR/subuid"
+	tenant add "$ISO_PACKAGES/hello_container"
+	assert_one_line_error "/etc/subuid:1: not NAME:START:COUNT"
+	assert_equal "$(registry_count)" 2
+}
+
 @test "four concurrent tenant add: all registered, tenants.json valid" {
 	make_base
 	local i pids=()
@@ -610,7 +692,7 @@ bad_pkg() {
 		pids+=($!)
 	done
 	for i in "${pids[@]}"; do
-		wait "$i" || fail "a concurrent add failed"
+		wait "$i" || fail "a concurrent add failed: $(cat "$BATS_TEST_TMPDIR"/add.*)"
 	done
 	jq -e . "$TROOT/tenants.json" >/dev/null || fail "tenants.json is not valid JSON"
 	assert_equal "$(registry_count)" 4
@@ -622,6 +704,8 @@ bad_pkg() {
 			fail "tenant $t not registered"
 	done
 	assert_equal "$(jq -r '[.tenants[].tid] | unique | length' "$TROOT/tenants.json")" 4
+	# Four adds at once never get the same id range.
+	assert_equal "$(jq -r '[.tenants[].ids.start] | unique | length' "$TROOT/tenants.json")" 4
 }
 
 @test "a killed tenant add leaves nothing a later add or list trips over" {

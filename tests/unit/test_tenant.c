@@ -1,10 +1,13 @@
 /* Unit tests of the tenant package parser (src/tenant/package.c): what a package's
  * config.json may say, and the exact errors for what it may not. */
 #include "config.h"
+#include <errno.h>
+#include <unistd.h>
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "tenant/id_range.h"
 #include "tenant/package.h"
 #include "tenant/tid.h"
 #include "unit.h"
@@ -150,11 +153,86 @@ static void test_tids(void)
 		   "upper case is not a tid");
 }
 
+#define R(s, n) ((struct id_range){(s), (n)})
+
+static void test_id_range_allocate(void)
+{
+	const struct id_range used[] = {R(1048576, 65536), R(1179648, 1), R(1310720, 131072)};
+	uint32_t start = 0;
+
+	UNIT_CHECK(id_range_allocate(NULL, 0, 1048576, 65536, &start) == 0 && start == 1048576,
+		   "nothing used: the floor itself");
+	UNIT_CHECK(id_range_allocate(NULL, 0, 1000000, 65536, &start) == 0 && start == 1048576,
+		   "the floor is rounded up to a 65536 boundary");
+	/* 1048576 taken, 1114112 free, 1179648 taken by one id, 1245184 free. */
+	UNIT_CHECK(id_range_allocate(used, 3, 1048576, 65536, &start) == 0 && start == 1114112,
+		   "the first free aligned gap");
+	UNIT_CHECK(id_range_allocate(used, 3, 1048576, 131072, &start) == 0 && start == 1441792,
+		   "a range that fits no gap goes past every clash, whatever the order of used");
+	UNIT_CHECK(id_range_allocate(used + 1, 2, 1179648, 65536, &start) == 0 && start == 1245184,
+		   "a single used id blocks its whole aligned block");
+	UNIT_CHECK(id_range_allocate(NULL, 0, ID_RANGE_MAX_ID - 65535, 65536, &start) == -ENOSPC,
+		   "no room below the highest id");
+	UNIT_CHECK(id_range_allocate(NULL, 0, 2147352576 - 65536, 65536, &start) == 0 &&
+		       start + 65535 <= ID_RANGE_MAX_ID,
+		   "the last whole block below the highest id");
+	UNIT_CHECK(id_range_allocate(NULL, 0, 0, 0, &start) == -EINVAL, "size 0 is refused");
+	UNIT_CHECK(
+	    id_range_overlaps(R(10, 5), R(14, 1)) && !id_range_overlaps(R(10, 5), R(15, 1)) &&
+		!id_range_overlaps(R(10, 5), R(0, 10)) && !id_range_overlaps(R(10, 0), R(10, 1)),
+	    "overlap: inclusive ends, and an empty range overlaps nothing");
+}
+
+static void test_id_range_subid(void)
+{
+	char path[] = "/tmp/isorun-subid-XXXXXX";
+	struct iso_error err = {0};
+	struct id_range *r = NULL;
+	size_t n = 0;
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	fputs("# comment\n\nalice:100000:65536\nbob:165536:65536\n", f);
+	fclose(f);
+	UNIT_CHECK(id_ranges_read_subid(path, &r, &n, &err) == 0 && n == 2 &&
+		       r[1].start == 165536 && r[1].size == 65536,
+		   "subuid lines read, comments and blank lines skipped");
+	f = fopen(path, "a");
+	fputs("carol:4294967295:2\n", f);
+	fclose(f);
+	UNIT_CHECK(id_ranges_read_subid(path, &r, &n, &err) == -EINVAL &&
+		       strstr(err.msg, ":5: not NAME:START:COUNT"),
+		   "a range past 2^32 names its line: %s", err.msg);
+	UNIT_CHECK(id_ranges_read_subid("/nonexistent/subuid", &r, &n, &err) == 0,
+		   "a missing file adds nothing");
+	unlink(path);
+	free(r);
+}
+
+static void test_id_range_text(void)
+{
+	struct id_range r;
+	char buf[64];
+
+	UNIT_CHECK(id_range_format(R(1114112, 65536), buf, sizeof(buf)) > 0 &&
+		       !strcmp(buf, "1114112 65536\n"),
+		   "format");
+	UNIT_CHECK(id_range_parse("1114112 65536\n", &r) == 0 && r.start == 1114112 &&
+		       r.size == 65536,
+		   "parse");
+	UNIT_CHECK(id_range_parse("1 0\n", &r) < 0 && id_range_parse("-1 5", &r) < 0 &&
+		       id_range_parse("1 5x", &r) < 0 && id_range_parse("2147483647 2", &r) < 0,
+		   "bad reservations are refused");
+}
+
 int main(void)
 {
 	test_seed_fields();
 	test_our_fields();
 	test_errors();
 	test_tids();
+	test_id_range_allocate();
+	test_id_range_subid();
+	test_id_range_text();
 	return unit_done();
 }
