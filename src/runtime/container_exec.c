@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/apparmor.h"
 #include "runtime/caps.h"
 #include "runtime/cgroup.h"
 #include "runtime/container.h"
@@ -24,6 +26,7 @@
 #include "runtime/process_setup.h"
 #include "runtime/seccomp.h"
 #include "runtime/selfexe.h"
+#include "runtime/selinux.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
 #include "util/cleanup.h"
@@ -65,6 +68,9 @@ struct exec_plan {
 	/* What the process joins: the container's cgroups, or --cgroup's sub-cgroups of them. */
 	struct state_cgroup *join;
 	size_t n_join;
+	/* Whether the --process file gave the labels (or they are the config's): messages name
+	 * their source. */
+	bool profile_in_file, label_in_file;
 };
 
 static void exec_plan_clear(struct exec_plan *p)
@@ -112,6 +118,14 @@ static int load_process_file(struct exec_plan *p, struct iso_error *err)
 	r = spec_parse_process(text, len, p->o->process_file, &proc, err);
 	if (r < 0)
 		return r;
+	/* As runc: a process.json without labels keeps the container's, so that exec is no way
+	 * out of its confinement. */
+	p->profile_in_file = proc.apparmor_profile != NULL;
+	p->label_in_file = proc.selinux_label != NULL;
+	if (!proc.apparmor_profile)
+		proc.apparmor_profile = steal_ptr(p->spec->process.apparmor_profile);
+	if (!proc.selinux_label)
+		proc.selinux_label = steal_ptr(p->spec->process.selinux_label);
 	spec_process_clear(&p->spec->process);
 	p->spec->process = proc;
 	return 0;
@@ -239,6 +253,53 @@ static int apply_options(struct exec_plan *p, struct iso_error *err)
 	return 0;
 }
 
+static int replace_string(char **s, const char *with, struct iso_error *err)
+{
+	char *copy;
+
+	if (!with)
+		return 0;
+	if (!(copy = strdup(with)))
+		return iso_error_set(err, ENOMEM, "exec");
+	free(*s);
+	*s = copy;
+	return 0;
+}
+
+static void label_source(char *buf, size_t size, const char *flag, const char *file,
+			 const char *field)
+{
+	if (file)
+		snprintf(buf, size, "%s: %s", file, field);
+	else if (flag)
+		snprintf(buf, size, "%s", flag);
+	else
+		snprintf(buf, size, "config.json: process.%s", field);
+}
+
+/* --apparmor and --process-label win over the process's own labels, as in runc. */
+static int prepare_labels(struct exec_plan *p, struct iso_error *err)
+{
+	struct spec_process *proc = &p->spec->process;
+	const struct exec_options *o = p->o;
+	char where[PATH_MAX + 32];
+	int r;
+
+	if ((r = replace_string(&proc->apparmor_profile, o->apparmor_profile, err)) < 0 ||
+	    (r = replace_string(&proc->selinux_label, o->process_label, err)) < 0)
+		return r;
+	label_source(where, sizeof(where), o->apparmor_profile ? "--apparmor" : NULL,
+		     p->profile_in_file && !o->apparmor_profile ? o->process_file : NULL,
+		     "apparmorProfile");
+	if ((r = apparmor_prepare(&proc->apparmor_profile, where, err)) < 0)
+		return r;
+	label_source(where, sizeof(where), o->process_label ? "--process-label" : NULL,
+		     p->label_in_file && !o->process_label ? o->process_file : NULL,
+		     "selinuxLabel");
+	selinux_prepare_process(&proc->selinux_label, where);
+	return 0;
+}
+
 static int check_terminal(const struct exec_plan *p, struct iso_error *err)
 {
 	bool tty = p->spec->process.terminal;
@@ -319,7 +380,8 @@ static int load_exec_plan(const struct exec_options *o, struct exec_plan *p, str
 		return r;
 	if (o->process_file && (r = load_process_file(p, err)) < 0)
 		return r;
-	if ((r = apply_options(p, err)) < 0 || (r = check_terminal(p, err)) < 0)
+	if ((r = apply_options(p, err)) < 0 || (r = check_terminal(p, err)) < 0 ||
+	    (r = prepare_labels(p, err)) < 0)
 		return r;
 	p->join_cgroup_late = p->st.status == STATUS_PAUSED;
 	if ((r = plan_cgroups(p, err)) < 0)
