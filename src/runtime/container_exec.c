@@ -105,6 +105,16 @@ static int check_status(const struct exec_plan *p, struct iso_error *err)
 	}
 }
 
+/* True when *label is the file's own; otherwise it becomes the container's. */
+static bool keep_label(char **label, char **container)
+{
+	if (*label && **label)
+		return true;
+	free(*label);
+	*label = steal_ptr(*container);
+	return false;
+}
+
 static int load_process_file(struct exec_plan *p, struct iso_error *err)
 {
 	_cleanup_free_ char *text = NULL;
@@ -118,14 +128,10 @@ static int load_process_file(struct exec_plan *p, struct iso_error *err)
 	r = spec_parse_process(text, len, p->o->process_file, &proc, err);
 	if (r < 0)
 		return r;
-	/* As runc: a process.json without labels keeps the container's, so that exec is no way
-	 * out of its confinement. */
-	p->profile_in_file = proc.apparmor_profile != NULL;
-	p->label_in_file = proc.selinux_label != NULL;
-	if (!proc.apparmor_profile)
-		proc.apparmor_profile = steal_ptr(p->spec->process.apparmor_profile);
-	if (!proc.selinux_label)
-		proc.selinux_label = steal_ptr(p->spec->process.selinux_label);
+	/* As runc: a process.json without labels (or with empty ones) keeps the container's, so
+	 * that exec is no way out of its confinement. */
+	p->profile_in_file = keep_label(&proc.apparmor_profile, &p->spec->process.apparmor_profile);
+	p->label_in_file = keep_label(&proc.selinux_label, &p->spec->process.selinux_label);
 	spec_process_clear(&p->spec->process);
 	p->spec->process = proc;
 	return 0;
@@ -253,11 +259,12 @@ static int apply_options(struct exec_plan *p, struct iso_error *err)
 	return 0;
 }
 
+/* An empty flag is no flag, as in runc. */
 static int replace_string(char **s, const char *with, struct iso_error *err)
 {
 	char *copy;
 
-	if (!with)
+	if (!with || !*with)
 		return 0;
 	if (!(copy = strdup(with)))
 		return iso_error_set(err, ENOMEM, "exec");
@@ -266,13 +273,15 @@ static int replace_string(char **s, const char *with, struct iso_error *err)
 	return 0;
 }
 
+/* Where a label of the exec'd process came from, for messages: the flag, the --process file,
+ * or the container's config. */
 static void label_source(char *buf, size_t size, const char *flag, const char *file,
 			 const char *field)
 {
-	if (file)
-		snprintf(buf, size, "%s: %s", file, field);
-	else if (flag)
+	if (flag)
 		snprintf(buf, size, "%s", flag);
+	else if (file)
+		snprintf(buf, size, "%s: %s", file, field);
 	else
 		snprintf(buf, size, "config.json: process.%s", field);
 }
@@ -282,20 +291,20 @@ static int prepare_labels(struct exec_plan *p, struct iso_error *err)
 {
 	struct spec_process *proc = &p->spec->process;
 	const struct exec_options *o = p->o;
+	bool aa_flag = o->apparmor_profile && *o->apparmor_profile;
+	bool se_flag = o->process_label && *o->process_label;
 	char where[PATH_MAX + 32];
 	int r;
 
 	if ((r = replace_string(&proc->apparmor_profile, o->apparmor_profile, err)) < 0 ||
 	    (r = replace_string(&proc->selinux_label, o->process_label, err)) < 0)
 		return r;
-	label_source(where, sizeof(where), o->apparmor_profile ? "--apparmor" : NULL,
-		     p->profile_in_file && !o->apparmor_profile ? o->process_file : NULL,
-		     "apparmorProfile");
+	label_source(where, sizeof(where), aa_flag ? "--apparmor" : NULL,
+		     p->profile_in_file ? o->process_file : NULL, "apparmorProfile");
 	if ((r = apparmor_prepare(&proc->apparmor_profile, where, err)) < 0)
 		return r;
-	label_source(where, sizeof(where), o->process_label ? "--process-label" : NULL,
-		     p->label_in_file && !o->process_label ? o->process_file : NULL,
-		     "selinuxLabel");
+	label_source(where, sizeof(where), se_flag ? "--process-label" : NULL,
+		     p->label_in_file ? o->process_file : NULL, "selinuxLabel");
 	selinux_prepare_process(&proc->selinux_label, where);
 	return 0;
 }

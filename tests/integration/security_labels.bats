@@ -187,10 +187,17 @@ start_sleeper() {
 	assert_failure
 	assert_equal "$output" "$PROFILE (enforce)"
 	iso_run isorun delete --force "$CTR"
-	# the container's profile holds for an exec that names none, as in runc
+	# the container's profile holds for an exec that names none (or ""), as in runc
 	update_config --arg p "$PROFILE" '.process.apparmorProfile = $p'
 	start_sleeper
 	iso_run isorun exec "$CTR" /bin/cat /secret
+	assert_failure
+	assert_output_not_contains s3cret
+	iso_run isorun exec --apparmor "" "$CTR" /bin/cat /secret
+	assert_failure
+	assert_output_not_contains s3cret
+	echo '{"args": ["/bin/cat", "/secret"], "cwd": "/", "apparmorProfile": ""}' >"$BATS_TEST_TMPDIR/p.json"
+	iso_run isorun exec --process "$BATS_TEST_TMPDIR/p.json" "$CTR"
 	assert_failure
 	assert_output_not_contains s3cret
 }
