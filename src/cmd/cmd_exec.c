@@ -154,8 +154,11 @@ static int parse_exec_option(int opt, struct exec_cli *c, struct iso_error *err)
 		c->o.pid_file = optarg;
 		return 0;
 	case OPT_PROCESS_LABEL:
+		c->o.process_label = optarg;
+		return 0;
 	case OPT_APPARMOR:
-		return 0; /* accepted like the config's labels: no LSM here applies */
+		c->o.apparmor_profile = optarg;
+		return 0;
 	case OPT_NO_NEW_PRIVS:
 		c->o.no_new_privs = true;
 		return 0;

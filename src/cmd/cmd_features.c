@@ -14,12 +14,14 @@
 
 #include "cmd/cmd_options.h"
 #include "net/net_config.h"
+#include "runtime/apparmor.h"
 #include "runtime/caps.h"
 #include "runtime/hooks.h"
 #include "runtime/mount_options.h"
 #include "runtime/namespaces.h"
 #include "runtime/overlay_root.h"
 #include "runtime/seccomp_config.h"
+#include "runtime/selinux.h"
 #include "util/cleanup.h"
 #include "util/jsongen.h"
 
@@ -162,8 +164,10 @@ static void gen_linux(yajl_gen g)
 	gen_capabilities(g);
 	gen_cgroup(g);
 	gen_seccomp(g);
-	gen_bool_object(g, "apparmor", false);
-	gen_bool_object(g, "selinux", false);
+	/* What this host can apply: a profile or label asked for is refused or dropped
+	 * without it (apparmor.h, selinux.h). */
+	gen_bool_object(g, "apparmor", apparmor_enabled());
+	gen_bool_object(g, "selinux", selinux_enabled());
 	gen_bool_object(g, "intelRdt", false);
 	gen_bool_object(g, "netDevices", true);
 	yajl_gen_map_close(g);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "net/network.h"
+#include "runtime/apparmor.h"
 #include "runtime/cgroup.h"
 #include "runtime/config_load.h"
 #include "runtime/container_init.h"
@@ -32,6 +33,7 @@
 #include "runtime/selfexe.h"
 #include "runtime/seccomp.h"
 #include "runtime/seccomp_notify.h"
+#include "runtime/selinux.h"
 #include "runtime/spec.h"
 #include "runtime/sync.h"
 #include "runtime/sysctl.h"
@@ -122,7 +124,9 @@ static int check_plan(struct create_plan *p, struct iso_error *err)
 	int r;
 
 	if ((r = spec_validate_for_start(spec, err)) < 0 ||
-	    (r = namespaces_validate(spec, err)) < 0 || (r = sysctl_validate(spec, err)) < 0)
+	    (r = namespaces_validate(spec, err)) < 0 || (r = sysctl_validate(spec, err)) < 0 ||
+	    (r = apparmor_prepare(&p->spec->process.apparmor_profile,
+				  "config.json: process.apparmorProfile", err)) < 0)
 		return r;
 	/* Checked here, before anything exists, so that a bad layer path leaves nothing. */
 	if ((r = overlay_root_from_spec(spec, &overlay, err)) < 0)
@@ -235,7 +239,11 @@ static int load_plan(const struct create_options *o, struct create_plan *p, stru
 	if (!jsongen_utf8_valid(p->rootfs))
 		return iso_error_invalid(err, "config.json: root.path: %s is not valid UTF-8",
 					 p->rootfs);
-	return protect_runtime_image(p, err);
+	if ((r = protect_runtime_image(p, err)) < 0)
+		return r;
+	/* After the re-execution that protect_runtime_image() may do, so that its warnings are
+	 * printed once. */
+	return selinux_prepare(p->spec, "config.json", err);
 }
 
 static int fill_state(const struct create_plan *p, pid_t pid, struct container_state *st)

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/apparmor.h"
 #include "runtime/caps.h"
 #include "runtime/cgroup.h"
 #include "runtime/container.h"
@@ -24,6 +26,7 @@
 #include "runtime/process_setup.h"
 #include "runtime/seccomp.h"
 #include "runtime/selfexe.h"
+#include "runtime/selinux.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
 #include "util/cleanup.h"
@@ -65,6 +68,9 @@ struct exec_plan {
 	/* What the process joins: the container's cgroups, or --cgroup's sub-cgroups of them. */
 	struct state_cgroup *join;
 	size_t n_join;
+	/* Whether the --process file gave the labels (or they are the config's): messages name
+	 * their source. */
+	bool profile_in_file, label_in_file;
 };
 
 static void exec_plan_clear(struct exec_plan *p)
@@ -99,6 +105,16 @@ static int check_status(const struct exec_plan *p, struct iso_error *err)
 	}
 }
 
+/* True when *label is the file's own; otherwise it becomes the container's. */
+static bool keep_label(char **label, char **container)
+{
+	if (*label && **label)
+		return true;
+	free(*label);
+	*label = steal_ptr(*container);
+	return false;
+}
+
 static int load_process_file(struct exec_plan *p, struct iso_error *err)
 {
 	_cleanup_free_ char *text = NULL;
@@ -112,6 +128,10 @@ static int load_process_file(struct exec_plan *p, struct iso_error *err)
 	r = spec_parse_process(text, len, p->o->process_file, &proc, err);
 	if (r < 0)
 		return r;
+	/* As runc: a process.json without labels (or with empty ones) keeps the container's, so
+	 * that exec is no way out of its confinement. */
+	p->profile_in_file = keep_label(&proc.apparmor_profile, &p->spec->process.apparmor_profile);
+	p->label_in_file = keep_label(&proc.selinux_label, &p->spec->process.selinux_label);
 	spec_process_clear(&p->spec->process);
 	p->spec->process = proc;
 	return 0;
@@ -239,6 +259,56 @@ static int apply_options(struct exec_plan *p, struct iso_error *err)
 	return 0;
 }
 
+/* An empty flag is no flag, as in runc. */
+static int replace_string(char **s, const char *with, struct iso_error *err)
+{
+	char *copy;
+
+	if (!with || !*with)
+		return 0;
+	if (!(copy = strdup(with)))
+		return iso_error_set(err, ENOMEM, "exec");
+	free(*s);
+	*s = copy;
+	return 0;
+}
+
+/* Where a label of the exec'd process came from, for messages: the flag, the --process file,
+ * or the container's config. */
+static void label_source(char *buf, size_t size, const char *flag, const char *file,
+			 const char *field)
+{
+	if (flag)
+		snprintf(buf, size, "%s", flag);
+	else if (file)
+		snprintf(buf, size, "%s: %s", file, field);
+	else
+		snprintf(buf, size, "config.json: process.%s", field);
+}
+
+/* --apparmor and --process-label win over the process's own labels, as in runc. */
+static int prepare_labels(struct exec_plan *p, struct iso_error *err)
+{
+	struct spec_process *proc = &p->spec->process;
+	const struct exec_options *o = p->o;
+	bool aa_flag = o->apparmor_profile && *o->apparmor_profile;
+	bool se_flag = o->process_label && *o->process_label;
+	char where[PATH_MAX + 32];
+	int r;
+
+	if ((r = replace_string(&proc->apparmor_profile, o->apparmor_profile, err)) < 0 ||
+	    (r = replace_string(&proc->selinux_label, o->process_label, err)) < 0)
+		return r;
+	label_source(where, sizeof(where), aa_flag ? "--apparmor" : NULL,
+		     p->profile_in_file ? o->process_file : NULL, "apparmorProfile");
+	if ((r = apparmor_prepare(&proc->apparmor_profile, where, err)) < 0)
+		return r;
+	label_source(where, sizeof(where), se_flag ? "--process-label" : NULL,
+		     p->label_in_file ? o->process_file : NULL, "selinuxLabel");
+	selinux_prepare_process(&proc->selinux_label, where);
+	return 0;
+}
+
 static int check_terminal(const struct exec_plan *p, struct iso_error *err)
 {
 	bool tty = p->spec->process.terminal;
@@ -319,7 +389,8 @@ static int load_exec_plan(const struct exec_options *o, struct exec_plan *p, str
 		return r;
 	if (o->process_file && (r = load_process_file(p, err)) < 0)
 		return r;
-	if ((r = apply_options(p, err)) < 0 || (r = check_terminal(p, err)) < 0)
+	if ((r = apply_options(p, err)) < 0 || (r = check_terminal(p, err)) < 0 ||
+	    (r = prepare_labels(p, err)) < 0)
 		return r;
 	p->join_cgroup_late = p->st.status == STATUS_PAUSED;
 	if ((r = plan_cgroups(p, err)) < 0)

@@ -18,8 +18,10 @@ struct exec_options {
 	char **env;		  /* -e K=V added to (or replacing in) the config's env */
 	const char *cwd;
 	bool has_user;
-	struct spec_user user; /* -u UID[:GID] and -g GID... */
-	char **caps;	       /* --cap NAME, added as runc adds them */
+	struct spec_user user;	      /* -u UID[:GID] and -g GID... */
+	char **caps;		      /* --cap NAME, added as runc adds them */
+	const char *apparmor_profile; /* --apparmor: replaces the process's; NULL for none */
+	const char *process_label;    /* --process-label: the same for its SELinux label */
 	bool tty;
 	bool no_new_privs;
 	bool ignore_paused;

@@ -127,6 +127,21 @@ static char *next_option(char **cursor)
 	return start;
 }
 
+/* mount(2) takes an SELinux context in quotes and strips them (linux.mountLabel, selinux.h);
+ * fsconfig(2) would pass them on as part of the context. */
+static const char *unquote_context(const char *key, char *value)
+{
+	static const char *const keys[] = {"context", "fscontext", "defcontext", "rootcontext"};
+	size_t len = strlen(value);
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strcmp(key, keys[i]) && len >= 2 && value[0] == '"' && value[len - 1] == '"') {
+			value[len - 1] = '\0';
+			return value + 1;
+		}
+	return value;
+}
+
 static int fs_config_data(int fsfd, const char *type, const char *data, struct iso_error *err)
 {
 	_cleanup_free_ char *copy = data ? strdup(data) : NULL;
@@ -142,7 +157,8 @@ static int fs_config_data(int fsfd, const char *type, const char *data, struct i
 			continue;
 		if (eq) {
 			*eq = '\0';
-			r = fsconfig(fsfd, FSCONFIG_SET_STRING, opt, eq + 1, 0);
+			r = fsconfig(fsfd, FSCONFIG_SET_STRING, opt, unquote_context(opt, eq + 1),
+				     0);
 		} else {
 			r = fsconfig(fsfd, FSCONFIG_SET_FLAG, opt, NULL, 0);
 		}

@@ -6,8 +6,10 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "runtime/apparmor.h"
 #include "runtime/caps.h"
 #include "runtime/credentials.h"
+#include "runtime/selinux.h"
 #include "runtime/sync.h"
 #include "util/cleanup.h"
 
@@ -62,6 +64,13 @@ int process_setup_privileges(const struct spec_process *p, const struct process_
 	if ((r = enter_cwd(p, err)) < 0)
 		return r;
 	if (p->has_capabilities && (r = caps_drop_bounding(&p->capabilities, err)) < 0)
+		return r;
+	/* Before the filter, which need not allow the write, and before no_new_privs, under
+	 * which a confined runtime could no longer change to the profile.  They take effect at
+	 * the exec (for the init, that of the exec stub: the stub's own exec then runs under the
+	 * profile). */
+	if ((r = apparmor_exec_profile(p->apparmor_profile, err)) < 0 ||
+	    (r = selinux_exec_label(p->selinux_label, err)) < 0)
 		return r;
 	if (!p->no_new_privileges && (r = process_filter_load(f, err)) < 0)
 		return r;

@@ -16,8 +16,9 @@ struct process_filter {
 };
 
 /* Applies p: oom score and rlimits while still privileged, the working directory, the
- * bounding set, the user, the capability sets, no_new_privs, and the filter where the load
- * order allows it (see process_filter_at_exec()). */
+ * bounding set, the AppArmor profile and SELinux label of the next exec, the user, the
+ * capability sets, no_new_privs, and the filter where the load order allows it (see
+ * process_filter_at_exec()). */
 int process_setup_privileges(const struct spec_process *p, const struct process_filter *f,
 			     struct iso_error *err);
 

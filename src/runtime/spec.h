@@ -87,8 +87,8 @@ struct spec_process {
 	bool no_new_privileges;
 	bool has_oom_score_adj;
 	int oom_score_adj;
-	char *apparmor_profile; /* accepted, not applied (no AppArmor on the hosts we target) */
-	char *selinux_label;	/* accepted, not applied */
+	char *apparmor_profile; /* NULL for none (apparmor.h) */
+	char *selinux_label;	/* NULL for none (selinux.h) */
 };
 
 enum spec_hook_kind {
@@ -160,7 +160,7 @@ struct spec_linux {
 	unsigned long rootfs_propagation; /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE, | MS_REC
 					     for the "r" forms (rslave); 0 = default */
 	char *cgroups_path;		  /* may be NULL */
-	char *mount_label;		  /* accepted, not applied */
+	char *mount_label;		  /* NULL for none (selinux.h) */
 	yajl_val resources;		  /* borrowed from spec->tree, parsed by the cgroup code */
 	yajl_val seccomp;		  /* borrowed from spec->tree, parsed by the seccomp code */
 	struct spec_time_offset time_monotonic; /* linux.timeOffsets.monotonic */

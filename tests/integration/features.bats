@@ -34,8 +34,12 @@ run_true() {
 	done
 	assert_equal "$(feat '.linux.cgroup | [.v1, .v2, .systemd, .systemdUser, .rdma] | @csv')" \
 		"true,true,false,false,false"
+	# apparmor: what this host can apply (security_labels.bats)
+	local aa=false
+	[ -d /sys/kernel/security/apparmor ] &&
+		[ "$(head -c 1 /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] && aa=true
 	assert_equal "$(feat '[.linux.apparmor.enabled, .linux.selinux.enabled, .linux.intelRdt.enabled, .linux.netDevices.enabled, .linux.seccomp.enabled] | @csv')" \
-		"false,false,false,true,true"
+		"$aa,false,false,true,true"
 	assert_equal "$(feat '.annotations["io.github.seccomp.libseccomp.version"]')" \
 		"$(pkg-config --modversion libseccomp 2>/dev/null || feat '.annotations["io.github.seccomp.libseccomp.version"]')"
 	# supportedFlags is a subset of knownFlags

@@ -48,10 +48,12 @@ if [ "$mode" = bare ]; then
 	ln -sfn /proc/self/fd/2 /dev/stderr
 	mount -t tmpfs -o mode=0755,nosuid,nodev run /run
 	mkdir -p /run/lock
-	mountpoint -q /sys/kernel/security || mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 	hostname isorun-vm
 	ip link set lo up 2>/dev/null || busybox ip link set lo up
 fi
+
+# apparmor_parser and the runtimes' AppArmor checks look at securityfs (systemd may mount it)
+mountpoint -q /sys/kernel/security || mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 
 [ -f $out/job.env ] || fail "no $out/job.env"
 # shellcheck disable=SC1091

@@ -24,7 +24,8 @@
 # initramfs is kept, default tests/vm/.cache of the build tree), ISORUN_VM_KERNEL (default: the
 # newest /boot/vmlinuz-*), ISORUN_VM_MEM (default 4G), ISORUN_VM_CPUS (default 2),
 # ISORUN_VM_CONSOLE=1 (the serial console on stderr as it comes), ISORUN_VM_KEEP=1 (keep the
-# run's directory: console.log, tap, stderr).
+# run's directory: console.log, tap, stderr), ISORUN_VM_APPEND (more words for the kernel's
+# command line, e.g. "apparmor=1 security=apparmor").
 #
 # Needs root (the 9p share of / must read every file), and the Debian packages qemu-system-x86,
 # linux-image-amd64 and busybox-static.
@@ -186,7 +187,7 @@ accel=(-accel tcg,thread=multi -cpu max)
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	accel=(-accel kvm -cpu host)
 fi
-cmdline="console=ttyS0 panic=-1 cgroup_no_v1=all quiet loglevel=4"
+cmdline="console=ttyS0 panic=-1 cgroup_no_v1=all quiet loglevel=4${ISORUN_VM_APPEND:+ $ISORUN_VM_APPEND}"
 if [ "$mode" = systemd ]; then
 	cmdline+=" systemd.unit=isorun-vm.target systemd.mask=tmp.mount systemd.mask=systemd-tmpfiles-setup.service"
 	cmdline+=" systemd.mask=systemd-tmpfiles-setup-dev.service systemd.mask=systemd-tmpfiles-setup-dev-early.service"
