@@ -96,7 +96,7 @@ int idmap_userns_open(const struct spec_id_mapping *uids, size_t n_uids,
 		      const struct spec_id_mapping *gids, size_t n_gids, struct iso_error *err)
 {
 	_cleanup_close_ int procfd = -1;
-	int hold = -1, fd;
+	int hold = -1, r;
 	pid_t pid;
 
 	/* A proc of the caller's own pid namespace, never attached: the init may sit in a new pid
@@ -108,13 +108,13 @@ int idmap_userns_open(const struct spec_id_mapping *uids, size_t n_uids,
 	pid = spawn_holder(&hold, err);
 	if (pid < 0)
 		return pid;
-	fd = write_map(procfd, pid, "uid_map", uids, n_uids, err);
-	if (fd == 0)
-		fd = write_map(procfd, pid, "gid_map", gids, n_gids, err);
-	if (fd == 0)
-		fd = open_holder_userns(procfd, pid, err);
+	r = write_map(procfd, pid, "uid_map", uids, n_uids, err);
+	if (r == 0)
+		r = write_map(procfd, pid, "gid_map", gids, n_gids, err);
+	if (r == 0)
+		r = open_holder_userns(procfd, pid, err);
 	reap_holder(pid, hold);
-	return fd;
+	return r;
 }
 
 /* ---- the mount ------------------------------------------------------------------------- */

@@ -280,8 +280,17 @@ static void test_mapped_clone(void)
 		   "stored 1000 shows as 2000 (got %u:%u)", st.st_uid, st.st_gid);
 	UNIT_CHECK(tree >= 0 && fstat(tree, &st) == 0 && st.st_uid == 0,
 		   "stored 3000 shows as 0 (got %u)", st.st_uid);
-	if (tree >= 0)
+	if (tree >= 0) {
+		int again = idmap_mount_clone(tree, "", &m, ns, &err);
+
+		UNIT_CHECK(again == -EPERM && strstr(err.msg, "idmapped mount of (test): Operation "
+							      "not permitted (not allowed: the "
+							      "source is already idmapped"),
+			   "mapping an idmapped mount again is refused in words: %s", err.msg);
+		if (again >= 0)
+			close(again);
 		close(steal_fd(tree));
+	}
 	unlinkat(dfd, "f", 0);
 	close(dfd);
 	rmdir(dir);
