@@ -170,6 +170,11 @@ static void gen_linux(yajl_gen g)
 	gen_bool_object(g, "selinux", selinux_enabled());
 	gen_bool_object(g, "intelRdt", false);
 	gen_bool_object(g, "netDevices", true);
+	/* mounts[].uidMappings/gidMappings, "idmap" and "ridmap" (runc's shape). */
+	jsongen_key(g, "mountExtensions");
+	yajl_gen_map_open(g);
+	gen_bool_object(g, "idmap", true);
+	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 }
 

@@ -76,7 +76,7 @@ static const struct {
 };
 
 /* The options that are neither a flag nor a propagation (see apply_special). */
-static const char *const mount_specials[] = {"bind", "rbind", "tmpcopyup"};
+static const char *const mount_specials[] = {"bind", "rbind", "tmpcopyup", "idmap", "ridmap"};
 
 const char *mount_option_name(size_t index)
 {
@@ -143,16 +143,21 @@ static bool apply_special(struct spec_mount *m, const char *opt)
 {
 	unsigned long propagation;
 
-	if (mount_propagation_from_name(opt, &propagation) == 0)
+	if (mount_propagation_from_name(opt, &propagation) == 0) {
 		m->propagation = propagation;
-	else if (strcmp(opt, "bind") == 0)
+	} else if (strcmp(opt, "bind") == 0) {
 		m->bind = true;
-	else if (strcmp(opt, "rbind") == 0)
+	} else if (strcmp(opt, "rbind") == 0) {
 		m->bind = m->recursive = true;
-	else if (strcmp(opt, "tmpcopyup") == 0)
+	} else if (strcmp(opt, "tmpcopyup") == 0) {
 		m->tmpcopyup = true;
-	else
+	} else if (strcmp(opt, "idmap") == 0 || strcmp(opt, "ridmap") == 0) {
+		/* The last of the two wins, as in runc. */
+		m->idmap = true;
+		m->idmap_recursive = opt[0] == 'r';
+	} else {
 		return false;
+	}
 	return true;
 }
 
@@ -183,7 +188,7 @@ int mount_options_parse(struct spec_mount *m, const char *json_path, struct iso_
 	m->flags = m->clear_flags = m->propagation = 0;
 	m->rec_flags = m->rec_clear_flags = 0;
 	m->bind = m->type && strcmp(m->type, "bind") == 0;
-	m->recursive = m->tmpcopyup = false;
+	m->recursive = m->tmpcopyup = m->idmap = m->idmap_recursive = false;
 	free(m->data);
 	m->data = NULL;
 	for (char **o = m->options; o && *o; o++) {
@@ -196,5 +201,9 @@ int mount_options_parse(struct spec_mount *m, const char *json_path, struct iso_
 		if (r < 0)
 			return r;
 	}
+	/* MOUNT_ATTR_IDMAP maps a clone of an existing mount: only a bind has one. */
+	if (m->idmap && !m->bind)
+		return iso_error_invalid(err, "%s.options: \"%s\" needs a bind mount", json_path,
+					 m->idmap_recursive ? "ridmap" : "idmap");
 	return 0;
 }

@@ -15,6 +15,8 @@
  * rec_flags and rec_clear_flags are the same MS_* bits (and MS_NOSYMFOLLOW) for the recursive
  * options ("rro", "rnosuid"...), which apply to every mount under the mount too.
  * Type "bind" implies bind (not recursive unless "rbind" is given too, as runc does).
+ * "idmap" and "ridmap" set idmap (and idmap_recursive for "ridmap"); either on a mount that is
+ * not a bind is refused.
  * Every option that is none of those is passed to the filesystem: data is those options joined
  * with commas in their order ("mode=755,size=65536k"), or NULL.
  *
@@ -27,8 +29,8 @@ int mount_options_parse(struct spec_mount *m, const char *json_path, struct iso_
 int mount_propagation_from_name(const char *name, unsigned long *ret);
 
 /* The options mount_options_parse() recognises itself (flags, recursive flags, propagation,
- * bind, rbind, tmpcopyup), for `isorun features`: the index-th name, NULL past the end.  Filesystem
- * options
+ * bind, rbind, tmpcopyup, idmap, ridmap), for `isorun features`: the index-th name, NULL past the
+ * end.  Filesystem options
  * ("mode=", "size=") are passed through and not listed. */
 const char *mount_option_name(size_t index);
 

@@ -19,7 +19,8 @@
 /* Runtime side, while the init waits for its id maps: sends an O_PATH fd of each bind source of
  * spec->mounts that exists as SYNC_MOUNT_SOURCE, its mounts[] index as the payload.  Relative
  * sources are taken from bundle.  A source that cannot be opened is left out: the init's own
- * attempt says why. */
+ * attempt says why.  For an idmapped bind the fd is the detached idmapped mount itself
+ * (idmap_mount.h), and a failure to make it is this function's error. */
 int mount_sources_send(const struct spec *spec, const char *bundle, pid_t init_pid, int sock,
 		       struct iso_error *err);
 

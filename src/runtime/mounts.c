@@ -1,5 +1,6 @@
 #include "config.h"
 #include "runtime/mounts.h"
+#include "runtime/idmap_mount.h"
 #include "runtime/safe_path.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
@@ -308,6 +309,18 @@ static int clone_source(const char *source, int source_fd, bool recursive, struc
 	return tree < 0 ? iso_error_wrap(err, "%s", source) : tree;
 }
 
+/* An idmapped bind: made by the runtime for a container with a user namespace (the init may
+ * not map a host file system from in there), by the init itself for one without. */
+static int idmapped_source(const struct spec_mount *m, int source_fd, struct iso_error *err)
+{
+	int fd;
+
+	if (source_fd < 0)
+		return idmap_mount_new(m, err);
+	fd = fcntl(source_fd, F_DUPFD_CLOEXEC, 3);
+	return fd < 0 ? iso_error_set(err, errno, "idmapped mount of %s", m->source) : fd;
+}
+
 /* The mount's own flags go on the top mount only, as runc's remount does ("rbind,ro" leaves
  * the submounts as they are: "rro" is for all of them); attrs_everywhere puts them on every
  * mount of the tree, for a bind standing in for a single filesystem. */
@@ -321,7 +334,10 @@ static int mount_bind(int rootfd, const struct spec_mount *m, const char *source
 
 	if (!source)
 		return iso_error_invalid(err, "bind mount without a source");
-	tree = clone_source(source, source_fd, recursive, err);
+	if (m->idmap)
+		tree = idmapped_source(m, source_fd, err);
+	else
+		tree = clone_source(source, source_fd, recursive, err);
 	if (tree < 0)
 		return tree;
 	if (fstat(tree, &st) < 0)

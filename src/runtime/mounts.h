@@ -18,7 +18,8 @@ struct mount_env {
 	bool userns;	/* the container has a user namespace (new or joined) */
 	bool own_netns; /* it has a network namespace of its own (sysfs can be mounted) */
 	/* The runtime's fd of a bind's source (mount_sources.h), or -1: used where the init's
-	 * own lookup of the source is refused. */
+	 * own lookup of the source is refused.  For an idmapped bind, the detached idmapped
+	 * mount the runtime made, attached as it is. */
 	int source_fd;
 };
 

@@ -184,27 +184,71 @@ static int check_namespace(struct json_walk *w, _unused_ yajl_val obj, void *ele
 	return 0;
 }
 
+/* The most lines a uid_map or gid_map takes (UID_GID_MAP_MAX_EXTENTS). */
+#define ID_MAP_MAX_RANGES 340
+
+static bool ranges_overlap(uint32_t a, uint32_t b, uint32_t size_a, uint32_t size_b)
+{
+	return (uint64_t)a < (uint64_t)b + size_b && (uint64_t)b < (uint64_t)a + size_a;
+}
+
 static int check_id_mapping(struct json_walk *w, _unused_ yajl_val obj, void *elems, size_t index)
 {
-	const struct spec_id_mapping *m = (const struct spec_id_mapping *)elems + index;
+	const struct spec_id_mapping *maps = elems, *m = &maps[index];
 
 	/* The kernel refuses a range that wraps; say which one. */
 	if ((uint64_t)m->container_id + m->size - 1 > UINT32_MAX)
 		return json_walk_fail_at(w, "size", "containerID + size exceeds 2^32");
 	if ((uint64_t)m->host_id + m->size - 1 > UINT32_MAX)
 		return json_walk_fail_at(w, "size", "hostID + size exceeds 2^32");
+	if (index >= ID_MAP_MAX_RANGES)
+		return json_walk_fail(w, "more than %d ranges (the kernel's limit)",
+				      ID_MAP_MAX_RANGES);
+	/* So would it a map whose ranges overlap on either side (an id mapped twice). */
+	for (size_t i = 0; i < index; i++) {
+		if (ranges_overlap(m->container_id, maps[i].container_id, m->size, maps[i].size))
+			return json_walk_fail_at(w, "containerID",
+						 "range overlaps that of element %zu", i);
+		if (ranges_overlap(m->host_id, maps[i].host_id, m->size, maps[i].size))
+			return json_walk_fail_at(w, "hostID", "range overlaps that of element %zu",
+						 i);
+	}
 	return 0;
 }
 
-static int check_mount(struct json_walk *w, _unused_ yajl_val obj, void *elems, size_t index)
+/* mounts[].uidMappings and gidMappings go together (runtime spec 1.2), on a bind only; either
+ * makes the mount idmapped even without "idmap", as runc reads it. */
+static int check_mount_idmap(struct json_walk *w, yajl_val obj, struct spec_mount *m)
+{
+	bool uids = json_object_get(obj, "uidMappings") != NULL;
+	bool gids = json_object_get(obj, "gidMappings") != NULL;
+
+	if (uids && m->n_uid_mappings == 0)
+		return json_walk_fail_at(w, "uidMappings", "must not be empty");
+	if (gids && m->n_gid_mappings == 0)
+		return json_walk_fail_at(w, "gidMappings", "must not be empty");
+	if (uids != gids)
+		return json_walk_fail_at(w, uids ? "gidMappings" : "uidMappings",
+					 "required with %s", uids ? "uidMappings" : "gidMappings");
+	if (!uids)
+		return 0;
+	if (!m->bind)
+		return json_walk_fail_at(w, "uidMappings", "only a bind mount can be idmapped");
+	m->idmap = true;
+	return 0;
+}
+
+static int check_mount(struct json_walk *w, yajl_val obj, void *elems, size_t index)
 {
 	struct spec_mount *m = (struct spec_mount *)elems + index;
 	char prefix[JSON_PATH_MAX + 64];
+	int r;
 
 	if (!is_absolute(m->destination))
 		return json_walk_fail_at(w, "destination", "must be an absolute path");
 	snprintf(prefix, sizeof(prefix), "%s: %s", w->name, json_walk_path(w));
-	return mount_options_parse(m, prefix, w->err);
+	r = mount_options_parse(m, prefix, w->err);
+	return r < 0 ? r : check_mount_idmap(w, obj, m);
 }
 
 static int check_hook(struct json_walk *w, _unused_ yajl_val obj, void *elems, size_t index)
@@ -318,11 +362,28 @@ static const struct json_field root_fields[] = {
     {0},
 };
 
+static const struct json_field id_mapping_fields[] = {
+    JSON_FIELD("containerID", JSON_UINT32, struct spec_id_mapping, container_id,
+	       .flags = JSON_REQUIRED),
+    JSON_FIELD("hostID", JSON_UINT32, struct spec_id_mapping, host_id, .flags = JSON_REQUIRED),
+    JSON_FIELD("size", JSON_UINT32, struct spec_id_mapping, size,
+	       .flags = JSON_REQUIRED | JSON_RANGE, .min = 1, .max = UINT32_MAX),
+    {0},
+};
+
+#define ID_MAPPINGS(json_name, type, member, count)                                                \
+	JSON_FIELD(json_name, JSON_OBJECT_ARRAY, type, member,                                     \
+		   .count_offset = offsetof(type, count),                                          \
+		   .elem_size = sizeof(struct spec_id_mapping), .fields = id_mapping_fields,       \
+		   .check = check_id_mapping)
+
 static const struct json_field mount_fields[] = {
     JSON_FIELD("destination", JSON_STRING, struct spec_mount, destination, .flags = JSON_REQUIRED),
     JSON_FIELD("source", JSON_STRING, struct spec_mount, source),
     JSON_FIELD("type", JSON_STRING, struct spec_mount, type),
     JSON_FIELD("options", JSON_STRING_ARRAY, struct spec_mount, options),
+    ID_MAPPINGS("uidMappings", struct spec_mount, uid_mappings, n_uid_mappings),
+    ID_MAPPINGS("gidMappings", struct spec_mount, gid_mappings, n_gid_mappings),
     {0},
 };
 
@@ -355,15 +416,6 @@ static const struct json_field namespace_fields[] = {
     JSON_FIELD("type", JSON_CUSTOM, struct spec_namespace, type, .flags = JSON_REQUIRED,
 	       .parse = parse_namespace_type),
     JSON_FIELD("path", JSON_STRING, struct spec_namespace, path),
-    {0},
-};
-
-static const struct json_field id_mapping_fields[] = {
-    JSON_FIELD("containerID", JSON_UINT32, struct spec_id_mapping, container_id,
-	       .flags = JSON_REQUIRED),
-    JSON_FIELD("hostID", JSON_UINT32, struct spec_id_mapping, host_id, .flags = JSON_REQUIRED),
-    JSON_FIELD("size", JSON_UINT32, struct spec_id_mapping, size,
-	       .flags = JSON_REQUIRED | JSON_RANGE, .min = 1, .max = UINT32_MAX),
     {0},
 };
 
@@ -419,19 +471,13 @@ static const struct json_field time_offsets_fields[] = {
     {0},
 };
 
-#define ID_MAPPINGS(json_name, member, count)                                                      \
-	JSON_FIELD(json_name, JSON_OBJECT_ARRAY, struct spec_linux, member,                        \
-		   .count_offset = offsetof(struct spec_linux, count),                             \
-		   .elem_size = sizeof(struct spec_id_mapping), .fields = id_mapping_fields,       \
-		   .check = check_id_mapping)
-
 static const struct json_field linux_fields[] = {
     JSON_FIELD("namespaces", JSON_OBJECT_ARRAY, struct spec_linux, namespaces,
 	       .count_offset = offsetof(struct spec_linux, n_namespaces),
 	       .elem_size = sizeof(struct spec_namespace), .fields = namespace_fields,
 	       .check = check_namespace),
-    ID_MAPPINGS("uidMappings", uid_mappings, n_uid_mappings),
-    ID_MAPPINGS("gidMappings", gid_mappings, n_gid_mappings),
+    ID_MAPPINGS("uidMappings", struct spec_linux, uid_mappings, n_uid_mappings),
+    ID_MAPPINGS("gidMappings", struct spec_linux, gid_mappings, n_gid_mappings),
     JSON_FIELD("devices", JSON_OBJECT_ARRAY, struct spec_linux, devices,
 	       .count_offset = offsetof(struct spec_linux, n_devices),
 	       .elem_size = sizeof(struct spec_device), .fields = device_fields,
@@ -574,6 +620,36 @@ static int validate_user_namespace(const struct spec *spec, struct iso_error *er
 	return 0;
 }
 
+/* Where an idmapped mount's user namespace comes from (idmap_mount.h): its own mappings, or
+ * the container's new user namespace.  The runtime makes the mount for a container with a new
+ * user namespace (where the init may not) or the init does (host root); in a namespace joined
+ * by path the init may not, and nothing here makes it for the init. */
+static int validate_idmapped_mounts(const struct spec *spec, struct iso_error *err)
+{
+	const struct spec_namespace *user = spec_find_namespace(spec, CLONE_NEWUSER);
+
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const struct spec_mount *m = &spec->mounts[i];
+
+		if (!m->idmap)
+			continue;
+		if (user && user->path)
+			return iso_error_invalid(err,
+						 SPEC_NAME
+						 ": mounts[%zu]: an idmapped mount is not "
+						 "supported in a user namespace joined "
+						 "by path",
+						 i);
+		if (!user && m->n_uid_mappings == 0)
+			return iso_error_invalid(err,
+						 SPEC_NAME ": mounts[%zu].options: \"%s\" without "
+							   "uidMappings needs a user namespace "
+							   "in linux.namespaces",
+						 i, m->idmap_recursive ? "ridmap" : "idmap");
+	}
+	return 0;
+}
+
 int spec_validate_for_start(const struct spec *spec, struct iso_error *err)
 {
 	const struct spec_process *p = &spec->process;
@@ -595,7 +671,9 @@ int spec_validate_for_start(const struct spec *spec, struct iso_error *err)
 		return iso_error_invalid(err, SPEC_NAME ": root.path: required");
 	if (!spec->root_path[0])
 		return iso_error_invalid(err, SPEC_NAME ": root.path: must not be empty");
-	return validate_user_namespace(spec, err);
+	if (validate_user_namespace(spec, err) < 0)
+		return iso_error_code(err);
+	return validate_idmapped_mounts(spec, err);
 }
 
 const struct spec_namespace *spec_find_namespace(const struct spec *spec, int type)
@@ -639,6 +717,8 @@ static void free_mounts(struct spec_mount *mounts, size_t n)
 		free(mounts[i].type);
 		strv_free(mounts[i].options);
 		free(mounts[i].data);
+		free(mounts[i].uid_mappings);
+		free(mounts[i].gid_mappings);
 	}
 	free(mounts);
 }

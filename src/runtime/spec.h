@@ -17,6 +17,12 @@
 #include "util/error.h"
 #include "util/json_span.h"
 
+struct spec_id_mapping {
+	uint32_t container_id;
+	uint32_t host_id;
+	uint32_t size;
+};
+
 struct spec_mount {
 	char *destination; /* absolute, inside the container */
 	char *source;	   /* may be NULL (e.g. tmpfs) */
@@ -32,18 +38,22 @@ struct spec_mount {
 	bool recursive;		   /* "rbind" */
 	bool tmpcopyup;		   /* podman's "tmpcopyup" */
 	char *data; /* the filesystem-specific options ("size=65536k,mode=755"), or NULL */
+	/* An idmapped bind (runtime spec 1.2): uidMappings/gidMappings as written (both or
+	 * neither), and whether it is idmapped at all: "idmap", "ridmap", or mappings without
+	 * either option, which runc reads as "idmap".  Without mappings the container's own are
+	 * used (spec_validate_for_start() refuses that without a new user namespace). */
+	struct spec_id_mapping *uid_mappings;
+	size_t n_uid_mappings;
+	struct spec_id_mapping *gid_mappings;
+	size_t n_gid_mappings;
+	bool idmap;
+	bool idmap_recursive; /* "ridmap": every mount of the tree is mapped, not only the top */
 };
 
 struct spec_namespace {
 	int type;   /* CLONE_NEWPID, CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET,
 		       CLONE_NEWCGROUP, CLONE_NEWUSER, CLONE_NEWTIME */
 	char *path; /* join this namespace instead of creating one; NULL to create */
-};
-
-struct spec_id_mapping {
-	uint32_t container_id;
-	uint32_t host_id;
-	uint32_t size;
 };
 
 struct spec_rlimit {

@@ -64,6 +64,11 @@ run_true() {
 		cp "$ISORUN_SRCDIR/bundles/hello/config.json" "$BUNDLE/config.json"
 		case "$opt" in
 		bind | rbind) add_mount /mnt/o bind "$SHARED" "$opt" ;;
+		idmap | ridmap)
+			add_mount /mnt/o bind "$SHARED" bind "$opt"
+			update_config '.mounts[-1] += {uidMappings: [{containerID: 0, hostID: 0, size: 65536}],
+				gidMappings: [{containerID: 0, hostID: 0, size: 65536}]}'
+			;;
 		*) add_mount /mnt/o tmpfs tmpfs "$opt" ;;
 		esac
 		set_cmd 'grep -q " /mnt/o " /proc/self/mountinfo && echo MOUNTED'
