@@ -138,6 +138,11 @@ int cgroup_systemd_destroy(const char *unit, const struct state_cgroup *cg, size
 	 * default) for a process that ignores it. */
 	if ((r = cgroup_destroy(cg, n, err)) < 0)
 		return r;
+	/* A unit whose cgroup existed before create planned it is another's of the same name
+	 * (a container of another --root): its start failed, and it is not ours to stop. */
+	for (size_t i = 0; i < n; i++)
+		if (!cg[i].controllers[0] && cg[i].created == 0)
+			return 0;
 	if (systemd_helper_stop(unit, &stop_err) < 0 && !quiet)
 		log_warning("%s (its cgroup is removed)", stop_err.msg);
 	return 0;
