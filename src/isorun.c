@@ -108,10 +108,9 @@ static void print_help(void)
 	    "  --log FILE            also write messages to FILE\n"
 	    "  --log-format FORMAT   text or json\n"
 	    "  --debug               print debug messages\n"
-	    "  --cgroup-manager M    cgroupfs (the default); systemd: the cgroup is a transient\n"
-	    "                        systemd unit's, linux.cgroupsPath \"slice:prefix:name\"\n"
-	    "                        (create and run%s); disabled: no cgroup at all\n"
-	    "                        (create and run)\n"
+	    "  --cgroup-manager M    cgroupfs (the default); disabled: no cgroup at all (create\n"
+	    "                        and run); systemd: the cgroup is a transient systemd unit's,\n"
+	    "                        linux.cgroupsPath \"slice:prefix:name\" (create and run)%s\n"
 	    "  --systemd-cgroup      the same as --cgroup-manager systemd (runc's spelling)\n"
 	    "  --tenant-root DIR     the tenant store, for tenant (also after it)\n"
 	    "  --version, --help\n\n"
@@ -119,7 +118,7 @@ static void print_help(void)
 #ifdef HAVE_SYSTEMD
 	    ""
 #else
-	    "; not in this build: configure --without-systemd"
+	    ",\n                        not in this build (configure --without-systemd)"
 #endif
 	);
 	print_fault_steps();
