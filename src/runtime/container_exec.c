@@ -24,6 +24,7 @@
 #include "runtime/listen_fds.h"
 #include "runtime/process.h"
 #include "runtime/process_setup.h"
+#include "runtime/rootless.h"
 #include "runtime/seccomp.h"
 #include "runtime/selfexe.h"
 #include "runtime/selinux.h"
@@ -367,6 +368,13 @@ static int plan_namespaces(struct exec_plan *p, struct iso_error *err)
 			p->join_here |= ns_kinds[i].flag;
 		else
 			p->join_child |= ns_kinds[i].flag;
+	}
+	/* Without root, joining the pid or time namespace takes CAP_SYS_ADMIN in the one that
+	 * owns it, the container's user namespace: the runtime (single-threaded here) joins that
+	 * first, with the same setns().  It keeps its own ids and gains nothing on the host. */
+	if (rootless_caller() && p->join_here && (p->join_child & CLONE_NEWUSER)) {
+		p->join_here |= CLONE_NEWUSER;
+		p->join_child &= ~CLONE_NEWUSER;
 	}
 	return 0;
 }
