@@ -315,7 +315,7 @@ static int prepare_init(struct create_plan *p, int dirfd, int sock, struct conta
 	 * init's mount namespace from outside its user namespace anyway. */
 	if (user && !user->path) {
 		if ((r = id_maps_write(st->pid, p->spec, err)) < 0 ||
-		    (!rootless_caller() &&
+		    (!rootless_unprivileged() &&
 		     (r = mount_sources_send(p->spec, p->bundle, st->pid, sock, err)) < 0) ||
 		    (r = sync_send(sock, SYNC_ID_MAPS_WRITTEN, NULL, 0, -1, err)) < 0)
 			return r;
@@ -440,7 +440,7 @@ static void init_args_fill(const struct create_plan *p, int sock, int fifo, stru
 	    .new_session_keyring = !p->o->no_new_keyring,
 	    .no_pivot = p->o->no_pivot,
 	    .wait_for_id_maps = user && !user->path,
-	    .maps_by_owner = user && !user->path && rootless_caller(),
+	    .maps_by_owner = user && !user->path && rootless_unprivileged(),
 	    .setgroups_denied = user && !user->path && id_maps_deny_setgroups(p->spec),
 	    .start_follows = can_start_now(p),
 	};

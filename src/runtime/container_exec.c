@@ -372,7 +372,7 @@ static int plan_namespaces(struct exec_plan *p, struct iso_error *err)
 	/* Without root, joining the pid or time namespace takes CAP_SYS_ADMIN in the one that
 	 * owns it, the container's user namespace: the runtime (single-threaded here) joins that
 	 * first, with the same setns().  It keeps its own ids and gains nothing on the host. */
-	if (rootless_caller() && p->join_here && (p->join_child & CLONE_NEWUSER)) {
+	if (rootless_unprivileged() && p->join_here && (p->join_child & CLONE_NEWUSER)) {
 		p->join_here |= CLONE_NEWUSER;
 		p->join_child &= ~CLONE_NEWUSER;
 	}

@@ -11,18 +11,46 @@
 #include "net/net_config.h"
 #include "runtime/json_walk.h"
 #include "runtime/state.h"
+#include "util/cleanup.h"
 #include "util/log.h"
+
+/* The initial user namespace maps every id to itself. */
+static bool in_user_namespace(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/uid_map", "re");
+	unsigned long inside, outside, count;
+
+	if (!f || fscanf(f, "%lu %lu %lu", &inside, &outside, &count) != 3)
+		return false;
+	return !(inside == 0 && outside == 0 && count == 4294967295UL);
+}
+
+bool rootless_unprivileged(void)
+{
+	return geteuid() != 0;
+}
 
 bool rootless_caller(void)
 {
-	return geteuid() != 0;
+	return rootless_unprivileged() || in_user_namespace();
+}
+
+/* runc's shouldHonorXDGRuntimeDir(): root of a user namespace that says it is root keeps
+ * /run. */
+static bool use_xdg(const char *xdg)
+{
+	const char *user = getenv("USER");
+
+	if (rootless_unprivileged())
+		return true;
+	return xdg && *xdg && in_user_namespace() && !(user && !strcmp(user, "root"));
 }
 
 int rootless_default_root(char **ret, struct iso_error *err)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 
-	if (!rootless_caller())
+	if (!use_xdg(xdg))
 		*ret = strdup(STATE_DEFAULT_ROOT);
 	else if (!xdg || xdg[0] != '/')
 		return iso_error_invalid(err,
@@ -68,7 +96,7 @@ int rootless_check_spec(const struct spec *spec, struct iso_error *err)
 
 	if (!rootless_caller())
 		return 0;
-	if (!user)
+	if (!user && rootless_unprivileged())
 		return iso_error_invalid(err,
 					 "config.json: linux.namespaces: running without root "
 					 "needs a new user namespace with linux.uidMappings "

@@ -12,12 +12,17 @@
 #include "runtime/spec.h"
 #include "util/error.h"
 
-/* True when the runtime runs without root on the host. */
+/* True when the runtime is not root in the host's user namespace: not root at all, or root
+ * of a user namespace (rootless podman runs its runtime so). */
 bool rootless_caller(void);
 
-/* The state directory when --root is not given: /run/isorun for root, else
- * $XDG_RUNTIME_DIR/isorun (runc's rule); an error saying what to set when XDG_RUNTIME_DIR is
- * not set. */
+/* True when the runtime is not root even in its own user namespace: the container needs a
+ * new user namespace, whose maps the runtime writes as their owner (id_maps.h). */
+bool rootless_unprivileged(void);
+
+/* The state directory when --root is not given, by runc's rule: $XDG_RUNTIME_DIR/isorun when
+ * rootless (for root of a user namespace, unless $USER is root), else /run/isorun; an error
+ * saying what to set when not root and XDG_RUNTIME_DIR is not set. */
 int rootless_default_root(char **ret, struct iso_error *err);
 
 /* Whether create leaves the container without cgroups: when asked to (--cgroup-manager
@@ -25,8 +30,8 @@ int rootless_default_root(char **ret, struct iso_error *err);
  * for the systemd user manager's delegated subtree would be chosen instead. */
 bool rootless_skip_cgroups(bool disabled);
 
-/* Refuses what an unprivileged caller cannot have: a config without a new user namespace, the
- * io.isorun.net.* annotations and linux.netDevices. */
+/* Refuses what a rootless caller cannot have: the io.isorun.net.* annotations and
+ * linux.netDevices, and, not root at all, a config without a user namespace. */
 int rootless_check_spec(const struct spec *spec, struct iso_error *err);
 
 #endif
