@@ -565,7 +565,6 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		return iso_error_set(err, errno, "opening the start barrier");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return iso_error_set(err, errno, "socketpair");
-	/* Here, after any re-execution from a sealed copy: the warning is printed once. */
 	no_cgroups = rootless_skip_cgroups(p->o->no_cgroups);
 	r = no_cgroups ? cgroup_check_none(p->spec, err)
 		       : cgroup_create(p->spec, p->o->id, &hook, &st.cgroups, &st.n_cgroups, err);
@@ -614,6 +613,9 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		cgroup_destroy(st.cgroups, st.n_cgroups, &ignored);
 		return r;
 	}
+	/* Once it worked: a config refused gets its one line of error alone. */
+	if (no_cgroups && !p->o->no_cgroups)
+		rootless_warn_no_cgroups();
 	ret->pid = pid;
 	ret->pidfd = steal_fd(pidfd);
 	ret->terminal = p->spec->process.terminal;

@@ -66,11 +66,13 @@ int rootless_default_root(char **ret, struct iso_error *err)
 
 bool rootless_skip_cgroups(bool disabled)
 {
-	if (disabled || !rootless_caller())
-		return disabled;
-	log_warning("running rootless: the container gets no cgroup of its own (it stays in "
+	return disabled || rootless_caller();
+}
+
+void rootless_warn_no_cgroups(void)
+{
+	log_warning("running rootless: the container has no cgroup of its own (it stays in "
 		    "yours), and linux.resources limits are refused");
-	return true;
 }
 
 static int check_network(const struct spec *spec, struct iso_error *err)

@@ -26,9 +26,13 @@ bool rootless_unprivileged(void);
 int rootless_default_root(char **ret, struct iso_error *err);
 
 /* Whether create leaves the container without cgroups: when asked to (--cgroup-manager
- * disabled), and always when rootless, with one warning line then.  This is where a driver
- * for the systemd user manager's delegated subtree would be chosen instead. */
+ * disabled), and always when rootless.  This is where a driver for the systemd user manager's
+ * delegated subtree would be chosen instead. */
 bool rootless_skip_cgroups(bool disabled);
+
+/* The one warning a rootless create prints once it has succeeded without being asked to
+ * leave cgroups out. */
+void rootless_warn_no_cgroups(void);
 
 /* Refuses what a rootless caller cannot have: the io.isorun.net.* annotations and
  * linux.netDevices, and, not root at all, a config without a user namespace. */
