@@ -207,6 +207,7 @@ static int setup_after_pivot(const struct init_args *a, struct executable *exe,
 {
 	const struct process_filter filter = {.program = a->seccomp, .sync_fd = a->sync_fd};
 	const struct spec *spec = a->spec;
+	const bool setgroups = !a->setgroups_denied;
 	int r;
 
 	/* rootfs_pivot_and_finish() applies linux.sysctl itself, before /proc/sys goes
@@ -217,8 +218,7 @@ static int setup_after_pivot(const struct init_args *a, struct executable *exe,
 	/* Looked up before waiting for start, so `create` reports a missing program. */
 	if ((r = executable_find(&spec->process, exe, err)) < 0)
 		return r;
-	if ((r = process_setup_privileges(&spec->process, &filter, !a->setgroups_denied, err)) <
-		0 ||
+	if ((r = process_setup_privileges(&spec->process, &filter, setgroups, err)) < 0 ||
 	    (r = die_with_runtime(err)) < 0)
 		return r;
 	return fds_pass_preserved(a->preserve_fds, err);
