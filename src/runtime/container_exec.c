@@ -93,8 +93,17 @@ static int check_status(const struct exec_plan *p, struct iso_error *err)
 
 	switch (p->st.status) {
 	case STATUS_RUNNING:
-	case STATUS_CREATED:
 		return 0;
+	case STATUS_CREATED:
+		/* Until start the init is isorun's own image, not dumpable: its namespaces are
+		 * the host root's to open (container_init.c). */
+		if (!rootless_unprivileged())
+			return 0;
+		return iso_error_invalid(err,
+					 "cannot exec in container \"%s\": it is created, and "
+					 "without root its init can be entered only once it has "
+					 "started (start it first)",
+					 id);
 	case STATUS_PAUSED:
 		if (p->o->ignore_paused)
 			return 0;

@@ -141,6 +141,10 @@ assert_user_has_no_processes() {
 	rl list -q
 	assert_success
 	assert_equal "$output" "$CTR"
+	# ... nor enter it: exec says so, as runc's clients read a refused exec (255)
+	rl exec "$CTR" /bin/true
+	assert_status 255
+	assert_one_line_error "start it first"
 	rl start "$CTR"
 	assert_success
 	wait_for_status "$CTR" running
