@@ -12,8 +12,10 @@
 #include "cmd/cmd.h"
 #include "cmd/cmd_options.h"
 #include "runtime/fault_inject.h"
+#include "runtime/rootless.h"
 #include "runtime/selfexe.h"
 #include "runtime/state.h"
+#include "util/cleanup.h"
 #include "util/log.h"
 
 extern char **environ;
@@ -102,7 +104,8 @@ static void print_help(void)
 		printf("  %-8s %s\n", verbs[i].name, verbs[i].summary);
 	printf(
 	    "\nGlobal options:\n"
-	    "  --root DIR            state directory (default " STATE_DEFAULT_ROOT ")\n"
+	    "  --root DIR            state directory (default " STATE_DEFAULT_ROOT ", or\n"
+	    "                        $XDG_RUNTIME_DIR/isorun when not root)\n"
 	    "  --log FILE            also write messages to FILE\n"
 	    "  --log-format FORMAT   text or json\n"
 	    "  --debug               print debug messages\n"
@@ -248,6 +251,11 @@ static int check_cgroup_manager(const struct verb *v, const struct global_option
 					      "--cgroup-manager systemd): isorun was built without "
 					      "it (configure --without-systemd)");
 #endif
+	/* The user manager's delegated subtree is what a rootless caller would need. */
+	if (g->cgroup_manager == CGROUP_MANAGER_SYSTEMD && rootless_caller())
+		return iso_error_invalid(err, "the systemd cgroup manager (--systemd-cgroup, "
+					      "--cgroup-manager systemd) is not supported when not "
+					      "root yet: use --cgroup-manager disabled");
 	if (g->cgroup_manager != CGROUP_MANAGER_CGROUPFS && v->run != cmd_create &&
 	    v->run != cmd_run)
 		return iso_error_invalid(
@@ -256,7 +264,14 @@ static int check_cgroup_manager(const struct verb *v, const struct global_option
 	return 0;
 }
 
-static int dispatch(const struct global_options *g, int argc, char **argv, struct iso_error *err)
+/* The verbs that never touch the state directory work without one (XDG_RUNTIME_DIR unset). */
+static bool uses_root(const struct verb *v)
+{
+	return v->run != cmd_spec && v->run != cmd_features && v->run != cmd_seccomp;
+}
+
+static int dispatch(struct global_options *g, int argc, char **argv, char **default_root,
+		    struct iso_error *err)
 {
 	const struct verb *v;
 	int r;
@@ -278,6 +293,11 @@ static int dispatch(const struct global_options *g, int argc, char **argv, struc
 					 v->name);
 	if (v->spawns_container && (r = check_cgroup_manager(v, g, err)) < 0)
 		return r;
+	if (!g->root && uses_root(v)) {
+		if ((r = rootless_default_root(default_root, err)) < 0)
+			return r;
+		g->root = *default_root;
+	}
 	if (v->protect_first) {
 		r = selfexe_ensure_protected(err);
 		if (r < 0)
@@ -288,7 +308,8 @@ static int dispatch(const struct global_options *g, int argc, char **argv, struc
 
 int main(int argc, char **argv)
 {
-	struct global_options g = {.root = STATE_DEFAULT_ROOT, .log_format = LOG_FORMAT_TEXT};
+	struct global_options g = {.log_format = LOG_FORMAT_TEXT};
+	_cleanup_free_ char *default_root = NULL;
 	struct iso_error err = {0};
 	int first, r;
 
@@ -296,7 +317,7 @@ int main(int argc, char **argv)
 	first = parse_global(argc, argv, &g, &err);
 	if (log_init(g.log_path, g.log_format, g.debug) < 0)
 		fprintf(stderr, "isorun: warning: cannot open --log %s\n", g.log_path);
-	r = first < 0 ? first : dispatch(&g, argc - first, argv + first, &err);
+	r = first < 0 ? first : dispatch(&g, argc - first, argv + first, &default_root, &err);
 	if (r < 0) {
 		log_error("%s", err.msg);
 		log_close();

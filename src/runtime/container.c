@@ -26,11 +26,13 @@
 #include "runtime/exec_stub.h"
 #include "runtime/fault_inject.h"
 #include "runtime/hooks.h"
+#include "runtime/id_maps.h"
 #include "runtime/init_spawn.h"
 #include "runtime/mount_sources.h"
 #include "runtime/namespaces.h"
 #include "runtime/overlay_root.h"
 #include "runtime/process.h"
+#include "runtime/rootless.h"
 #include "runtime/selfexe.h"
 #include "runtime/seccomp.h"
 #include "runtime/seccomp_notify.h"
@@ -129,7 +131,8 @@ static int check_plan(struct create_plan *p, struct iso_error *err)
 	if ((r = spec_validate_for_start(spec, err)) < 0 ||
 	    (r = namespaces_validate(spec, err)) < 0 || (r = sysctl_validate(spec, err)) < 0 ||
 	    (r = apparmor_prepare(&p->spec->process.apparmor_profile,
-				  "config.json: process.apparmorProfile", err)) < 0)
+				  "config.json: process.apparmorProfile", err)) < 0 ||
+	    (r = rootless_check_spec(spec, err)) < 0 || (r = id_maps_check(spec, err)) < 0)
 		return r;
 	/* Checked here, before anything exists, so that a bad layer path leaves nothing. */
 	if ((r = overlay_root_from_spec(spec, &overlay, err)) < 0)
@@ -363,10 +366,13 @@ static int prepare_init(struct create_plan *p, int dirfd, int sock, struct conta
 	const struct spec_namespace *user = spec_find_namespace(p->spec, CLONE_NEWUSER);
 	int r;
 
-	/* First: the init needs its ids mapped to mount anything. */
+	/* First: the init needs its ids mapped to mount anything.  Without root the runtime may
+	 * open no bind source the init could not (their ids are the same), and may not enter the
+	 * init's mount namespace from outside its user namespace anyway. */
 	if (user && !user->path) {
-		if ((r = namespaces_write_id_maps(st->pid, p->spec, err)) < 0 ||
-		    (r = mount_sources_send(p->spec, p->bundle, st->pid, sock, err)) < 0 ||
+		if ((r = id_maps_write(st->pid, p->spec, err)) < 0 ||
+		    (!rootless_unprivileged() &&
+		     (r = mount_sources_send(p->spec, p->bundle, st->pid, sock, err)) < 0) ||
 		    (r = sync_send(sock, SYNC_ID_MAPS_WRITTEN, NULL, 0, -1, err)) < 0)
 			return r;
 	}
@@ -484,6 +490,8 @@ static void init_args_fill(const struct create_plan *p, int sock, int fifo, stru
 	    .new_session_keyring = !p->o->no_new_keyring,
 	    .no_pivot = p->o->no_pivot,
 	    .wait_for_id_maps = user && !user->path,
+	    .maps_by_owner = user && !user->path && rootless_unprivileged(),
+	    .setgroups_denied = user && !user->path && id_maps_deny_setgroups(p->spec),
 	    .start_follows = can_start_now(p),
 	};
 }
@@ -572,7 +580,7 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 	const struct cgroup_create_hook hook = {record_cgroups, &rec};
 	int sv[2] = {-1, -1}, r;
 	struct iso_error ignored;
-	bool started = can_start_now(p);
+	bool started = can_start_now(p), no_cgroups;
 	pid_t pid = -1;
 
 	if (fill_state(p, 0, &st) < 0 ||
@@ -587,13 +595,16 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		return iso_error_set(err, errno, "opening the start barrier");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return iso_error_set(err, errno, "socketpair");
-	if (p->o->no_cgroups)
+	no_cgroups = rootless_skip_cgroups(p->o->no_cgroups);
+	if (no_cgroups)
 		r = cgroup_check_none(p->spec, err);
 	else if (p->o->systemd_cgroup)
 		r = cgroup_plan_systemd(p->spec, p->unit.cgroup_path, &hook, &st.cgroups,
 					&st.n_cgroups, err);
 	else
 		r = cgroup_create(p->spec, p->o->id, &hook, &st.cgroups, &st.n_cgroups, err);
+	if (r < 0 && no_cgroups && !p->o->no_cgroups)
+		iso_error_wrap(err, "running rootless, without cgroups");
 	if (r < 0) {
 		close(sv[0]);
 		close(sv[1]);
@@ -637,6 +648,9 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		destroy_cgroups(&st, true, &ignored);
 		return r;
 	}
+	/* Once it worked: a config refused gets its one line of error alone. */
+	if (no_cgroups && !p->o->no_cgroups)
+		rootless_warn_no_cgroups();
 	ret->pid = pid;
 	ret->pidfd = steal_fd(pidfd);
 	ret->terminal = p->spec->process.terminal;

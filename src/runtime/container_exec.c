@@ -24,6 +24,7 @@
 #include "runtime/listen_fds.h"
 #include "runtime/process.h"
 #include "runtime/process_setup.h"
+#include "runtime/rootless.h"
 #include "runtime/seccomp.h"
 #include "runtime/selfexe.h"
 #include "runtime/selinux.h"
@@ -62,6 +63,8 @@ struct exec_plan {
 	int pidfd;			/* the container's init */
 	int join_here;	/* namespaces entered by the runtime: they apply to its children */
 	int join_child; /* namespaces the child enters itself */
+	/* Its user namespace's setgroups file says "allow" (id_maps.h). */
+	bool setgroups_allowed;
 	/* A paused container's cgroup would freeze the child half-way: the runtime moves it there
 	 * after SYNC_READY instead, and the child waits for that before it execs. */
 	bool join_cgroup_late;
@@ -90,8 +93,17 @@ static int check_status(const struct exec_plan *p, struct iso_error *err)
 
 	switch (p->st.status) {
 	case STATUS_RUNNING:
-	case STATUS_CREATED:
 		return 0;
+	case STATUS_CREATED:
+		/* Until start the init is isorun's own image, not dumpable: its namespaces are
+		 * the host root's to open (container_init.c). */
+		if (!rootless_unprivileged())
+			return 0;
+		return iso_error_invalid(err,
+					 "cannot exec in container \"%s\": it is created, and "
+					 "without root its init can be entered only once it has "
+					 "started (start it first)",
+					 id);
 	case STATUS_PAUSED:
 		if (p->o->ignore_paused)
 			return 0;
@@ -323,8 +335,30 @@ static int check_terminal(const struct exec_plan *p, struct iso_error *err)
 
 /* Which of the init's namespaces differ from ours.  pid and time apply to children only, so
  * the runtime enters those itself before cloning; the child enters the rest. */
+/* Read on the host's side, from the init's /proc: the container's own /proc could say
+ * anything, and a "deny" believed would leave the process the runtime's groups. */
+static int plan_setgroups(struct exec_plan *p, struct iso_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	char path[64];
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)p->st.pid);
+	r = read_file_at(AT_FDCWD, path, 64, &text, NULL, err);
+	if (r == -ENOENT)
+		iso_error_clear(err);
+	else if (r < 0)
+		return r;
+	p->setgroups_allowed = !text || strncmp(text, "deny", 4) != 0;
+	return 0;
+}
+
 static int plan_namespaces(struct exec_plan *p, struct iso_error *err)
 {
+	int r = plan_setgroups(p, err);
+
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < sizeof(ns_kinds) / sizeof(ns_kinds[0]); i++) {
 		char theirs[64], ours[64];
 		struct stat a, b;
@@ -343,6 +377,13 @@ static int plan_namespaces(struct exec_plan *p, struct iso_error *err)
 			p->join_here |= ns_kinds[i].flag;
 		else
 			p->join_child |= ns_kinds[i].flag;
+	}
+	/* Without root, joining the pid or time namespace takes CAP_SYS_ADMIN in the one that
+	 * owns it, the container's user namespace: the runtime (single-threaded here) joins that
+	 * first, with the same setns().  It keeps its own ids and gains nothing on the host. */
+	if (rootless_unprivileged() && p->join_here && (p->join_child & CLONE_NEWUSER)) {
+		p->join_here |= CLONE_NEWUSER;
+		p->join_child &= ~CLONE_NEWUSER;
 	}
 	return 0;
 }
@@ -463,7 +504,7 @@ __attribute__((noreturn)) static void exec_child_main(const struct exec_plan *p,
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if ((r = child_enter(p, sock, &err)) < 0 || (r = child_terminal(proc, sock, &err)) < 0 ||
 	    (r = executable_find(proc, &exe, &err)) < 0 ||
-	    (r = process_setup_privileges(proc, &filter, &err)) < 0 ||
+	    (r = process_setup_privileges(proc, &filter, p->setgroups_allowed, &err)) < 0 ||
 	    (r = fds_pass_preserved(p->o->preserve_fds, &err)) < 0 ||
 	    (r = outlive_runtime(&err)) < 0 ||
 	    (r = sync_send(sock, SYNC_READY, NULL, 0, -1, &err)) < 0) {

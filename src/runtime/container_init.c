@@ -72,7 +72,27 @@ static int die_with_runtime(struct iso_error *err)
 	return 0;
 }
 
-/* The bind sources the runtime opened come first (mount_sources.h). */
+/* Not dumpable, the init's /proc files belong to the host's root, and ptracing it or opening
+ * its exe takes CAP_SYS_PTRACE in the host's user namespace (the one its memory, the runtime's,
+ * was made in), which nothing in the container has.  The memory is the runtime's too
+ * (init_spawn.h): the runtime is not dumpable from then on either. */
+static int make_undumpable(struct iso_error *err)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return iso_error_set(err, errno, "prctl");
+	return 0;
+}
+
+/* The bind sources the runtime opened come first (mount_sources.h).
+ *
+ * A runtime without root writes the id maps as the owner of the user namespace, through
+ * /proc/PID/uid_map, gid_map and setgroups, or has newuidmap write them, which checks that
+ * /proc/PID belongs to its caller: the init must stay dumpable until then, or those files belong
+ * to root.  The window: from the clone to SYNC_ID_MAPS_WRITTEN the init runs only the runtime's
+ * code, has mounted nothing and runs nothing of the container, and its ids are the caller's;
+ * the only processes that could ptrace it then are the caller's own, which could ptrace the
+ * runtime itself anyway.  It turns non-dumpable at once, before it becomes root in the
+ * namespace and before anything of the container exists. */
 static int become_root_in_userns(const struct init_args *a, struct mount_sources *sources,
 				 struct iso_error *err)
 {
@@ -82,7 +102,7 @@ static int become_root_in_userns(const struct init_args *a, struct mount_sources
 		return 0;
 	r = mount_sources_receive(a->sync_fd, a->spec->n_mounts, SYNC_ID_MAPS_WRITTEN, sources,
 				  err);
-	if (r < 0)
+	if (r < 0 || (a->maps_by_owner && (r = make_undumpable(err)) < 0))
 		return r;
 	if (credentials_setresgid(0) < 0 || credentials_setresuid(0) < 0)
 		return iso_error_set(err, errno,
@@ -187,6 +207,7 @@ static int setup_after_pivot(const struct init_args *a, struct executable *exe,
 {
 	const struct process_filter filter = {.program = a->seccomp, .sync_fd = a->sync_fd};
 	const struct spec *spec = a->spec;
+	const bool setgroups = !a->setgroups_denied;
 	int r;
 
 	/* rootfs_pivot_and_finish() applies linux.sysctl itself, before /proc/sys goes
@@ -197,7 +218,7 @@ static int setup_after_pivot(const struct init_args *a, struct executable *exe,
 	/* Looked up before waiting for start, so `create` reports a missing program. */
 	if ((r = executable_find(&spec->process, exe, err)) < 0)
 		return r;
-	if ((r = process_setup_privileges(&spec->process, &filter, err)) < 0 ||
+	if ((r = process_setup_privileges(&spec->process, &filter, setgroups, err)) < 0 ||
 	    (r = die_with_runtime(err)) < 0)
 		return r;
 	return fds_pass_preserved(a->preserve_fds, err);
@@ -243,10 +264,9 @@ static int init_sequence(const struct init_args *a, struct executable *exe, char
 	/* The runtime may block or ignore signals (run forwards them); the container starts
 	 * clean. */
 	signals_reset_for_exec();
-	if ((r = die_with_runtime(err)) < 0)
+	if ((r = die_with_runtime(err)) < 0 ||
+	    (!a->maps_by_owner && (r = make_undumpable(err)) < 0))
 		return r;
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		return iso_error_set(err, errno, "prctl");
 	if ((r = fds_check_preserved(a->preserve_fds, err)) < 0 ||
 	    (r = close_inherited_fds(a, err)) < 0 ||
 	    (r = setup_before_pivot(a, state_json, err)) < 0 ||

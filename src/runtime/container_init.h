@@ -22,6 +22,8 @@ struct init_args {
 	bool new_session_keyring; /* false with --no-new-keyring */
 	bool no_pivot;		  /* --no-pivot */
 	bool wait_for_id_maps;	  /* a new user namespace: the parent writes the maps */
+	bool maps_by_owner;	  /* ... without privilege: the init stays dumpable until then */
+	bool setgroups_denied;	  /* ... and setgroups is "deny" in it (id_maps.h) */
 	bool start_follows;	  /* run: the runtime starts the container once created */
 };
 

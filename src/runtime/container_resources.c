@@ -79,8 +79,17 @@ int container_pids(const char *root, const char *id, pid_t **ret, size_t *ret_n,
 	int r;
 
 	r = container_load_state(root, id, &st, err);
-	if (r < 0 || (r = need_cgroup(&st, "ps", err)) < 0)
+	if (r < 0)
 		return r;
+	/* Without cgroups (rootless, --cgroup-manager disabled) the container's processes are
+	 * those kill --all reaches. */
+	if (st.n_cgroups == 0) {
+		*ret = NULL;
+		*ret_n = 0;
+		if (st.status == STATUS_STOPPED || st.pid <= 0)
+			return 0;
+		return process_members(st.pid, st.pid_start_time, ret, ret_n, err);
+	}
 	return cgroup_pids(st.cgroups, st.n_cgroups, ret, ret_n, err);
 }
 

@@ -133,35 +133,3 @@ int namespaces_unshare_time(const struct spec *spec, struct iso_error *err)
 	r = write_time_offset("monotonic", &spec->linux_.time_monotonic, err);
 	return r < 0 ? r : write_time_offset("boottime", &spec->linux_.time_boottime, err);
 }
-
-static int write_map(pid_t pid, const char *file, const struct spec_id_mapping *maps, size_t n,
-		     struct iso_error *err)
-{
-	char path[64], buf[4096];
-	size_t used = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		int w = snprintf(buf + used, sizeof(buf) - used, "%u %u %u\n", maps[i].container_id,
-				 maps[i].host_id, maps[i].size);
-		if (w < 0 || (size_t)w >= sizeof(buf) - used)
-			return iso_error_invalid(err, "config.json: linux.%s: too many mappings",
-						 file);
-		used += (size_t)w;
-	}
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	return write_file_string(path, buf, err);
-}
-
-int namespaces_write_id_maps(pid_t pid, const struct spec *spec, struct iso_error *err)
-{
-	const struct spec_linux *l = &spec->linux_;
-	int r;
-
-	r = write_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings, err);
-	if (r < 0)
-		return iso_error_wrap(err, "linux.uidMappings");
-	r = write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings, err);
-	if (r < 0)
-		return iso_error_wrap(err, "linux.gidMappings");
-	return 0;
-}

@@ -34,7 +34,4 @@ int namespaces_join_paths(const struct spec *spec, struct iso_error *err);
 /* Child side: a new time namespace with linux.timeOffsets, entered at exec. */
 int namespaces_unshare_time(const struct spec *spec, struct iso_error *err);
 
-/* Parent side: writes /proc/PID/uid_map and gid_map for a new user namespace. */
-int namespaces_write_id_maps(pid_t pid, const struct spec *spec, struct iso_error *err);
-
 #endif

@@ -91,14 +91,24 @@ static pid_t next_pid(DIR *d)
 	return 0;
 }
 
-static void signal_namespace_members(ino_t ns, int sig)
+/* What is done to each of the container's processes: a signal, or noting its pid. */
+struct member_visit {
+	int (*fn)(struct member_visit *v, pid_t pid);
+	int sig;
+	pid_t *pids;
+	size_t n, cap;
+};
+
+static int visit_namespace_members(ino_t ns, struct member_visit *v)
 {
 	_cleanup_closedir_ DIR *d = opendir("/proc");
 	pid_t pid;
+	int r;
 
 	while ((pid = next_pid(d)) > 0)
-		if (pid_namespace_inode(pid) == ns)
-			kill(pid, sig);
+		if (pid_namespace_inode(pid) == ns && (r = v->fn(v, pid)) < 0)
+			return r;
+	return 0;
 }
 
 static pid_t parent_of(pid_t pid)
@@ -176,15 +186,16 @@ static ssize_t index_of(const struct proc_tree *t, pid_t pid)
 
 /* In the runtime's own pid namespace the container's processes are the init's descendants: the
  * rest of the namespace, and of a cgroup the config named, is not the container's. */
-static void signal_descendants(pid_t root, int sig)
+static int visit_descendants(pid_t root, struct member_visit *v)
 {
 	struct proc_tree t;
 	_cleanup_free_ bool *mine = NULL;
 	bool grew = true;
+	int r = 0;
 
 	if (proc_tree_read(&t) < 0 || !(mine = calloc(t.n ? t.n : 1, sizeof(*mine)))) {
 		proc_tree_clear(&t);
-		return;
+		return -ENOMEM;
 	}
 	/* /proc lists pids in ascending order: a parent is found by bisection. */
 	while (grew) {
@@ -199,26 +210,80 @@ static void signal_descendants(pid_t root, int sig)
 				grew = mine[i] = true;
 		}
 	}
-	for (size_t i = 0; i < t.n; i++)
+	for (size_t i = 0; i < t.n && r == 0; i++)
 		if (mine[i])
-			kill(t.pid[i], sig);
+			r = v->fn(v, t.pid[i]);
 	proc_tree_clear(&t);
+	return r;
+}
+
+/* The processes of pid's own pid namespace when it is not the runtime's, else its
+ * descendants (the init itself is left to the caller). */
+static int visit_members(pid_t pid, struct member_visit *v)
+{
+	ino_t ns = pid_namespace_inode(pid);
+
+	if (ns && ns != pid_namespace_inode(getpid()))
+		return visit_namespace_members(ns, v);
+	return ns ? visit_descendants(pid, v) : 0;
+}
+
+static int kill_member(struct member_visit *v, pid_t pid)
+{
+	kill(pid, v->sig);
+	return 0;
+}
+
+static int note_member(struct member_visit *v, pid_t pid)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->pids[i] == pid)
+			return 0;
+	if (v->n == v->cap) {
+		pid_t *grown =
+		    realloc(v->pids, (v->cap = v->cap ? 2 * v->cap : 16) * sizeof(pid_t));
+
+		if (!grown)
+			return -ENOMEM;
+		v->pids = grown;
+	}
+	v->pids[v->n++] = pid;
+	return 0;
+}
+
+int process_members(pid_t pid, uint64_t start_time, pid_t **ret, size_t *ret_n,
+		    struct iso_error *err)
+{
+	_cleanup_close_ int pidfd = process_pidfd_open(pid, start_time);
+	struct member_visit v = {.fn = note_member};
+	int r;
+
+	*ret = NULL;
+	*ret_n = 0;
+	if (pidfd < 0)
+		return pidfd == -ESRCH ? 0 : iso_error_set(err, -pidfd, "pid %d", (int)pid);
+	/* The init first: visit_descendants() leaves it out, a namespace's members include it. */
+	r = note_member(&v, pid);
+	if (r == 0)
+		r = visit_members(pid, &v);
+	if (r < 0) {
+		free(v.pids);
+		return iso_error_set(err, -r, "listing the processes of pid %d", (int)pid);
+	}
+	*ret = v.pids;
+	*ret_n = v.n;
+	return 0;
 }
 
 int process_signal(pid_t pid, uint64_t start_time, int sig, bool all, struct iso_error *err)
 {
 	_cleanup_close_ int pidfd = process_pidfd_open(pid, start_time);
-	ino_t ns;
+	struct member_visit v = {.fn = kill_member, .sig = sig};
 
 	if (pidfd < 0)
 		return iso_error_set(err, -pidfd, "signalling pid %d", (int)pid);
-	if (all) {
-		ns = pid_namespace_inode(pid);
-		if (ns && ns != pid_namespace_inode(getpid()))
-			signal_namespace_members(ns, sig);
-		else if (ns)
-			signal_descendants(pid, sig);
-	}
+	if (all)
+		visit_members(pid, &v);
 	/* A process gone since the open is no error for a signal meant to end it, but signal 0
 	 * asks whether it is still there. */
 	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 && (errno != ESRCH || !sig))

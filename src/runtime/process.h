@@ -20,6 +20,11 @@ int process_pidfd_open(pid_t pid, uint64_t start_time);
  * namespace is not the runtime's own, else to its descendants.  Nothing else is signalled. */
 int process_signal(pid_t pid, uint64_t start_time, int sig, bool all, struct iso_error *err);
 
+/* The pids of the processes process_signal() with `all` reaches, the init among them: for a
+ * container without cgroups.  None when the init is gone. */
+int process_members(pid_t pid, uint64_t start_time, pid_t **ret, size_t *ret_n,
+		    struct iso_error *err);
+
 /* Kills a child that never got to run (by pidfd when there is one) and reaps it. */
 void process_kill_and_reap(pid_t pid, int pidfd);
 

@@ -53,7 +53,7 @@ bool process_filter_at_exec(const struct spec_process *p, const struct process_f
 }
 
 int process_setup_privileges(const struct spec_process *p, const struct process_filter *f,
-			     struct iso_error *err)
+			     bool setgroups_allowed, struct iso_error *err)
 {
 	int r;
 
@@ -74,9 +74,7 @@ int process_setup_privileges(const struct spec_process *p, const struct process_
 		return r;
 	if (!p->no_new_privileges && (r = process_filter_load(f, err)) < 0)
 		return r;
-	/* Our own user namespace's maps are written by a privileged parent, which leaves setgroups
-	 * allowed. */
-	if ((r = credentials_apply(&p->user, true, err)) < 0)
+	if ((r = credentials_apply(&p->user, setgroups_allowed, err)) < 0)
 		return r;
 	if (p->has_capabilities && (r = caps_apply_sets(&p->capabilities, err)) < 0)
 		return r;

@@ -18,9 +18,11 @@ struct process_filter {
 /* Applies p: oom score and rlimits while still privileged, the working directory, the
  * bounding set, the AppArmor profile and SELinux label of the next exec, the user, the
  * capability sets, no_new_privs, and the filter where the load order allows it (see
- * process_filter_at_exec()). */
+ * process_filter_at_exec()).  setgroups_allowed is false in a user namespace whose setgroups
+ * file says "deny" (its maps were written without privilege, id_maps.h): the supplementary
+ * groups then stay as they are. */
 int process_setup_privileges(const struct spec_process *p, const struct process_filter *f,
-			     struct iso_error *err);
+			     bool setgroups_allowed, struct iso_error *err);
 
 /* True when process_setup_privileges() left the filter for the caller to load with
  * process_filter_load() right before execve. */

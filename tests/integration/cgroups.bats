@@ -647,7 +647,11 @@ container_cgroup_dirs() {
 	iso_run isorun start "$CTR"
 	assert_success
 	wait_for_file "$SHARED/counter"
-	for verb in ps pause update "events --stats"; do
+	# ps finds the processes as kill --all does, without a cgroup
+	iso_run isorun ps --format json "$CTR"
+	assert_success
+	jq -e --argjson p "$pid" 'index($p) != null' <<<"$output" >/dev/null || fail "ps does not list the init $pid"
+	for verb in pause update "events --stats"; do
 		# shellcheck disable=SC2086
 		iso_run isorun $verb "$CTR"
 		assert_one_line_error "has no cgroup"
