@@ -1071,18 +1071,24 @@ memsw_limit() {
 }
 
 @test "events: --stats prints one valid stats line; --interval repeats it" {
-	resources '{"pids": {"limit": 50}, "memory": {"limit": 67108864}}'
+	resources '{"pids": {"limit": 50}, "memory": {"limit": 67108864, "swap": 134217728}}'
 	counter_cmd
 	create_started "$CTR"
 	iso_run isorun events --stats --interval 1s "$CTR"
 	assert_success
 	[ "${#lines[@]}" -eq 1 ] || fail "expected one line"
 	# memory.raw is memory.stat as it is: page cache is "cache" on v1, "file" on v2 (as runc)
-	local cache=cache
+	local cache=cache d swap=134217728
 	! is_pure_v2 || cache=file
-	jq -e --arg id "$CTR" --arg cache "$cache" '.type == "stats" and .id == $id and .data.pids.limit == 50 and
+	# swap is memory plus swap, as OCI and v1's memsw say it, also from v2's memory.swap.*
+	# files (as runc); 0 where the host does not account swap
+	d=$(ctl_dir memory "/isorun/$CTR")
+	[ -e $d/memory.memsw.limit_in_bytes ] || [ -e $d/memory.swap.max ] || swap=0
+	jq -e --arg id "$CTR" --arg cache "$cache" --argjson swap $swap '.type == "stats" and
+		.id == $id and .data.pids.limit == 50 and
 		.data.pids.current >= 1 and .data.memory.usage.limit == 67108864 and
 		.data.memory.usage.usage > 0 and .data.cpu.usage.total > 0 and
+		.data.memory.swap.limit == $swap and
 		(.data.blkio.ioServiceBytesRecursive | type) == "array" and
 		(.data.memory.raw | has($cache))' <<<"$output" >/dev/null ||
 		fail "bad stats: $output"
