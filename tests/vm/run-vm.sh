@@ -51,7 +51,7 @@ shift
 planned=
 off=0
 bail() {
-	local said="" plan done i
+	local said="" plan reported i
 	[ "$off" -eq 0 ] || said=$(head -c "$off" "$run/tap")
 	[ -z "$said" ] || [ -z "$(head -c "$off" "$run/tap" | tail -c 1)" ] || echo # end a cut line
 	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' <<<"$said" | head -n 1)
@@ -59,8 +59,8 @@ bail() {
 		plan=${planned:-1}
 		echo "1..$plan"
 	fi
-	done=$(grep -c '^\(not \)\?ok ' <<<"$said")
-	for ((i = done + 1; i <= plan; i++)); do
+	reported=$(grep -c '^\(not \)\?ok ' <<<"$said")
+	for ((i = reported + 1; i <= plan; i++)); do
 		echo "not ok $i - not run: run-vm.sh ($mode): $*"
 	done
 	echo "# run-vm.sh ($mode): $*"
