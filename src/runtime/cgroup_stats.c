@@ -146,6 +146,28 @@ static void gen_raw(yajl_gen g, const char *stat)
 	yajl_gen_map_close(g);
 }
 
+/* "swap" is memory plus swap, as v1's memsw files count it and clients read it (runc reports
+ * v2 so too); v2 keeps the swap apart.  A combined peak cannot be added up from the two: 0. */
+static void gen_v2_swap(yajl_gen g, int m, uint64_t mem_usage, uint64_t mem_limit)
+{
+	_cleanup_free_ char *max = read_text(m, "memory.swap.max");
+	uint64_t usage = 0, limit = 0;
+
+	if (max) { /* no file: swap is not accounted, and all is 0 as in v1 without memsw */
+		usage = file_u64(m, "memory.swap.current") + mem_usage;
+		limit = cgroup_stat_u64(max);
+		if (limit != UINT64_MAX)
+			limit = mem_limit == UINT64_MAX ? UINT64_MAX : limit + mem_limit;
+	}
+	jsongen_key(g, "swap");
+	yajl_gen_map_open(g);
+	kv_u64(g, "usage", usage);
+	kv_u64(g, "max", 0);
+	kv_u64(g, "limit", limit);
+	kv_u64(g, "failcnt", 0);
+	yajl_gen_map_close(g);
+}
+
 static void gen_memory(yajl_gen g, const struct stat_dirs *d)
 {
 	_cleanup_free_ char *stat = read_text(d->memory, "memory.stat");
@@ -155,16 +177,16 @@ static void gen_memory(yajl_gen g, const struct stat_dirs *d)
 	yajl_gen_map_open(g);
 	if (d->v2_memory) {
 		_cleanup_free_ char *events = read_text(m, "memory.events");
+		uint64_t usage = file_u64(m, "memory.current"), limit = file_u64(m, "memory.max");
 
 		jsongen_key(g, "usage");
 		yajl_gen_map_open(g);
-		kv_u64(g, "usage", file_u64(m, "memory.current"));
+		kv_u64(g, "usage", usage);
 		kv_u64(g, "max", file_u64(m, "memory.peak"));
-		kv_u64(g, "limit", file_u64(m, "memory.max"));
+		kv_u64(g, "limit", limit);
 		kv_u64(g, "failcnt", cgroup_stat_key(events, "max"));
 		yajl_gen_map_close(g);
-		gen_mem_entry(g, "swap", m, "memory.swap.current", "memory.swap.peak",
-			      "memory.swap.max", NULL);
+		gen_v2_swap(g, m, usage, limit);
 	} else {
 		gen_mem_entry(g, "usage", m, "memory.usage_in_bytes", "memory.max_usage_in_bytes",
 			      "memory.limit_in_bytes", "memory.failcnt");

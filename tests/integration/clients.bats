@@ -201,9 +201,15 @@ pm_status() {
 	assert_success
 	local pid cg
 	pid=$("$C/pm" inspect -f '{{.State.Pid}}' "$CTR")
+	# the v1 memory hierarchy's limit, or on pure v2 the unified one
 	cg=$(awk -F: '$2 == "memory" { print $3 }' "/proc/$pid/cgroup")
-	[ -n "$cg" ] || fail "no memory cgroup for pid $pid"
-	assert_equal "$(cat "/sys/fs/cgroup/memory$cg/memory.limit_in_bytes")" 33554432
+	if [ -n "$cg" ]; then
+		assert_equal "$(cat "/sys/fs/cgroup/memory$cg/memory.limit_in_bytes")" 33554432
+	else
+		cg=$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup")
+		[ -f "/sys/fs/cgroup$cg/memory.max" ] || fail "no memory cgroup for pid $pid"
+		assert_equal "$(cat "/sys/fs/cgroup$cg/memory.max")" 33554432
+	fi
 	# dd's buffer of 64 MiB is touched whole: past the limit
 	iso_run "$C/pm" exec "$CTR" dd if=/dev/zero of=/dev/null bs=64M count=1
 	assert_status 137

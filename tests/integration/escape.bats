@@ -568,6 +568,7 @@ release_agents() {
 	return 0
 }
 
+# bats test_tags=cgroup
 @test "CVE-2022-0492 release_agent of a v1 hierarchy: spec" {
 	local before
 	before=$(release_agents)
@@ -577,6 +578,7 @@ release_agents() {
 	assert_no_leftovers
 }
 
+# bats test_tags=cgroup
 @test "CVE-2022-0492 release_agent of a v1 hierarchy: tenant" {
 	local before
 	before=$(release_agents)
@@ -586,6 +588,7 @@ release_agents() {
 	assert_no_leftovers
 }
 
+# bats test_tags=cgroup
 @test "CVE-2022-0492 release_agent from new user+mount+cgroup namespaces: spec" {
 	local before
 	before=$(release_agents)
@@ -594,6 +597,7 @@ release_agents() {
 	assert_equal "$(release_agents)" "$before"
 }
 
+# bats test_tags=cgroup
 @test "CVE-2022-0492 release_agent from new user+mount+cgroup namespaces: tenant" {
 	local before
 	before=$(release_agents)
@@ -602,11 +606,13 @@ release_agents() {
 	assert_equal "$(release_agents)" "$before"
 }
 
+# bats test_tags=cgroup
 @test "cgroup.procs of a parent cgroup: spec" {
 	spec_probe cgroup_procs
 	assert_refused
 }
 
+# bats test_tags=cgroup
 @test "cgroup.procs of a parent cgroup: tenant" {
 	tenant_probe cgroup_procs
 	assert_refused
@@ -933,6 +939,7 @@ host_addresses() {
 # what a process holds: host-reaching capabilities, no seccomp filter, the host's cgroup
 # namespace, a /sys that can be made writable
 
+# bats test_tags=cgroup
 @test "capabilities, seccomp mode, cgroup namespace, /sys read-only: spec" {
 	local t
 	for t in caps seccomp cgroupns sys_rw; do

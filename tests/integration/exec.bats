@@ -31,6 +31,7 @@ stop_sleeper() {
 	assert_no_leftovers
 }
 
+# bats test_tags=cgroup
 @test "exec: --detach --pid-file: the process lives in the container's namespaces and cgroups" {
 	start_sleeper
 	iso_run isorun exec --detach --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$CTR" /bin/sleep 600

@@ -327,6 +327,7 @@ tree_with_submount() {
 	assert_output_contains "/bin/sh -c"
 }
 
+# bats test_tags=cgroup
 @test "cgroup mount: /sys/fs/cgroup is mounted and read-only" {
 	add_mount /sys/fs/cgroup cgroup cgroup nosuid noexec nodev relatime ro
 	run_ctr 'n=0

@@ -129,6 +129,7 @@ setup() {
 	cmp config.json "$BATS_TEST_TMPDIR/config.json" || fail "spec --seccomp differs from spec"
 }
 
+# bats test_tags=cgroup
 @test "spec: the defaults are enforced (filter loaded, cgroup limits set, /tmp 64 MiB)" {
 	cd "$BUNDLE"
 	iso_run isorun spec

@@ -1,7 +1,8 @@
 /* Unit tests of the cgroup code's pure parts: linux.resources parsing, the v1 -> v2
  * conversions, cgroupsPath normalization, layout detection from mountinfo text, stat-file
- * parsing, the device BPF program's shape, and the v1 and v2 appliers run against a fake
- * cgroupfs tree in a temporary directory (so the v2 code runs here, on a host without v2). */
+ * parsing, the device BPF program's shape, and the v1 and v2 appliers and the v2 stats run
+ * against a fake cgroupfs tree in a temporary directory (so the v2 code runs here, on a host
+ * without v2). */
 #include "config.h"
 
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <yajl/yajl_tree.h>
 
 #include "runtime/cgroup.h"
 #include "runtime/cgroup_apply.h"
@@ -405,6 +407,80 @@ static void test_v1_apply(void)
 #undef EXPECT
 }
 
+/* ---- events --stats against a fake v2 tree ---- */
+
+static void write_file(const char *dir, const char *file, const char *text)
+{
+	char path[512];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		(void)!write(fd, text, strlen(text));
+		close(fd);
+	}
+}
+
+/* memory.swap's usage and limit in the stats of the v2 cgroup in dir; -1 when absent. */
+static void v2_swap_stats(char *dir, long long *ret_usage, long long *ret_limit)
+{
+	static const char *usage_path[] = {"memory", "swap", "usage", NULL};
+	static const char *limit_path[] = {"memory", "swap", "limit", NULL};
+	struct state_cgroup cg = {.mount = dir, .path = "", .controllers = ""};
+	yajl_gen g = yajl_gen_alloc(NULL);
+	const unsigned char *buf;
+	struct iso_error err = {0};
+	yajl_val tree = NULL, v;
+	size_t len;
+	char text[8192];
+
+	*ret_usage = *ret_limit = -1;
+	if (!g || cgroup_stats_gen(&cg, 1, g, &err) < 0 ||
+	    yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok || len >= sizeof(text))
+		goto out;
+	memcpy(text, buf, len);
+	text[len] = '\0';
+	tree = yajl_tree_parse(text, NULL, 0);
+	if ((v = yajl_tree_get(tree, usage_path, yajl_t_number)))
+		*ret_usage = YAJL_GET_INTEGER(v);
+	if ((v = yajl_tree_get(tree, limit_path, yajl_t_number)))
+		*ret_limit = YAJL_GET_INTEGER(v);
+out:
+	yajl_tree_free(tree);
+	if (g)
+		yajl_gen_free(g);
+}
+
+/* runc's "swap" is memory plus swap (v1's memsw); v2 keeps swap apart, so it is added up. */
+static void test_v2_stats(void)
+{
+	char dir[] = "/tmp/isorun-unit-cgstats-XXXXXX";
+	struct iso_error err;
+	long long usage, limit;
+
+	if (!mkdtemp(dir)) {
+		UNIT_CHECK(0, "mkdtemp");
+		return;
+	}
+	write_file(dir, "cgroup.controllers", "memory\n");
+	write_file(dir, "memory.current", "1000\n");
+	write_file(dir, "memory.max", "4096\n");
+	write_file(dir, "memory.swap.current", "500\n");
+	write_file(dir, "memory.swap.max", "8192\n");
+	v2_swap_stats(dir, &usage, &limit);
+	UNIT_CHECK(usage == 1500 && limit == 12288,
+		   "swap: memory plus swap (usage %lld, limit %lld)", usage, limit);
+	write_file(dir, "memory.swap.max", "max\n");
+	v2_swap_stats(dir, &usage, &limit);
+	UNIT_CHECK(limit == INT64_MAX, "unlimited swap stays unlimited (limit %lld)", limit);
+	write_file(dir, "memory.swap.max", "0\n");
+	write_file(dir, "memory.max", "max\n");
+	v2_swap_stats(dir, &usage, &limit);
+	UNIT_CHECK(limit == INT64_MAX, "unlimited memory: no sum past max (limit %lld)", limit);
+	remove_tree(dir, &err);
+}
+
 int main(void)
 {
 	test_parse();
@@ -415,5 +491,6 @@ int main(void)
 	test_bpf();
 	test_v2_apply();
 	test_v1_apply();
+	test_v2_stats();
 	return unit_done();
 }

@@ -2,7 +2,7 @@
 # tests/vm/guest.sh MODE: runs inside the test VM (see run-vm.sh), as PID 1 in bare mode and as
 # isorun-vm.service under systemd in systemd mode.  It reads the job (/isovm/out/job.env,
 # written by run-vm.sh), prepares what a host has (bare mode: the API file systems, cgroup2 with
-# every controller enabled for children, lo), puts a plain tmpfs on /tmp for the tests, and runs
+# every controller enabled for children, lo; both modes: fuse and loop devices), and runs
 # tests/integration/run-in-ns.sh with the job's bats files.  Results go to the share:
 #   started   uptime (s) when the tests start      tap     bats' TAP stream
 #   stderr    the tests' stderr                     rc      run-in-ns.sh's exit status
@@ -55,12 +55,17 @@ fi
 # apparmor_parser and the runtimes' AppArmor checks look at securityfs (systemd may mount it)
 mountpoint -q /sys/kernel/security || mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 
+# A stock host has /dev/fuse and loop block devices (static nodes that load their module when
+# first opened; nothing makes those nodes here): the devices and blockIO tests use them.
+modprobe -q fuse || echo "guest.sh: no fuse module" >&2
+modprobe -q loop || echo "guest.sh: no loop module" >&2
+
 [ -f $out/job.env ] || fail "no $out/job.env"
 # shellcheck disable=SC1091
 . $out/job.env
 
-# The tests copy rootfs trees and stack overlays: a plain tmpfs, not the overlay over 9p.
-mount -t tmpfs -o mode=1777,size=75% tmp /tmp || fail "cannot mount a tmpfs on /tmp"
+# /tmp is a plain tmpfs (init.sh)
+mountpoint -q /tmp || fail "/tmp is not the tmpfs init.sh mounts"
 export TMPDIR=/tmp BATS_TMPDIR=/tmp HOME=/root
 
 if [ "$mode" = systemd ]; then

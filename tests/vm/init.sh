@@ -2,8 +2,9 @@
 # tests/vm/init.sh: the /init of the test VM's initramfs (run-vm.sh packs it with busybox-static
 # and the kernel modules named in /modules.order).  It mounts the host's / (9p tag "host",
 # read-only) under a tmpfs overlay, the results share (9p tag "out") at /isovm/out of the new
-# root, reads the job there, and switch_roots: in bare mode into tests/vm/guest.sh of the job's
-# source tree, in systemd mode into systemd with the isorun-vm.target of that tree.
+# root, reads the job there, puts a tmpfs on /tmp (the job's paths under it bound back), and
+# switch_roots: in bare mode into tests/vm/guest.sh of the job's source tree, in systemd mode
+# into systemd with the isorun-vm.target of that tree.
 /bin/busybox --install -s /bin
 export PATH=/bin
 
@@ -41,6 +42,22 @@ echo "isorun-vm init: host / mounted; mode $mode" >&2
 # for one; systemd then reads its command line from its argv, not the kernel's, and ignores the
 # systemd.mask= that run-vm.sh passes.
 rm -f /newroot/.dockerenv /newroot/run/.containerenv
+
+# The tests copy rootfs trees and stack overlays in /tmp: a plain tmpfs, not the overlay over
+# 9p.  What run-vm.sh keeps (ISOVM_KEEP: the trees, the runtime, the test files that lie under
+# this machine's /tmp) is set aside and bound back onto the tmpfs at its own path.
+keep=$(sed -n 's/^ISOVM_KEEP=//p' /out/job.env)
+i=0
+for p in $keep; do
+	mkdir -p /keep/$i && mount --bind "/newroot$p" /keep/$i || die "cannot keep $p (not in the guest's /)"
+	i=$((i + 1))
+done
+mount -t tmpfs -o mode=1777,nosuid,nodev,size=75% tmp /newroot/tmp || die "cannot mount a tmpfs on /tmp"
+i=0
+for p in $keep; do
+	mkdir -p "/newroot$p" && mount --move /keep/$i "/newroot$p" || die "cannot bind $p back onto /tmp"
+	i=$((i + 1))
+done
 
 mkdir -p /newroot/isovm/out
 mount --move /out /newroot/isovm/out

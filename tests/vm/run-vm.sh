@@ -5,7 +5,9 @@
 # under qemu (KVM where /dev/kvm exists, TCG emulation otherwise), pure cgroup v2, and in
 # systemd mode systemd as PID 1 with D-Bus.  No image is built: the guest sees this machine's /
 # read-only over 9p, under a tmpfs overlay, so the source and build trees, bats, jq and the
-# runtime are where they are here; /tmp in the guest is a plain tmpfs.
+# runtime are where they are here.  /tmp in the guest is a plain tmpfs: the trees, the runtime
+# and the files of the run that lie under this machine's /tmp are bound back onto it at their
+# paths (a CI clone may be anywhere).
 #
 #   MODE bare      the initramfs' init mounts proc, sys, cgroup2 (every controller enabled for
 #                  the root's children), devpts, then runs the tests as PID 1 (tests/vm/guest.sh)
@@ -16,8 +18,9 @@
 # it), with ISORUN (default: the isorun of the build tree), ISORUN_SRCDIR, ISORUN_BUILDDIR and
 # any other ISORUN_*, ISO_* and BATS_* variable of this environment.  The TAP stream comes back
 # on stdout as the tests run; the exit status is run-in-ns.sh's in the guest.  A VM that does
-# not boot, dies or runs out of time prints `Bail out!` (and the console's tail on stderr) and
-# exits non-zero.
+# not boot, dies or runs out of time reports every test it did not run as failed (`not ok`, the
+# count from `bats --count` here), prints the console's tail on stderr and exits non-zero: a
+# broken VM is never a green or skipped run.
 #
 # Environment: ISORUN_VM_TIMEOUT (seconds for the whole VM run, default 3600),
 # ISORUN_VM_BOOT_TIMEOUT (seconds until the tests start, default 300), ISORUN_VM_CACHE (where the
@@ -43,12 +46,27 @@ fi
 mode=$1
 shift
 
+# The job's tests that have no result yet fail, each with the reason; then the run ends.  What
+# the guest's TAP stream already said (the first $off bytes of $run/tap went to stdout) counts;
+# before the count is known (bad arguments) there is one failure.
+planned=
+off=0
 bail() {
-	[ "$started_tap" = 1 ] || echo "1..1"
-	echo "Bail out! run-vm.sh ($mode): $*"
+	local said="" plan reported i
+	[ "$off" -eq 0 ] || said=$(head -c "$off" "$run/tap")
+	[ -z "$said" ] || [ -z "$(head -c "$off" "$run/tap" | tail -c 1)" ] || echo # end a cut line
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' <<<"$said" | head -n 1)
+	if [ -z "$plan" ]; then
+		plan=${planned:-1}
+		echo "1..$plan"
+	fi
+	reported=$(grep -c '^\(not \)\?ok ' <<<"$said")
+	for ((i = reported + 1; i <= plan; i++)); do
+		echo "not ok $i - not run: run-vm.sh ($mode): $*"
+	done
+	echo "# run-vm.sh ($mode): $*"
 	exit 1
 }
-started_tap=0
 
 case $mode in
 bare | systemd) ;;
@@ -74,12 +92,52 @@ fi
 : "${ISORUN_VM_CPUS:=2}"
 export ISORUN ISORUN_SRCDIR ISORUN_BUILDDIR
 
+# The job: bats options and files (absolute paths), and how many tests it has.
+files=()
+paths=()
+optarg=0
+for f in "$@"; do
+	if [ $optarg = 1 ]; then # the value of a bats option
+		files+=("$f")
+		optarg=0
+		continue
+	fi
+	case $f in
+	-f | --filter | --filter-status | --filter-tags | -j | --jobs | -x | --trace) ;;
+	-*) ;; # a bats option
+	*) [ -e "$f" ] || bail "no such file: $f" ;;
+	esac
+	case $f in
+	-f | --filter | --filter-status | --filter-tags | -j | --jobs)
+		files+=("$f")
+		optarg=1
+		;;
+	-*) files+=("$f") ;;
+	*)
+		files+=("$(cd "$(dirname "$f")" && pwd -P)/$(basename "$f")")
+		paths+=("${files[-1]}")
+		;;
+	esac
+done
+planned=$(bats --count "${files[@]}" 2>/dev/null) || planned=
+for p in "$ISORUN_SRCDIR" "$ISORUN_BUILDDIR" "$ISORUN" "${paths[@]}"; do
+	case $p in *[!A-Za-z0-9/._+-]*) bail "the path '$p' has characters the guest's init does not take" ;; esac
+done
+
+# What the guest must see at its path although it lies under this machine's /tmp, which the
+# guest's own tmpfs hides: the trees, the runtime's directory, the files' directories.  A path
+# below another one kept needs nothing of its own.
+keep=()
+for p in "$ISORUN_SRCDIR" "$ISORUN_BUILDDIR" "$(dirname "$ISORUN")" "${paths[@]%/*}"; do
+	case $p in /tmp/?*) keep+=("${p%/}") ;; esac
+done
+mapfile -t keep < <(printf '%s\n' "${keep[@]}" | LC_ALL=C sort -u |
+	awk 'NF { for (k in kept) if (index($0 "/", kept[k] "/") == 1) next; kept[NR] = $0; print }')
+
 [ "$(id -u)" = 0 ] || bail "needs root (the guest's / is this machine's, shared read-only over 9p)"
 qemu=$(command -v qemu-system-x86_64) || bail "qemu-system-x86_64 not found: install the Debian package qemu-system-x86"
 [ -x /bin/busybox ] || bail "/bin/busybox not found: install the Debian package busybox-static"
 command -v cpio >/dev/null || bail "cpio not found: install the Debian package cpio"
-case $ISORUN_SRCDIR in *[!A-Za-z0-9/._+-]*) bail "the source tree's path '$ISORUN_SRCDIR' has characters the guest's init does not take" ;; esac
-
 # The kernel: Debian's, with its modules here.
 if [ -z "${ISORUN_VM_KERNEL:-}" ]; then
 	ISORUN_VM_KERNEL=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
@@ -141,34 +199,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' TERM INT
 
-# The guest has a tmpfs of its own on /tmp: what lies in this machine's /tmp is not there.
-case $ISORUN/ in /tmp/*) bail "ISORUN=$ISORUN is under /tmp, which the guest does not see" ;; esac
-files=()
-optarg=0
-for f in "$@"; do
-	if [ $optarg = 1 ]; then # the value of a bats option
-		files+=("$f")
-		optarg=0
-		continue
-	fi
-	case $f in
-	-f | --filter | --filter-status | --filter-tags | -j | --jobs | -x | --trace) ;;
-	-*) ;; # a bats option
-	*) [ -e "$f" ] || bail "no such file: $f" ;;
-	esac
-	case $f in
-	-f | --filter | --filter-status | --filter-tags | -j | --jobs)
-		files+=("$f")
-		optarg=1
-		;;
-	-*) files+=("$f") ;;
-	*) files+=("$(cd "$(dirname "$f")" && pwd -P)/$(basename "$f")") ;;
-	esac
-	case ${files[-1]} in /tmp/*) bail "$f is under /tmp, which the guest does not see" ;; esac
-done
 {
 	echo "ISOVM_MODE=$mode"
 	echo "ISOVM_SRCDIR=$ISORUN_SRCDIR"
+	echo "ISOVM_KEEP=${keep[*]}"
 	printf 'ISOVM_FILES=('
 	printf ' %q' "${files[@]}"
 	printf ' )\n'
@@ -187,7 +221,9 @@ accel=(-accel tcg,thread=multi -cpu max)
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	accel=(-accel kvm -cpu host)
 fi
-cmdline="console=ttyS0 panic=-1 cgroup_no_v1=all quiet loglevel=4${ISORUN_VM_APPEND:+ $ISORUN_VM_APPEND}"
+# no_timer_check: under TCG on a loaded machine the kernel's IO-APIC timer check can miss its
+# ticks and panic at boot ("IO-APIC + timer doesn't work"), seen here with four VMs on 2 cores
+cmdline="console=ttyS0 panic=-1 cgroup_no_v1=all no_timer_check quiet loglevel=4${ISORUN_VM_APPEND:+ $ISORUN_VM_APPEND}"
 if [ "$mode" = systemd ]; then
 	cmdline+=" systemd.unit=isorun-vm.target systemd.mask=tmp.mount systemd.mask=systemd-tmpfiles-setup.service"
 	cmdline+=" systemd.mask=systemd-tmpfiles-setup-dev.service systemd.mask=systemd-tmpfiles-setup-dev-early.service"
@@ -234,11 +270,9 @@ t_start=$(date +%s.%N)
 echo "# run-vm.sh: $mode VM booted to the tests in $(secs "$t_start" "$t0")s (guest uptime $(cat "$run/started")s), ${accel[1]}, kernel $kver"
 
 # The TAP stream, as the guest writes it, until qemu exits or the time is up.
-started_tap=1
 remaining=$((ISORUN_VM_TIMEOUT - ${t_start%.*} + ${t0%.*}))
 [ $remaining -gt 0 ] || remaining=1
 deadline=$(($(date +%s) + remaining))
-off=0
 copy_tap() {
 	local size
 	size=$(stat -c %s "$run/tap" 2>/dev/null || echo 0)
@@ -273,4 +307,10 @@ if [ -s "$run/stderr" ]; then
 	sed 's/^/# stderr: /' "$run/stderr" | tail -n 60 >&2
 fi
 echo "# run-vm.sh: $mode: tests ran $(secs "$(cat "$run/finished")" "$(cat "$run/started")")s in the guest; whole VM run $(secs "$t_end" "$t0")s; exit status $rc"
+# the tests inside stopped short of their plan (run-in-ns.sh's timeout, bats itself failed)
+said=$(cat "$run/tap")
+plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' <<<"$said" | head -n 1)
+if [ -z "$plan" ] || [ "$(grep -c '^\(not \)\?ok ' <<<"$said")" -lt "$plan" ]; then
+	bail "the tests in the VM stopped before their end (exit status $rc)"
+fi
 exit "$rc"
