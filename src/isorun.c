@@ -102,17 +102,26 @@ static void print_help(void)
 	       PACKAGE_VERSION);
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		printf("  %-8s %s\n", verbs[i].name, verbs[i].summary);
-	printf("\nGlobal options:\n"
-	       "  --root DIR            state directory (default " STATE_DEFAULT_ROOT ")\n"
-	       "  --log FILE            also write messages to FILE\n"
-	       "  --log-format FORMAT   text or json\n"
-	       "  --debug               print debug messages\n"
-	       "  --cgroup-manager M    cgroupfs (the default), or disabled: no cgroup at all\n"
-	       "                        (create and run); systemd is not supported\n"
-	       "  --systemd-cgroup      (not supported: isorun manages cgroupfs directly)\n"
-	       "  --tenant-root DIR     the tenant store, for tenant (also after it)\n"
-	       "  --version, --help\n\n"
-	       "Run 'isorun COMMAND --help' for the options of a command.\n");
+	printf(
+	    "\nGlobal options:\n"
+	    "  --root DIR            state directory (default " STATE_DEFAULT_ROOT ")\n"
+	    "  --log FILE            also write messages to FILE\n"
+	    "  --log-format FORMAT   text or json\n"
+	    "  --debug               print debug messages\n"
+	    "  --cgroup-manager M    cgroupfs (the default); systemd: the cgroup is a transient\n"
+	    "                        systemd unit's, linux.cgroupsPath \"slice:prefix:name\"\n"
+	    "                        (create and run%s); disabled: no cgroup at all\n"
+	    "                        (create and run)\n"
+	    "  --systemd-cgroup      the same as --cgroup-manager systemd (runc's spelling)\n"
+	    "  --tenant-root DIR     the tenant store, for tenant (also after it)\n"
+	    "  --version, --help\n\n"
+	    "Run 'isorun COMMAND --help' for the options of a command.\n",
+#ifdef HAVE_SYSTEMD
+	    ""
+#else
+	    "; not in this build: configure --without-systemd"
+#endif
+	);
 	print_fault_steps();
 }
 
@@ -231,19 +240,22 @@ static int parse_global(int argc, char **argv, struct global_options *g, struct 
 	return failed ? failed : optind;
 }
 
-/* Only create and run can leave the cgroups out; the other verbs that make containers (trace,
- * tenant) need theirs. */
+/* Only create and run can leave the cgroups out, or have systemd's; the other verbs that make
+ * containers (trace, tenant) need cgroups of their own making. */
 static int check_cgroup_manager(const struct verb *v, const struct global_options *g,
 				struct iso_error *err)
 {
+#ifndef HAVE_SYSTEMD
 	if (g->cgroup_manager == CGROUP_MANAGER_SYSTEMD)
 		return iso_error_invalid(err, "the systemd cgroup manager (--systemd-cgroup, "
-					      "--cgroup-manager systemd) is not supported: isorun "
-					      "manages cgroupfs itself");
-	if (g->cgroup_manager == CGROUP_MANAGER_DISABLED && v->run != cmd_create &&
+					      "--cgroup-manager systemd): isorun was built without "
+					      "it (configure --without-systemd)");
+#endif
+	if (g->cgroup_manager != CGROUP_MANAGER_CGROUPFS && v->run != cmd_create &&
 	    v->run != cmd_run)
-		return iso_error_invalid(err, "--cgroup-manager disabled: not supported by %s",
-					 v->name);
+		return iso_error_invalid(
+		    err, "--cgroup-manager %s: not supported by %s",
+		    g->cgroup_manager == CGROUP_MANAGER_SYSTEMD ? "systemd" : "disabled", v->name);
 	return 0;
 }
 

@@ -48,7 +48,8 @@ int cmd_create(const struct global_options *g, int argc, char **argv, struct iso
 {
 	struct create_options o = {.root = g->root,
 				   .console_fd = -1,
-				   .no_cgroups = g->cgroup_manager == CGROUP_MANAGER_DISABLED};
+				   .no_cgroups = g->cgroup_manager == CGROUP_MANAGER_DISABLED,
+				   .systemd_cgroup = g->cgroup_manager == CGROUP_MANAGER_SYSTEMD};
 	struct created_container c;
 	int opt, r;
 

@@ -148,7 +148,11 @@ static void gen_cgroup(yajl_gen g)
 	yajl_gen_map_open(g);
 	jsongen_kv_bool(g, "v1", true);
 	jsongen_kv_bool(g, "v2", true);
+#ifdef HAVE_SYSTEMD
+	jsongen_kv_bool(g, "systemd", true);
+#else
 	jsongen_kv_bool(g, "systemd", false);
+#endif
 	jsongen_kv_bool(g, "systemdUser", false);
 	jsongen_kv_bool(g, "rdma", false);
 	yajl_gen_map_close(g);

@@ -98,7 +98,8 @@ int cmd_run(const struct global_options *g, int argc, char **argv, struct iso_er
 	struct run_options o = {
 	    .create = {.root = g->root,
 		       .console_fd = -1,
-		       .no_cgroups = g->cgroup_manager == CGROUP_MANAGER_DISABLED}};
+		       .no_cgroups = g->cgroup_manager == CGROUP_MANAGER_DISABLED,
+		       .systemd_cgroup = g->cgroup_manager == CGROUP_MANAGER_SYSTEMD}};
 	_cleanup_free_ char *config_text = NULL;
 	int opt, r;
 

@@ -665,8 +665,12 @@ static int plan_dirs(struct create_ctx *c, struct iso_error *err)
 	return 0;
 }
 
-int cgroup_create(const struct spec *spec, const char *id, const struct cgroup_create_hook *hook,
-		  struct state_cgroup **ret, size_t *ret_n, struct iso_error *err)
+/* What cgroup_create() and cgroup_plan_systemd() share: unit_path NULL makes the cgroupfs
+ * driver's directories from linux.cgroupsPath; otherwise the entries are the unit's cgroup,
+ * which systemd makes. */
+static int create_or_plan(const struct spec *spec, const char *id, const char *unit_path,
+			  const struct cgroup_create_hook *hook, struct state_cgroup **ret,
+			  size_t *ret_n, struct iso_error *err)
 {
 	struct create_ctx c = {0};
 	struct json_walk w;
@@ -679,33 +683,39 @@ int cgroup_create(const struct spec *spec, const char *id, const struct cgroup_c
 	if ((r = cgroup_resources_parse(&w, spec->linux_.resources, &c.res)) < 0)
 		goto out;
 	/* Without privilege and without limits asked for, there is nothing isorun could make. */
-	if (geteuid() != 0 && !spec->linux_.cgroups_path && !cgroup_resources_needs(&c.res) &&
-	    !c.res.n_unified) {
+	if (!unit_path && geteuid() != 0 && !spec->linux_.cgroups_path &&
+	    !cgroup_resources_needs(&c.res) && !c.res.n_unified) {
 		*ret = NULL;
 		*ret_n = 0;
 		goto out;
 	}
-	c.default_path = !spec->linux_.cgroups_path || !*spec->linux_.cgroups_path;
-	if ((r = cgroup_path_normalize(spec->linux_.cgroups_path, id, &c.norm, err)) < 0 ||
-	    (r = cgroup_layout_detect(&c.layout, err)) < 0 ||
+	c.default_path = !unit_path && (!spec->linux_.cgroups_path || !*spec->linux_.cgroups_path);
+	r = unit_path ? ((c.norm = strdup(unit_path)) ? 0 : iso_error_set(err, ENOMEM, "cgroup"))
+		      : cgroup_path_normalize(spec->linux_.cgroups_path, id, &c.norm, err);
+	if (r < 0 || (r = cgroup_layout_detect(&c.layout, err)) < 0 ||
 	    (r = check_enforceable(&c.layout, &c.res, err)) < 0)
 		goto out;
 	/* Recorded before anything is made: a create killed at any point leaves nothing that
 	 * delete cannot find. */
 	r = plan_dirs(&c, err);
+	/* Of a unit's cgroup only the leaf is the container's: its slices are systemd's. */
+	for (size_t i = 0; r == 0 && unit_path && i < c.n; i++)
+		if (c.dirs[i].created > 1)
+			c.dirs[i].created = 1;
 	if (r == 0 && hook)
 		r = hook->planned(hook->arg, c.dirs, c.n, err);
-	if (r == 0)
+	if (r == 0 && !unit_path) {
 		r = create_dirs(&c, err);
-	if (r == 0)
-		fault_inject_point(FAULT_CGROUP_MADE);
+		if (r == 0)
+			fault_inject_point(FAULT_CGROUP_MADE);
+	}
 	if (r < 0) {
 		for (size_t i = c.n; i-- > 0;)
 			rmdir_created(&c.dirs[i]);
 		goto out;
 	}
 	/* Step timings under --debug: tests/bench/cgroup-cost.sh adds them up. */
-	log_debug("cgroup: cgroup2 directory made in %.3f ms",
+	log_debug("cgroup: cgroup2 directory %s in %.3f ms", unit_path ? "planned" : "made",
 		  (double)(timefmt_monotonic_us() - t0) / 1000);
 	*ret = steal_ptr(c.dirs);
 	*ret_n = c.n;
@@ -713,6 +723,19 @@ int cgroup_create(const struct spec *spec, const char *id, const struct cgroup_c
 out:
 	create_ctx_clear(&c);
 	return r;
+}
+
+int cgroup_create(const struct spec *spec, const char *id, const struct cgroup_create_hook *hook,
+		  struct state_cgroup **ret, size_t *ret_n, struct iso_error *err)
+{
+	return create_or_plan(spec, id, NULL, hook, ret, ret_n, err);
+}
+
+int cgroup_plan_systemd(const struct spec *spec, const char *unit_path,
+			const struct cgroup_create_hook *hook, struct state_cgroup **ret,
+			size_t *ret_n, struct iso_error *err)
+{
+	return create_or_plan(spec, NULL, unit_path, hook, ret, ret_n, err);
 }
 
 int cgroup_create_v1(const struct spec *spec, struct state_cgroup *cg, size_t n,

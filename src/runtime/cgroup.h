@@ -88,6 +88,14 @@ struct cgroup_create_hook {
 int cgroup_create(const struct spec *spec, const char *id, const struct cgroup_create_hook *hook,
 		  struct state_cgroup **ret, size_t *ret_n, struct iso_error *err);
 
+/* The systemd driver's cgroup_create(): the same checks, and the entries of the unit's cgroup
+ * unit_path (absolute, below the cgroup root) recorded pending through hook, with at most the
+ * leaf counted as made; but no directory is made: systemd makes the unit's when it starts it,
+ * cgroup_create_v1() then the v1 ones systemd does not manage. */
+int cgroup_plan_systemd(const struct spec *spec, const char *unit_path,
+			const struct cgroup_create_hook *hook, struct state_cgroup **ret,
+			size_t *ret_n, struct iso_error *err);
+
 /* For a container without cgroups (--cgroup-manager disabled): a limit in linux.resources is
  * an error naming the field, as where no hierarchy can enforce it.  Device rules need no
  * check: the container has only the device nodes it is given. */

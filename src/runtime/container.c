@@ -19,6 +19,7 @@
 
 #include "net/network.h"
 #include "runtime/cgroup.h"
+#include "runtime/cgroup_systemd.h"
 #include "runtime/config_load.h"
 #include "runtime/container_init.h"
 #include "runtime/exec_stub.h"
@@ -71,6 +72,7 @@ struct create_plan {
 	int pidns_fd;	 /* linux.namespaces' pid path, opened, or -1 */
 	unsigned long clone_flags;
 	struct init_spawn spawn;
+	struct systemd_unit unit; /* --systemd-cgroup: the container's unit */
 };
 
 static void create_plan_free(struct create_plan *p)
@@ -87,6 +89,7 @@ static void create_plan_free(struct create_plan *p)
 	if (p->stub_fd >= 0)
 		close(p->stub_fd);
 	seccomp_program_free(&p->seccomp);
+	systemd_unit_clear(&p->unit);
 }
 
 static int resolve_rootfs(struct create_plan *p, struct iso_error *err)
@@ -142,6 +145,8 @@ static int check_plan(struct create_plan *p, struct iso_error *err)
 	if (!spec->process.terminal && p->o->console_socket)
 		return iso_error_invalid(err, "--console-socket given but process.terminal is "
 					      "false in config.json");
+	if (p->o->systemd_cgroup && (r = cgroup_systemd_check(spec, p->o->id, &p->unit, err)) < 0)
+		return r;
 	/* Last: it asks the kernel whether the bridge and the netDevices exist. */
 	return net_prepare(spec, &p->net, err);
 }
@@ -293,6 +298,57 @@ int container_forward_listener(int sock, const struct seccomp_program *prog,
 				   state_json, err);
 }
 
+/* What delete needs to clean up after a create that dies half-way is recorded (status
+ * creating, state_write_creating()) once, before the first thing it could not find otherwise:
+ * the cgroups, before their directories are made (pending); without cgroups, the init, as soon
+ * as it is cloned.  With cgroups the init needs no record of its own: until state.json says created
+ * it dies with the runtime (PR_SET_PDEATHSIG, or EOF on the sync socket), and by then it is in its
+ * cgroups, where delete kills it. */
+struct creating_record {
+	int dirfd;
+	const struct container_state *st;
+};
+
+static int record_cgroups(void *arg, const struct state_cgroup *cg, size_t n, struct iso_error *err)
+{
+	const struct creating_record *rec = arg;
+	struct container_state copy = *rec->st;
+
+	copy.cgroups = (struct state_cgroup *)cg; /* state_write_creating() only reads them */
+	copy.n_cgroups = n;
+	return state_write_creating(rec->dirfd, &copy, err);
+}
+
+/* Under either driver: what delete and a failed create remove. */
+static int destroy_cgroups(const struct container_state *st, bool quiet, struct iso_error *err)
+{
+	if (st->systemd_unit)
+		return cgroup_systemd_destroy(st->systemd_unit, st->cgroups, st->n_cgroups, quiet,
+					      err);
+	return cgroup_destroy(st->cgroups, st->n_cgroups, err);
+}
+
+/* Moves the init into its cgroups, recorded first as no longer pending (delete may then kill
+ * what is in them): under systemd once the unit has made its cgroup, under cgroupfs as soon
+ * as the v1 directories exist. */
+static int join_cgroups(struct create_plan *p, int dirfd, struct container_state *st,
+			struct iso_error *err)
+{
+	struct creating_record rec = {dirfd, st};
+	const struct cgroup_create_hook recorded = {record_cgroups, &rec};
+	int r;
+
+	if (st->systemd_unit)
+		return cgroup_systemd_join(p->spec, p->o->id, &p->unit, st->cgroups, st->n_cgroups,
+					   st->pid, &recorded, err);
+	if ((r = cgroup_create_v1(p->spec, st->cgroups, st->n_cgroups, err)) < 0)
+		return r;
+	fault_inject_point(FAULT_CGROUP_V1_MADE);
+	if ((r = state_write_creating(dirfd, st, err)) < 0)
+		return r;
+	return cgroup_enter(st->cgroups, st->n_cgroups, st->pid, err);
+}
+
 /* The runtime's steps that run while the init mounts its file system: the cgroup work costs
  * the start-up nothing where it overlaps with the init's mounts.  The init waits for
  * SYNC_CGROUP_JOINED before its first cgroup mount (its cgroup namespace must be rooted at the
@@ -312,13 +368,7 @@ static int prepare_init(struct create_plan *p, int dirfd, int sock, struct conta
 		    (r = sync_send(sock, SYNC_ID_MAPS_WRITTEN, NULL, 0, -1, err)) < 0)
 			return r;
 	}
-	/* Recorded again as soon as the v1 directories exist: no longer pending, so that delete
-	 * may kill what is in them. */
-	if ((r = cgroup_create_v1(p->spec, st->cgroups, st->n_cgroups, err)) < 0)
-		return r;
-	fault_inject_point(FAULT_CGROUP_V1_MADE);
-	if ((r = state_write_creating(dirfd, st, err)) < 0 ||
-	    (r = cgroup_enter(st->cgroups, st->n_cgroups, st->pid, err)) < 0 ||
+	if ((r = join_cgroups(p, dirfd, st, err)) < 0 ||
 	    (r = sync_send(sock, SYNC_CGROUP_JOINED, NULL, 0, -1, err)) < 0)
 		return r;
 	fault_inject_point(FAULT_CGROUP_JOINED);
@@ -501,27 +551,6 @@ static int start_now(int dirfd, int fifo, struct container_state *st, struct iso
 	return r < 0 ? r : state_write(dirfd, st, err);
 }
 
-/* What delete needs to clean up after a create that dies half-way is recorded (status
- * creating, state_write_creating()) once, before the first thing it could not find otherwise:
- * the cgroups, before their directories are made (pending); without cgroups, the init, as soon
- * as it is cloned.  With cgroups the init needs no record of its own: until state.json says created
- * it dies with the runtime (PR_SET_PDEATHSIG, or EOF on the sync socket), and by then it is in its
- * cgroups, where delete kills it. */
-struct creating_record {
-	int dirfd;
-	const struct container_state *st;
-};
-
-static int record_cgroups(void *arg, const struct state_cgroup *cg, size_t n, struct iso_error *err)
-{
-	const struct creating_record *rec = arg;
-	struct container_state copy = *rec->st;
-
-	copy.cgroups = (struct state_cgroup *)cg; /* state_write_creating() only reads them */
-	copy.n_cgroups = n;
-	return state_write_creating(rec->dirfd, &copy, err);
-}
-
 static int record_init(int dirfd, struct container_state *st, pid_t pid, struct iso_error *err)
 {
 	bool zombie;
@@ -544,7 +573,8 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 	bool started = can_start_now(p);
 	pid_t pid = -1;
 
-	if (fill_state(p, 0, &st) < 0)
+	if (fill_state(p, 0, &st) < 0 ||
+	    (p->o->systemd_cgroup && !(st.systemd_unit = strdup(p->unit.name))))
 		return iso_error_set(err, ENOMEM, "state");
 	if (mkfifoat(dirfd, FIFO_NAME, 0600) < 0)
 		return iso_error_set(err, errno, "creating the start barrier");
@@ -555,9 +585,13 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		return iso_error_set(err, errno, "opening the start barrier");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return iso_error_set(err, errno, "socketpair");
-	r = p->o->no_cgroups
-		? cgroup_check_none(p->spec, err)
-		: cgroup_create(p->spec, p->o->id, &hook, &st.cgroups, &st.n_cgroups, err);
+	if (p->o->no_cgroups)
+		r = cgroup_check_none(p->spec, err);
+	else if (p->o->systemd_cgroup)
+		r = cgroup_plan_systemd(p->spec, p->unit.cgroup_path, &hook, &st.cgroups,
+					&st.n_cgroups, err);
+	else
+		r = cgroup_create(p->spec, p->o->id, &hook, &st.cgroups, &st.n_cgroups, err);
 	if (r < 0) {
 		close(sv[0]);
 		close(sv[1]);
@@ -598,7 +632,7 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		net_detach(&net); /* first: it may need the init's network namespace */
 		if (pid > 0)
 			process_kill_and_reap(pid, pidfd);
-		cgroup_destroy(st.cgroups, st.n_cgroups, &ignored);
+		destroy_cgroups(&st, true, &ignored);
 		return r;
 	}
 	ret->pid = pid;
@@ -916,7 +950,7 @@ int container_delete(const char *root, const char *id, bool force, struct iso_er
 	    (r = cgroup_freeze(st.cgroups, st.n_cgroups, false, err)) < 0)
 		return r;
 	r = stop_for_delete(&st, err);
-	if (r < 0 || (r = cgroup_destroy(st.cgroups, st.n_cgroups, err)) < 0)
+	if (r < 0 || (r = destroy_cgroups(&st, false, err)) < 0)
 		return r;
 	if (net_record_teardown(dirfd, &net_err) < 0)
 		log_warning("%s", net_err.msg);

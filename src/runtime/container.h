@@ -27,6 +27,8 @@ struct create_options {
 	bool no_pivot;
 	/* --cgroup-manager disabled: no cgroup is made or joined, and none is recorded. */
 	bool no_cgroups;
+	/* --systemd-cgroup: the cgroup is a systemd unit's (cgroup_systemd.h). */
+	bool systemd_cgroup;
 	/* config.json as the caller already read it (container_read_config()), or NULL: run
 	 * reads it before it blocks the signals it forwards, so that a config.json it cannot
 	 * read never leaves it deaf to TERM. */

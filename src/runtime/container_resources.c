@@ -10,6 +10,7 @@
 
 #include "runtime/cgroup.h"
 #include "runtime/cgroup_stats.h"
+#include "runtime/cgroup_systemd.h"
 #include "runtime/container.h"
 #include "runtime/process.h"
 #include "util/cleanup.h"
@@ -72,6 +73,8 @@ int container_update(const char *root, const char *id, const struct cgroup_resou
 		return r;
 	if (st.status == STATUS_STOPPED)
 		return iso_error_invalid(err, "cannot update container \"%s\": it is stopped", id);
+	if (st.systemd_unit)
+		return cgroup_systemd_update(st.systemd_unit, st.cgroups, st.n_cgroups, res, err);
 	return cgroup_update(st.cgroups, st.n_cgroups, res, "update", err);
 }
 

@@ -17,6 +17,8 @@ static const struct {
 			   "the cgroup2 directory is made, its record still pending"},
     [FAULT_CGROUP] = {"cgroup", "the cgroups exist, with linux.resources applied"},
     [FAULT_CLONE] = {"clone", "the init is cloned; it is not in its cgroups yet"},
+    [FAULT_SYSTEMD_UNIT] = {"systemd-unit", "the systemd unit is recorded, not started yet "
+					    "(--systemd-cgroup only)"},
     [FAULT_CGROUP_V1_MADE] = {"cgroup-v1-made", "the v1 directories are made, their record still "
 						"pending"},
     [FAULT_CGROUP_JOINED] = {"cgroup-joined", "the init is in its cgroups"},

@@ -213,6 +213,10 @@ static int write_state_file(int dirfd, const char *name, const struct container_
 	yajl_gen_integer(g, (long long)st->pid_start_time);
 	jsongen_kv_int(g, "lateHooks", st->late_hooks);
 	gen_cgroups(g, st);
+	if (st->systemd_unit) {
+		jsongen_kv_str(g, "cgroupManager", "systemd");
+		jsongen_kv_str(g, "systemdUnit", st->systemd_unit);
+	}
 	yajl_gen_map_close(g);
 	r = jsongen_finish(g, &text, &len, err);
 	if (r < 0)
@@ -245,6 +249,7 @@ void state_clear(struct container_state *st)
 	strv_free(st->annotation_keys);
 	strv_free(st->annotation_values);
 	state_cgroups_free(st->cgroups, st->n_cgroups);
+	free(st->systemd_unit);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -348,6 +353,10 @@ static int state_from_tree(yajl_val tree, struct container_state *st)
 	if (!st->id || !st->bundle || !status || status_from_name(status, &st->status) < 0)
 		return -EINVAL;
 	if (read_cgroups(tree, st) < 0)
+		return -EINVAL;
+	st->systemd_unit = dup_string_field(tree, "systemdUnit");
+	/* A unit under another manager's name would be one delete could not stop. */
+	if (has_field(tree, "cgroupManager") != !!st->systemd_unit)
 		return -EINVAL;
 	return read_annotations(tree, st);
 }

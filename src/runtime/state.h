@@ -69,6 +69,9 @@ struct container_state {
 	char **annotation_values;
 	struct state_cgroup *cgroups; /* one per hierarchy; NULL/0 when none */
 	size_t n_cgroups;
+	/* The systemd cgroup driver's unit (the cgroups above are its cgroup), NULL under the
+	 * cgroupfs driver.  Recorded with the cgroups, before the unit is started. */
+	char *systemd_unit;
 	/* Set by state_refresh(): the state was still "creating", so the create that wrote it
 	 * died half-way (create holds the lock until it is done).  status is then stopped: the
 	 * container will never start, and delete kills what the create left (pid, cgroups). */

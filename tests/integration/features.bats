@@ -32,8 +32,11 @@ run_true() {
 		[ "$(feat "$l | length")" -gt 0 ] || fail "$l is empty"
 		feat "$l[] | strings" >/dev/null || fail "$l holds a non-string"
 	done
+	# The systemd cgroup driver is there unless isorun was configured --without-systemd.
+	local sd=true
+	! "$ISORUN" --help | grep -q -- '--without-systemd' || sd=false
 	assert_equal "$(feat '.linux.cgroup | [.v1, .v2, .systemd, .systemdUser, .rdma] | @csv')" \
-		"true,true,false,false,false"
+		"true,true,$sd,false,false"
 	assert_equal "$(feat '[.linux.apparmor.enabled, .linux.selinux.enabled, .linux.intelRdt.enabled, .linux.netDevices.enabled, .linux.seccomp.enabled] | @csv')" \
 		"false,false,false,true,true"
 	assert_equal "$(feat '.annotations["io.github.seccomp.libseccomp.version"]')" \
