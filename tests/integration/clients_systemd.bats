@@ -15,7 +15,10 @@
 #
 # The clients hand systemd process ids over D-Bus (the scope's PIDs), which systemd reads in its
 # own pid namespace: this file needs the host's, so run-in-ns.sh must not make one
-# (ISORUN_TEST_PIDNS=0); elsewhere, and on a host without systemd, it skips.
+# (ISORUN_TEST_PIDNS=0); elsewhere, and on a host without systemd, it skips.  Under TCG on a
+# busy 2-core machine one podman call took over 60 s (ISO_CMD_TIMEOUT) and a test over 300 s
+# (BATS_TEST_TIMEOUT): give both more there, ISO_CMD_TIMEOUT=240 BATS_TEST_TIMEOUT=1200
+# (run-vm.sh passes ISO_* and BATS_* on to the guest).
 #
 # /run/isorun (conmon passes no --root) and /run/containerd (the shim's sockets and the runtime's
 # state) are private bind mounts in this test's mount namespace.  Pods' cgroups go under a slice
