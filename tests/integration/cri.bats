@@ -103,13 +103,17 @@ cri_write_config() {
 		  bin_dir = "/usr/lib/cni"
 		  conf_dir = "$K/cni-conf"
 	EOF
+	# contrib's entry is for systemd hosts (SystemdCgroup = true); these pods' cgroup_parent is
+	# a cgroupfs path, the other driver (clients_systemd.bats runs the entry as it is)
 	sed -e '/^version = 2$/d' \
 		-e "s|^\(    BinaryName = \)\"/usr/local/bin/isorun\"$|\1\"$ISORUN\"|" \
 		-e "s|^\(    Root = \)\"/run/containerd/isorun\"$|\1\"$RT_ROOT\"|" \
+		-e "s|^\(    SystemdCgroup = \)true$|\1false|" \
 		"$contrib" >>"$K/config.toml"
 	if ! grep -q "BinaryName = \"$ISORUN\"" "$K/config.toml" ||
-		! grep -q "Root = \"$RT_ROOT\"" "$K/config.toml"; then
-		echo "$contrib: the BinaryName or Root line was not found" >&2
+		! grep -q "Root = \"$RT_ROOT\"" "$K/config.toml" ||
+		! grep -q "SystemdCgroup = false" "$K/config.toml"; then
+		echo "$contrib: the BinaryName, Root or SystemdCgroup line was not found" >&2
 		return 1
 	fi
 	# A bridge inside the test's network namespace: containerd runs there.

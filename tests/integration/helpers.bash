@@ -328,7 +328,7 @@ snapshot_host_state() {
 # _leftover_pids SNAPDIR: print "PID: why: cmdline" for each leftover process.
 _leftover_pids() {
 	local snap=$1 p st comm why cmd
-	local -a argv
+	local -a argv f
 	local -A old=()
 	while read -r p; do old[$p]=1; done <"$snap/pids"
 	for p in /proc/[0-9]*; do
@@ -338,6 +338,10 @@ _leftover_pids() {
 		{ read -r st <"/proc/$p/stat"; } 2>/dev/null || continue
 		st=${st##*) }
 		[ "${st:0:1}" != Z ] && [ "${st:0:1}" != X ] || continue
+		# kernel threads (kthreadd, pid 2, and its children): seen when the tests run without a
+		# pid namespace of their own (ISORUN_TEST_PIDNS=0)
+		read -ra f <<<"$st"
+		[ "$p" != 2 ] && [ "${f[1]}" != 2 ] || continue
 		mapfile -d '' argv 2>/dev/null <"/proc/$p/cmdline" || continue
 		cmd="${argv[*]}"
 		why=""
