@@ -2,6 +2,7 @@
 #include "runtime/hooks.h"
 
 #include "util/cleanup.h"
+#include "util/fds.h"
 #include "util/log.h"
 #include "util/signals.h"
 #include "util/timefmt.h"
@@ -80,31 +81,15 @@ fail:
 
 /* ---- the parent ---- */
 
-/* fd 0, 1 or 2 may be closed in the runtime (a daemon's child): a pipe end landing there would
- * be clobbered by the dup2() in the child, or become the hook's stdout. */
-static int move_above_stdio(int *fd)
-{
-	int nfd;
-
-	if (*fd > 2)
-		return 0;
-	nfd = fcntl(*fd, F_DUPFD_CLOEXEC, 3);
-	if (nfd < 0)
-		return -errno;
-	close(*fd);
-	*fd = nfd;
-	return 0;
-}
-
 static int make_pipe(int p[2])
 {
 	int r;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
-	r = move_above_stdio(&p[0]);
+	r = fd_move_above_stdio(&p[0]);
 	if (r == 0)
-		r = move_above_stdio(&p[1]);
+		r = fd_move_above_stdio(&p[1]);
 	if (r < 0) {
 		close(p[0]);
 		close(p[1]);

@@ -14,6 +14,7 @@
 
 #include "runtime/selfexe.h"
 #include "util/cleanup.h"
+#include "util/fds.h"
 #include "util/signals.h"
 
 #define HELPER_NAME "isorun-systemd"
@@ -42,20 +43,6 @@ static _Noreturn void child_exec(int image, int hold, int answer, char **argv, p
 }
 
 /* ---- the parent ---- */
-
-static int move_above_stdio(int *fd)
-{
-	int nfd;
-
-	if (*fd > 2)
-		return 0;
-	nfd = fcntl(*fd, F_DUPFD_CLOEXEC, 3);
-	if (nfd < 0)
-		return -errno;
-	close(*fd);
-	*fd = nfd;
-	return 0;
-}
 
 static char **helper_argv(const char *op, const char *unit, const struct systemd_props *ps)
 {
@@ -104,8 +91,9 @@ static int spawn(char **argv, struct spawned *s, struct iso_error *err)
 		return iso_error_wrap(err, "the systemd helper");
 	if (pipe2(hold, O_CLOEXEC) < 0 || pipe2(answer, O_CLOEXEC) < 0)
 		r = -errno;
-	if (r == 0 && (r = move_above_stdio(&image)) == 0 && (r = move_above_stdio(&hold[0])) == 0)
-		r = move_above_stdio(&answer[1]);
+	if (r == 0 && (r = fd_move_above_stdio(&image)) == 0 &&
+	    (r = fd_move_above_stdio(&hold[0])) == 0)
+		r = fd_move_above_stdio(&answer[1]);
 	if (r == 0) {
 		/* No signal handler of the runtime's may run in the child before it resets them. */
 		sigfillset(&all);

@@ -2,6 +2,7 @@
 #include "runtime/terminal.h"
 
 #include "util/cleanup.h"
+#include "util/fds.h"
 #include "util/fdpass.h"
 
 #include <errno.h>
@@ -40,21 +41,6 @@ static int open_peer(int master)
 		fd = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	}
 	return fd < 0 ? -errno : fd;
-}
-
-/* With fd 0, 1 or 2 closed, the master or the peer can land there: dup2() of the peer onto
- * 0-2 would then overwrite the master, or keep O_CLOEXEC on itself so that the program loses
- * that stdio fd at execve. */
-static int move_above_stdio(int fd)
-{
-	int nfd, e;
-
-	if (fd > 2)
-		return fd;
-	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	e = errno;
-	close(fd);
-	return nfd < 0 ? -e : nfd;
 }
 
 static int set_window_size(int fd, uint32_t rows, uint32_t cols, struct iso_error *err)
@@ -109,19 +95,15 @@ int terminal_setup_in_container(const struct spec_process *proc, int *ret_master
 	int r;
 
 	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (master >= 0)
-		master = move_above_stdio(master);
-	else
-		master = -errno;
-	if (master < 0)
-		return iso_error_set(err, -master, "terminal: /dev/ptmx");
+	r = master < 0 ? -errno : fd_move_above_stdio(&master);
+	if (r < 0)
+		return iso_error_set(err, -r, "terminal: /dev/ptmx");
 	if (unlockpt(master) < 0)
 		return iso_error_set(err, errno, "terminal: unlockpt");
 	slave = open_peer(master);
-	if (slave >= 0)
-		slave = move_above_stdio(slave);
-	if (slave < 0)
-		return iso_error_set(err, -slave, "terminal: opening the pty peer");
+	r = slave < 0 ? slave : fd_move_above_stdio(&slave);
+	if (r < 0)
+		return iso_error_set(err, -r, "terminal: opening the pty peer");
 	if (proc->has_console_size &&
 	    (r = set_window_size(slave, proc->console_height, proc->console_width, err)) < 0)
 		return r;

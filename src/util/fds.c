@@ -41,3 +41,17 @@ int fds_pass_preserved(int n, struct iso_error *err)
 			return iso_error_set(err, errno, "--preserve-fds: fd %d", fd);
 	return 0;
 }
+
+int fd_move_above_stdio(int *fd)
+{
+	int nfd;
+
+	if (*fd > 2)
+		return 0;
+	nfd = fcntl(*fd, F_DUPFD_CLOEXEC, 3);
+	if (nfd < 0)
+		return -errno;
+	close(*fd);
+	*fd = nfd;
+	return 0;
+}

@@ -16,4 +16,10 @@ int fds_check_preserved(int n, struct iso_error *err);
 /* Clears close-on-exec on fds 3..3+n-1, so that they reach the program. */
 int fds_pass_preserved(int n, struct iso_error *err);
 
+/* Moves *fd to a new close-on-exec fd >= 3 when it is 0, 1 or 2, closing the old one.  With
+ * fd 0, 1 or 2 closed in the runtime (a daemon's child), a new fd can land there, and a later
+ * dup2() onto 0-2 in a child would then clobber it or hand it to the program as its stdio.
+ * Returns 0 or -errno (*fd is then unchanged and still open). */
+int fd_move_above_stdio(int *fd);
+
 #endif
