@@ -21,40 +21,9 @@
 #include "runtime/spec.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
+#include "spec_check.h"
 
 #define DOC(...) "{'ociVersion': '1.2.0', " __VA_ARGS__ "}"
-
-static int parse(const char *json_sq, struct spec **ret, struct iso_error *err)
-{
-	_cleanup_free_ char *text = sq(json_sq);
-
-	return spec_parse(text, strlen(text), "config.json", ret, err);
-}
-
-/* Asserts that the document is refused with exactly `msg`. */
-static void expect_error(const char *json_sq, const char *msg)
-{
-	struct iso_error err = {0};
-	struct spec *spec = NULL;
-	int r = parse(json_sq, &spec, &err);
-
-	UNIT_CHECK(r == -EINVAL && spec == NULL && strcmp(err.msg, msg) == 0, "refused: %s", msg);
-	if (r >= 0 || strcmp(err.msg, msg) != 0)
-		printf("#   got r=%d: %s\n", r, err.msg);
-	spec_free(spec);
-}
-
-static struct spec *expect_parse(const char *json_sq, const char *what)
-{
-	struct iso_error err = {0};
-	struct spec *spec = NULL;
-	int r = parse(json_sq, &spec, &err);
-
-	UNIT_CHECK(r == 0 && spec, "parses: %s", what);
-	if (r < 0)
-		printf("#   %s\n", err.msg);
-	return spec;
-}
 
 static bool has_cap(uint64_t mask, const char *name)
 {

@@ -21,6 +21,7 @@
 #include "runtime/idmap_mount.h"
 #include "runtime/spec.h"
 #include "util/cleanup.h"
+#include "spec_check.h"
 
 #define DOC(...)    "{'ociVersion': '1.2.0', " __VA_ARGS__ "}"
 #define MOUNTS(...) DOC("'mounts': [{'destination': '/a', 'type': 'tmpfs'}, " __VA_ARGS__ "]")
@@ -28,37 +29,6 @@
 #define BIND(...)                                                                                  \
 	"{'destination': '/data', 'source': '/src', 'type': 'bind', 'options': ['rbind'], "        \
 	"'uidMappings': " MAP ", 'gidMappings': " MAP __VA_ARGS__ "}"
-
-static int parse(const char *json_sq, struct spec **ret, struct iso_error *err)
-{
-	_cleanup_free_ char *text = sq(json_sq);
-
-	return spec_parse(text, strlen(text), "config.json", ret, err);
-}
-
-static void expect_error(const char *json_sq, const char *msg)
-{
-	struct iso_error err = {0};
-	struct spec *spec = NULL;
-	int r = parse(json_sq, &spec, &err);
-
-	UNIT_CHECK(r == -EINVAL && spec == NULL && strcmp(err.msg, msg) == 0, "refused: %s", msg);
-	if (r >= 0 || strcmp(err.msg, msg) != 0)
-		printf("#   got r=%d: %s\n", r, err.msg);
-	spec_free(spec);
-}
-
-static struct spec *expect_parse(const char *json_sq, const char *what)
-{
-	struct iso_error err = {0};
-	struct spec *spec = NULL;
-	int r = parse(json_sq, &spec, &err);
-
-	UNIT_CHECK(r == 0 && spec, "parses: %s", what);
-	if (r < 0)
-		printf("#   %s\n", err.msg);
-	return spec;
-}
 
 /* The idmap flags of mounts[1] of a document with one mount before it. */
 static void expect_idmap(const char *mount_sq, bool idmap, bool recursive, const char *what)
