@@ -43,4 +43,28 @@ static inline struct spec *expect_parse(const char *json_sq, const char *what)
 	return spec;
 }
 
+/* Parses, then asserts spec_validate_for_start's verdict. */
+static inline void expect_start(const char *json_sq, const char *msg)
+{
+	struct iso_error err = {0};
+	struct spec *s = NULL;
+	int r = parse(json_sq, &s, &err);
+
+	if (r < 0) {
+		UNIT_CHECK(0, "parses for the start check: %s", err.msg);
+		return;
+	}
+	r = spec_validate_for_start(s, &err);
+	if (msg) {
+		UNIT_CHECK(r == -EINVAL && strcmp(err.msg, msg) == 0, "not startable: %s", msg);
+		if (r == 0 || strcmp(err.msg, msg) != 0)
+			printf("#   got r=%d: %s\n", r, err.msg);
+	} else {
+		UNIT_CHECK(r == 0, "startable");
+		if (r < 0)
+			printf("#   %s\n", err.msg);
+	}
+	spec_free(s);
+}
+
 #endif

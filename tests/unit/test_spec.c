@@ -534,30 +534,6 @@ static void test_mount_options(void)
 	UNIT_CHECK(mount_propagation_from_name("bogus", &prop) == -EINVAL, "unknown propagation");
 }
 
-/* Parses, then asserts spec_validate_for_start's verdict. */
-static void expect_start(const char *json_sq, const char *msg)
-{
-	struct iso_error err = {0};
-	struct spec *s = NULL;
-	int r = parse(json_sq, &s, &err);
-
-	if (r < 0) {
-		UNIT_CHECK(0, "parses for the start check: %s", err.msg);
-		return;
-	}
-	r = spec_validate_for_start(s, &err);
-	if (msg) {
-		UNIT_CHECK(r == -EINVAL && strcmp(err.msg, msg) == 0, "not startable: %s", msg);
-		if (r == 0 || strcmp(err.msg, msg) != 0)
-			printf("#   got r=%d: %s\n", r, err.msg);
-	} else {
-		UNIT_CHECK(r == 0, "startable");
-		if (r < 0)
-			printf("#   %s\n", err.msg);
-	}
-	spec_free(s);
-}
-
 #define PROC	   "'root': {'path': 'rootfs'}, 'process': {'user': {'uid': 0, 'gid': 0}, "
 #define START(...) DOC(PROC "'args': ['sh'], 'cwd': '/'}, " __VA_ARGS__)
 #define USERNS	   "'linux': {'namespaces': [{'type': 'user'}, {'type': 'mount'}]"

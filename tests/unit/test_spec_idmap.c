@@ -162,26 +162,6 @@ static void test_too_many_ranges(void)
 	"'gidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 1}]}"
 #define JOINED "'linux': {'namespaces': [{'type': 'user', 'path': '/proc/1/ns/user'}]}"
 
-static void expect_start(const char *json_sq, const char *msg)
-{
-	struct iso_error err = {0};
-	struct spec *s = NULL;
-	int r = parse(json_sq, &s, &err);
-
-	if (r < 0) {
-		UNIT_CHECK(0, "parses for the start check: %s", err.msg);
-		return;
-	}
-	r = spec_validate_for_start(s, &err);
-	if (msg)
-		UNIT_CHECK(r == -EINVAL && strcmp(err.msg, msg) == 0, "not startable: %s", msg);
-	else
-		UNIT_CHECK(r == 0, "startable");
-	if (msg ? r == 0 || strcmp(err.msg, msg) != 0 : r < 0)
-		printf("#   got r=%d: %s\n", r, err.msg);
-	spec_free(s);
-}
-
 static void test_validate_for_start(void)
 {
 	expect_start(START(OWN_MAPS), NULL);
