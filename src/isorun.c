@@ -13,7 +13,7 @@
 #include "cmd/cmd_options.h"
 #include "runtime/fault_inject.h"
 #include "runtime/rootless.h"
-#include "runtime/selfexe.h"
+#include "runtime/process/selfexe.h"
 #include "runtime/state.h"
 #include "util/cleanup.h"
 #include "util/log.h"

@@ -5,7 +5,7 @@
 
 #include "cmd/cmd_create_options.h"
 #include "runtime/container.h"
-#include "runtime/listen_fds.h"
+#include "runtime/process/listen_fds.h"
 #include "util/log.h"
 
 int cmd_parse_create_option(const char *verb, int opt, struct create_options *o,

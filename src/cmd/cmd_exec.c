@@ -8,7 +8,7 @@
 #include "cmd/cmd_foreground.h"
 #include "cmd/cmd_options.h"
 #include "runtime/container_exec.h"
-#include "runtime/listen_fds.h"
+#include "runtime/process/listen_fds.h"
 #include "util/cleanup.h"
 
 enum {

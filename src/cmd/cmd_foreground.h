@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "runtime/terminal_proxy.h"
+#include "runtime/process/terminal_proxy.h"
 #include "util/error.h"
 
 struct foreground {

@@ -5,7 +5,7 @@
 #include "cmd/cmd_create_options.h"
 #include "cmd/cmd_foreground.h"
 #include "runtime/container.h"
-#include "runtime/listen_fds.h"
+#include "runtime/process/listen_fds.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 

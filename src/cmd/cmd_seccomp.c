@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "cmd/cmd_options.h"
-#include "runtime/seccomp_profile.h"
-#include "runtime/spec.h"
+#include "runtime/seccomp/seccomp_profile.h"
+#include "runtime/spec/spec.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 #include "util/jsongen.h"

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "cmd/cmd_options.h"
-#include "runtime/seccomp_profile.h"
-#include "runtime/spec.h"
+#include "runtime/seccomp/seccomp_profile.h"
+#include "runtime/spec/spec.h"
 #include "util/cleanup.h"
 
 static const struct option spec_options_table[] = {

@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "cmd/cmd_options.h"
-#include "runtime/container_trace.h"
-#include "runtime/syscall_profile.h"
+#include "runtime/trace/container_trace.h"
+#include "runtime/trace/syscall_profile.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 

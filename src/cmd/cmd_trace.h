@@ -2,7 +2,7 @@
 #ifndef ISORUN_CMD_TRACE_H
 #define ISORUN_CMD_TRACE_H
 
-#include "runtime/syscall_recorder.h"
+#include "runtime/trace/syscall_recorder.h"
 
 /* One warning line on stderr for each dangerous syscall in s (coloured on a terminal);
  * returns how many. */

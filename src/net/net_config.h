@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "net/net_text.h"
-#include "runtime/spec.h"
+#include "runtime/spec/spec.h"
 #include "util/error.h"
 
 #define NET_MAX_ADDRS	     8

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "net/net_text.h"
-#include "runtime/json_walk.h"
+#include "util/json_walk.h"
 
 /* A container-side name may carry one "%d", which the kernel fills in (runtime spec 1.3). */
 static bool template_name_valid(const char *name)

@@ -17,7 +17,7 @@
 
 #include "net/net_config.h"
 #include "net/nl_helper_client.h"
-#include "runtime/spec.h"
+#include "runtime/spec/spec.h"
 #include "util/error.h"
 
 /* What net_attach() made, for net_detach() and the state directory's record.  Until create

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "runtime/selfexe.h"
+#include "runtime/process/selfexe.h"
 #include "util/cleanup.h"
 #include "util/signals.h"
 

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "runtime/spec.h"
+#include "runtime/spec/spec.h"
 #include "util/error.h"
 
 struct exec_options {

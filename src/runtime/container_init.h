@@ -5,8 +5,8 @@
 
 #include <stdbool.h>
 
-#include "runtime/seccomp.h"
-#include "runtime/spec.h"
+#include "runtime/seccomp/seccomp.h"
+#include "runtime/spec/spec.h"
 
 struct init_args {
 	const struct spec *spec;

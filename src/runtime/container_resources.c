@@ -8,9 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runtime/cgroup.h"
-#include "runtime/cgroup_stats.h"
-#include "runtime/cgroup_systemd.h"
+#include "runtime/cgroup/cgroup.h"
+#include "runtime/cgroup/cgroup_stats.h"
+#include "runtime/cgroup/cgroup_systemd.h"
 #include "runtime/container.h"
 #include "runtime/process.h"
 #include "util/cleanup.h"

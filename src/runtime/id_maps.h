@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "runtime/spec.h"
+#include "runtime/spec/spec.h"
 #include "util/error.h"
 
 /* True when the caller writes the gid map itself without privilege, which leaves setgroups

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "runtime/spec.h"
+#include "runtime/spec/spec.h"
 
 /* The config.json name of a CLONE_NEW* type ("pid", "network", ...). */
 const char *namespace_type_name(int type);

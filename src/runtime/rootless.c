@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "net/net_config.h"
-#include "runtime/json_walk.h"
+#include "util/json_walk.h"
 #include "runtime/state.h"
 #include "util/cleanup.h"
 #include "util/log.h"

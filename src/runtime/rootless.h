@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "runtime/spec.h"
+#include "runtime/spec/spec.h"
 #include "util/error.h"
 
 /* True when the runtime is not root in the host's user namespace: not root at all, or root

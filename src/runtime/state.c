@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
 
-#include "runtime/json_walk.h"
+#include "util/json_walk.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 #include "util/jsongen.h"

@@ -1,5 +1,5 @@
 /* isorun-systemd: the only code linked against libsystemd, a program of its own that isorun
- * carries inside itself and executes from a sealed memfd (src/runtime/systemd_helper.c), so
+ * carries inside itself and executes from a sealed memfd (src/runtime/cgroup/systemd_helper.c), so
  * that isorun stays one static binary and pays for libsystemd's loading only when the systemd
  * cgroup driver is used.
  *

@@ -1,6 +1,6 @@
 #include "config.h"
 #include "tenant/package.h"
-#include "runtime/json_walk.h"
+#include "util/json_walk.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 

@@ -2,7 +2,7 @@
 #include "tenant/store.h"
 #include "tenant/tenant_ids.h"
 #include "runtime/container.h"
-#include "runtime/json_walk.h"
+#include "util/json_walk.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 #include "util/jsongen.h"

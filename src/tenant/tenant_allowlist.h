@@ -1,11 +1,11 @@
 /* `isorun tenant allowlist` and package seccomp.mode "recorded": the tenant's init program runs
- * once under the syscall recorder (runtime/container_trace.h), with the tenant's own bundle, and
- * what it did becomes its seccomp profile: tenants/TID/seccomp.json and linux.seccomp of
+ * once under the syscall recorder (runtime/trace/container_trace.h), with the tenant's own bundle,
+ * and what it did becomes its seccomp profile: tenants/TID/seccomp.json and linux.seccomp of
  * tenants/TID/bundle/config.json, so that every later `tenant run` enforces it. */
 #ifndef ISORUN_TENANT_ALLOWLIST_H
 #define ISORUN_TENANT_ALLOWLIST_H
 
-#include "runtime/syscall_recorder.h"
+#include "runtime/trace/syscall_recorder.h"
 #include "tenant/store.h"
 
 struct tenant_allowlist_options {

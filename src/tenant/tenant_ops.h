@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "runtime/syscall_recorder.h"
+#include "runtime/trace/syscall_recorder.h"
 #include "tenant/store.h"
 #include "tenant/tenant_ids.h"
 #include "tenant/tenant_run.h"

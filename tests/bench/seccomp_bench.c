@@ -29,11 +29,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runtime/config_load.h"
-#include "runtime/json_walk.h"
-#include "runtime/seccomp.h"
-#include "runtime/seccomp_config.h"
-#include "runtime/spec.h"
+#include "runtime/spec/config_load.h"
+#include "util/json_walk.h"
+#include "runtime/seccomp/seccomp.h"
+#include "runtime/spec/seccomp_config.h"
+#include "runtime/spec/spec.h"
 #include "util/fsutil.h"
 #include "util/json_span.h"
 #include "util/sha256.h"

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "runtime/spec.h"
+#include "runtime/spec/spec.h"
 #include "util/json_span.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

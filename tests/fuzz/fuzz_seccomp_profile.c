@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "runtime/seccomp_profile.h"
-#include "runtime/spec.h"
+#include "runtime/seccomp/seccomp_profile.h"
+#include "runtime/spec/spec.h"
 #include "util/jsongen.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runtime/spec.h"
+#include "runtime/spec/spec.h"
 #include "unit.h"
 #include "util/cleanup.h"
 

@@ -14,9 +14,9 @@
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
 
-#include "runtime/cgroup.h"
-#include "runtime/cgroup_apply.h"
-#include "runtime/cgroup_stats.h"
+#include "runtime/cgroup/cgroup.h"
+#include "runtime/cgroup/cgroup_apply.h"
+#include "runtime/cgroup/cgroup_stats.h"
 #include "unit.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"

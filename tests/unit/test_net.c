@@ -12,7 +12,7 @@
 #include "net/net_config.h"
 #include "net/net_text.h"
 #include "net/nl_helper_proto.h"
-#include "runtime/spec.h"
+#include "runtime/spec/spec.h"
 #include "unit.h"
 
 static void test_addr_parse(void)

@@ -25,14 +25,14 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "runtime/init_filter.h"
-#include "runtime/json_walk.h"
-#include "runtime/seccomp.h"
-#include "runtime/seccomp_build.h"
-#include "runtime/seccomp_config.h"
-#include "runtime/seccomp_eval.h"
-#include "runtime/seccomp_optimize.h"
-#include "runtime/seccomp_profile.h"
+#include "runtime/seccomp/init_filter.h"
+#include "util/json_walk.h"
+#include "runtime/seccomp/seccomp.h"
+#include "runtime/seccomp/seccomp_build.h"
+#include "runtime/spec/seccomp_config.h"
+#include "runtime/seccomp/seccomp_eval.h"
+#include "runtime/seccomp/seccomp_optimize.h"
+#include "runtime/seccomp/seccomp_profile.h"
 #include "util/cleanup.h"
 #include "util/jsongen.h"
 

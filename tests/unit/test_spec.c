@@ -16,9 +16,9 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "runtime/caps.h"
-#include "runtime/mount_options.h"
-#include "runtime/spec.h"
+#include "runtime/process/caps.h"
+#include "runtime/spec/mount_options.h"
+#include "runtime/spec/spec.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 #include "spec_check.h"

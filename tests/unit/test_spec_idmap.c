@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "runtime/idmap_mount.h"
-#include "runtime/spec.h"
+#include "runtime/rootfs/idmap_mount.h"
+#include "runtime/spec/spec.h"
 #include "util/cleanup.h"
 #include "spec_check.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests of the systemd cgroup driver's pure parts (src/runtime/systemd_props.c):
+/* Unit tests of the systemd cgroup driver's pure parts (src/runtime/cgroup/systemd_props.c):
  * cgroupsPath parsing and slice expansion, resources as unit properties (shares -> weight,
  * quota/period -> CPUQuotaPerSecUSec, cpusets as bitmasks), and annotation values. */
 #include "config.h"
@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runtime/systemd_props.h"
+#include "runtime/cgroup/systemd_props.h"
 #include "unit.h"
 
 static struct iso_error err;

@@ -1,0 +1,163 @@
+#include "config.h"
+#include "runtime/cgroup/cgroup_systemd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "runtime/fault_inject.h"
+#include "runtime/cgroup/systemd_helper.h"
+#include "util/log.h"
+#include "util/timefmt.h"
+
+#define WHERE_CONFIG "config.json: linux.resources"
+
+static int parse_resources(const struct spec *spec, struct cgroup_resources *res,
+			   struct iso_error *err)
+{
+	struct json_walk w;
+
+	json_walk_init(&w, "config.json", err);
+	json_walk_push_key(&w, "linux");
+	json_walk_push_key(&w, "resources");
+	return cgroup_resources_parse(&w, spec->linux_.resources, res);
+}
+
+static int annotation_props(const struct spec *spec, struct systemd_props *ps,
+			    struct iso_error *err)
+{
+	for (size_t i = 0; i < spec->n_annotations; i++) {
+		const struct spec_annotation *a = &spec->annotations[i];
+		int r;
+
+		if (strncmp(a->key, SYSTEMD_ANNOTATION, strlen(SYSTEMD_ANNOTATION)))
+			continue;
+		if ((r = systemd_prop_from_annotation(a->key, a->value, ps, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The unit's own properties, then the resources', then the annotations' (which systemd applies
+ * last, so that they may refine a limit). */
+static int unit_props(const struct spec *spec, const char *id, const struct systemd_unit *u,
+		      bool v2, struct systemd_props *ps, struct iso_error *err)
+{
+	struct cgroup_resources res = {0};
+	char desc[300];
+	int r;
+
+	snprintf(desc, sizeof(desc), "isorun container %s", id);
+	r = systemd_props_add(ps, "Description", "s", desc);
+	if (r == 0)
+		r = systemd_props_add(ps, "DefaultDependencies", "b", "0");
+	/* A scope holds processes: PIDs=[0] is the caller, the helper, which stays until the
+	 * init is in (systemd_helper.h).  A slice takes the init through cgroup.procs. */
+	if (r == 0 && !u->is_slice) {
+		r = systemd_props_add(ps, "Slice", "s", u->slice);
+		if (r == 0)
+			r = systemd_props_add(ps, "Delegate", "b", "1");
+		if (r == 0)
+			r = systemd_props_add(ps, "PIDs", "au", "0");
+	}
+	if (r < 0)
+		return iso_error_set(err, ENOMEM, "systemd unit");
+	if ((r = parse_resources(spec, &res, err)) == 0 &&
+	    (r = systemd_props_from_resources(&res, v2, ps, WHERE_CONFIG, err)) == 0)
+		r = annotation_props(spec, ps, err);
+	cgroup_resources_clear(&res);
+	return r;
+}
+
+int cgroup_systemd_check(const struct spec *spec, const char *id, struct systemd_unit *ret,
+			 struct iso_error *err)
+{
+	struct systemd_props ps = {0};
+	int r = systemd_unit_parse(spec->linux_.cgroups_path, id, ret, err);
+
+	if (r < 0)
+		return r;
+	r = unit_props(spec, id, ret, true, &ps, err);
+	systemd_props_clear(&ps);
+	if (r < 0)
+		systemd_unit_clear(ret);
+	return r;
+}
+
+/* systemd names its properties after cgroup v2, and takes the v1 ones on a v1 or hybrid host. */
+static bool pure_v2(const struct state_cgroup *cg, size_t n)
+{
+	return n == 1 && !cg[0].controllers[0];
+}
+
+static int start_unit(const struct spec *spec, const char *id, const struct systemd_unit *u,
+		      bool v2, struct systemd_hold *hold, struct iso_error *err)
+{
+	struct systemd_props ps = {0};
+	long long t0 = timefmt_monotonic_us();
+	int r = unit_props(spec, id, u, v2, &ps, err);
+
+	if (r == 0)
+		r = systemd_helper_start(u->name, &ps, hold, err);
+	systemd_props_clear(&ps);
+	if (r == 0)
+		log_debug("cgroup: systemd unit %s started in %.3f ms", u->name,
+			  (double)(timefmt_monotonic_us() - t0) / 1000);
+	return r;
+}
+
+int cgroup_systemd_join(const struct spec *spec, const char *id, const struct systemd_unit *u,
+			struct state_cgroup *cg, size_t n, pid_t pid,
+			const struct cgroup_create_hook *recorded, struct iso_error *err)
+{
+	struct systemd_hold hold = SYSTEMD_HOLD_INIT;
+	int r;
+
+	fault_inject_point(FAULT_SYSTEMD_UNIT);
+	if ((r = start_unit(spec, id, u, pure_v2(cg, n), &hold, err)) < 0)
+		return r;
+	/* The unit's cgroup exists now (and with it isorun's claim to its leaf); the v1
+	 * hierarchies systemd does not manage get theirs as under the cgroupfs driver. */
+	if ((r = cgroup_create_v1(spec, cg, n, err)) == 0) {
+		fault_inject_point(FAULT_CGROUP_V1_MADE);
+		r = recorded->planned(recorded->arg, cg, n, err);
+	}
+	if (r == 0)
+		r = cgroup_enter(cg, n, pid, err);
+	systemd_helper_release(&hold);
+	return r;
+}
+
+int cgroup_systemd_destroy(const char *unit, const struct state_cgroup *cg, size_t n, bool quiet,
+			   struct iso_error *err)
+{
+	struct iso_error stop_err;
+	int r;
+
+	/* First by the cgroup, with SIGKILL: StopUnit would send SIGTERM and wait (90 s by
+	 * default) for a process that ignores it. */
+	if ((r = cgroup_destroy(cg, n, err)) < 0)
+		return r;
+	/* A unit whose cgroup existed before create planned it is another's of the same name
+	 * (a container of another --root): its start failed, and it is not ours to stop. */
+	for (size_t i = 0; i < n; i++)
+		if (!cg[i].controllers[0] && cg[i].created == 0)
+			return 0;
+	if (systemd_helper_stop(unit, &stop_err) < 0 && !quiet)
+		log_warning("%s (its cgroup is removed)", stop_err.msg);
+	return 0;
+}
+
+int cgroup_systemd_update(const char *unit, const struct state_cgroup *cg, size_t n,
+			  const struct cgroup_resources *r, struct iso_error *err)
+{
+	struct systemd_props ps = {0};
+	int ret = systemd_props_from_resources(r, pure_v2(cg, n), &ps, "update", err);
+
+	/* The unit first, as runc does: systemd writes its own values back over the files
+	 * whenever it applies the unit's settings again. */
+	if (ret == 0 && ps.n)
+		ret = systemd_helper_set(unit, &ps, err);
+	systemd_props_clear(&ps);
+	return ret < 0 ? ret : cgroup_update(cg, n, r, "update", err);
+}

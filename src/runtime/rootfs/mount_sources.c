@@ -1,0 +1,204 @@
+#include "config.h"
+#include "runtime/rootfs/mount_sources.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/rootfs/idmap_mount.h"
+#include "runtime/sync.h"
+#include "util/cleanup.h"
+
+static bool has_bind_source(const struct spec *spec)
+{
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (spec->mounts[i].bind && spec->mounts[i].source)
+			return true;
+	return false;
+}
+
+static int send_fd(int sock, size_t i, int fd, struct iso_error *err)
+{
+	char index[32];
+	int n = snprintf(index, sizeof(index), "%zu", i);
+
+	return sync_send(sock, SYNC_MOUNT_SOURCE, index, (size_t)n, fd, err);
+}
+
+static int send_one(int sock, size_t i, const char *source, struct iso_error *err)
+{
+	_cleanup_close_ int fd = open(source, O_PATH | O_CLOEXEC);
+
+	return fd < 0 ? 0 : send_fd(sock, i, fd, err);
+}
+
+/* An idmapped bind is made here, by host root, in the container's mount namespace, so that
+ * the host mounts' flags stay locked in the clone: the init sits in its user namespace, where
+ * the kernel refuses to map a host file system.  Unlike a plain source, a failure is fatal,
+ * and it is the message the user sees. */
+static int send_idmapped(const struct spec *spec, size_t i, int container_userns, int sock,
+			 struct iso_error *err)
+{
+	const struct spec_mount *m = &spec->mounts[i];
+	_cleanup_close_ int tree = -1;
+
+	if (idmap_uses_container_maps(spec, m))
+		tree = idmap_mount_clone(AT_FDCWD, m->source, m, container_userns, err);
+	else
+		tree = idmap_mount_new(m, err);
+	if (tree < 0)
+		return iso_error_wrap(err, "mounts[%zu] (%s)", i, m->destination);
+	return send_fd(sock, i, tree, err);
+}
+
+/* In the helper: setns() of a mount namespace moves the caller's root and cwd into it. */
+static int open_and_send(const struct spec *spec, const char *bundle, int mntns,
+			 int container_userns, int sock, struct iso_error *err)
+{
+	if (setns(mntns, CLONE_NEWNS) < 0)
+		return iso_error_set(err, errno, "joining the container's mount namespace");
+	if (chdir(bundle) < 0)
+		return iso_error_set(err, errno, "bundle %s", bundle);
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const struct spec_mount *m = &spec->mounts[i];
+		int r = 0;
+
+		if (m->bind && m->source && m->idmap)
+			r = send_idmapped(spec, i, container_userns, sock, err);
+		else if (m->bind && m->source)
+			r = send_one(sock, i, m->source, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static bool has_idmapped_mount(const struct spec *spec)
+{
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (spec->mounts[i].idmap)
+			return true;
+	return false;
+}
+
+static int open_init_ns(pid_t init_pid, const char *ns, struct iso_error *err)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)init_pid, ns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? iso_error_set(err, errno, "%s", path) : fd;
+}
+
+/* The helper's error travels back through report: a whole struct iso_error or nothing. */
+static int helper_result(pid_t pid, int report, struct iso_error *err)
+{
+	struct iso_error child_err;
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return iso_error_set(err, errno, "opening the bind sources: waitpid");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (read(report, &child_err, sizeof(child_err)) == (ssize_t)sizeof(child_err)) {
+		child_err.msg[sizeof(child_err.msg) - 1] = '\0';
+		*err = child_err;
+		return iso_error_code(err);
+	}
+	return iso_error_set(err, EIO,
+			     "opening the bind sources in the container's mount namespace failed");
+}
+
+int mount_sources_send(const struct spec *spec, const char *bundle, pid_t init_pid, int sock,
+		       struct iso_error *err)
+{
+	_cleanup_close_ int mntns = -1, userns = -1, report = -1;
+	int fds[2];
+	pid_t pid;
+
+	if (!has_bind_source(spec))
+		return 0;
+	if ((mntns = open_init_ns(init_pid, "mnt", err)) < 0 ||
+	    (has_idmapped_mount(spec) && (userns = open_init_ns(init_pid, "user", err)) < 0))
+		return iso_error_code(err);
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return iso_error_set(err, errno, "opening the bind sources: pipe");
+	report = fds[0];
+	pid = fork();
+	if (pid == 0) {
+		struct iso_error child_err = {0};
+		ssize_t n;
+
+		close(report);
+		if (open_and_send(spec, bundle, mntns, userns, sock, &child_err) == 0)
+			_exit(0);
+		/* Short or failed: the runtime says the helper failed, without its message. */
+		n = write(fds[1], &child_err, sizeof(child_err));
+		_exit(n == (ssize_t)sizeof(child_err) ? 1 : 2);
+	}
+	close(fds[1]);
+	if (pid < 0)
+		return iso_error_set(err, errno, "opening the bind sources: fork");
+	return helper_result(pid, report, err);
+}
+
+static int store(struct mount_sources *s, const char *payload, int fd, struct iso_error *err)
+{
+	char *end;
+	unsigned long i = strtoul(payload, &end, 10);
+
+	if (end == payload || *end || i >= s->n || s->fds[i] >= 0) {
+		close(fd);
+		return iso_error_set(err, EPROTO, "sync: a bind source for no bind mount");
+	}
+	s->fds[i] = fd;
+	return 0;
+}
+
+int mount_sources_receive(int sock, size_t n_mounts, int until, struct mount_sources *ret,
+			  struct iso_error *err)
+{
+	const enum sync_step steps[] = {SYNC_MOUNT_SOURCE, (enum sync_step)until};
+
+	ret->n = n_mounts;
+	ret->fds = malloc((n_mounts ? n_mounts : 1) * sizeof(int));
+	if (!ret->fds)
+		return iso_error_set(err, ENOMEM, "sync");
+	for (size_t i = 0; i < n_mounts; i++)
+		ret->fds[i] = -1;
+	for (;;) {
+		_cleanup_free_ char *payload = NULL;
+		enum sync_step got;
+		int fd = -1, r;
+
+		r = sync_expect_one_of(sock, steps, 2, &got, &payload, &fd, err);
+		if (r < 0)
+			return r;
+		if (got != SYNC_MOUNT_SOURCE)
+			return 0;
+		if (fd < 0)
+			return iso_error_set(err, EPROTO, "sync: a bind source without its fd");
+		if ((r = store(ret, payload, fd, err)) < 0)
+			return r;
+	}
+}
+
+int mount_sources_fd(const struct mount_sources *s, size_t i)
+{
+	return s->fds && i < s->n ? s->fds[i] : -1;
+}
+
+void mount_sources_close(struct mount_sources *s)
+{
+	for (size_t i = 0; s->fds && i < s->n; i++)
+		if (s->fds[i] >= 0)
+			close(s->fds[i]);
+	free(s->fds);
+	*s = (struct mount_sources){0};
+}

@@ -1,0 +1,43 @@
+/* Bind sources that the container's root cannot reach.
+ *
+ * In a new user namespace the init mounts as the mapped root, an unprivileged user of the host:
+ * a bind source under a directory it may not search (0700, owned by the host's root) fails with
+ * EACCES.  Like runc, the runtime opens the sources itself, with its own credentials, and hands
+ * them to the init, which binds from the fd where its own lookup is refused.  They are opened in
+ * the init's mount namespace, so that the init can clone them (open_tree() takes only mounts of
+ * the caller's namespace) and the host mounts' flags stay locked there, as for every mount the
+ * namespace copied. */
+#ifndef ISORUN_MOUNT_SOURCES_H
+#define ISORUN_MOUNT_SOURCES_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "runtime/spec/spec.h"
+#include "util/error.h"
+
+/* Runtime side, while the init waits for its id maps: sends an O_PATH fd of each bind source of
+ * spec->mounts that exists as SYNC_MOUNT_SOURCE, its mounts[] index as the payload.  Relative
+ * sources are taken from bundle.  A source that cannot be opened is left out: the init's own
+ * attempt says why.  For an idmapped bind the fd is the detached idmapped mount itself
+ * (idmap_mount.h), and a failure to make it is this function's error. */
+int mount_sources_send(const struct spec *spec, const char *bundle, pid_t init_pid, int sock,
+		       struct iso_error *err);
+
+/* Init side: the fds by mounts[] index (-1 for none), closed by mount_sources_close(). */
+struct mount_sources {
+	int *fds;
+	size_t n;
+};
+
+/* Receives SYNC_MOUNT_SOURCE messages until `until` arrives. */
+int mount_sources_receive(int sock, size_t n_mounts, int until, struct mount_sources *ret,
+			  struct iso_error *err);
+
+/* The fd for mounts[i], or -1. */
+int mount_sources_fd(const struct mount_sources *s, size_t i);
+
+void mount_sources_close(struct mount_sources *s);
+#define _cleanup_mount_sources_ __attribute__((cleanup(mount_sources_close)))
+
+#endif

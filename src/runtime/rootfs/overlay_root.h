@@ -1,0 +1,39 @@
+/* An overlay file system as the container's root, described by three isorun annotations:
+ *
+ *	io.isorun.rootfs.lower	the shared, read-only lower layer (a directory)
+ *	io.isorun.rootfs.upper	the container's own upper layer (a directory)
+ *	io.isorun.rootfs.work	overlayfs's work directory, on the same file system as upper
+ *
+ * root.path then names an empty directory: the overlay is mounted onto it by the container's init,
+ * inside the container's own mount namespace, where it replaces the usual bind of the rootfs onto
+ * itself.  Nothing is mounted on the host, and the overlay disappears with the namespace.
+ * (The tenant layer writes these; any bundle may use them.) */
+#ifndef ISORUN_OVERLAY_ROOT_H
+#define ISORUN_OVERLAY_ROOT_H
+
+#include <stdbool.h>
+
+#include "runtime/spec/spec.h"
+
+#define OVERLAY_ROOT_LOWER "io.isorun.rootfs.lower"
+#define OVERLAY_ROOT_UPPER "io.isorun.rootfs.upper"
+#define OVERLAY_ROOT_WORK  "io.isorun.rootfs.work"
+
+struct overlay_root {
+	const char *lower; /* borrowed from the spec's annotations */
+	const char *upper;
+	const char *work;
+};
+
+/* Reads the three annotations.  Returns 1 when they are present (and filled in *ret), 0 when
+ * none is.  Only some of them, a relative path, a path overlayfs cannot take (':' ',' '\'),
+ * a path that is missing or not a directory, or upper and work on different file systems are
+ * errors naming the annotation ("config.json: annotations.io.isorun.rootfs.work: ..."). */
+int overlay_root_from_spec(const struct spec *spec, struct overlay_root *ret,
+			   struct iso_error *err);
+
+/* Mounts the overlay onto the directory rootfs (in the caller's mount namespace, which must be
+ * the container's).  Returns an fd of the new mount's root. */
+int overlay_root_mount(const struct overlay_root *o, const char *rootfs, struct iso_error *err);
+
+#endif
