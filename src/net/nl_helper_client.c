@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "runtime/process/selfexe.h"
+#include "util/sealed_memfd.h"
 #include "util/cleanup.h"
 #include "util/signals.h"
 
@@ -61,7 +61,7 @@ static int start(struct nl_helper *h, struct iso_error *err)
 	pid_t parent = getpid(), pid;
 	int sv[2], r;
 
-	image = selfexe_sealed_memfd(HELPER_NAME, nl_helper_image, nl_helper_image_size, err);
+	image = sealed_memfd_from_bytes(HELPER_NAME, nl_helper_image, nl_helper_image_size, err);
 	if (image < 0)
 		return iso_error_wrap(err, "the netlink helper");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "runtime/process/selfexe.h"
+#include "util/sealed_memfd.h"
 #include "util/cleanup.h"
 #include "util/fds.h"
 #include "util/signals.h"
@@ -86,7 +86,7 @@ static int spawn(char **argv, struct spawned *s, struct iso_error *err)
 	sigset_t all, old;
 	pid_t parent = getpid(), pid = -1;
 
-	image = selfexe_sealed_memfd(HELPER_NAME, sd_helper_image, sd_helper_image_size, err);
+	image = sealed_memfd_from_bytes(HELPER_NAME, sd_helper_image, sd_helper_image_size, err);
 	if (image < 0)
 		return iso_error_wrap(err, "the systemd helper");
 	if (pipe2(hold, O_CLOEXEC) < 0 || pipe2(answer, O_CLOEXEC) < 0)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "runtime/process/selfexe.h"
+#include "util/sealed_memfd.h"
 #include "util/cleanup.h"
 
 /* The init is a clone of the runtime until its last exec.  Only processes in its pid namespace
@@ -38,7 +38,7 @@ int exec_stub_memfd(struct iso_error *err)
 {
 #ifdef HAVE_EXEC_STUB
 	int fd =
-	    selfexe_sealed_memfd("isorun-exec-stub", exec_stub_image, exec_stub_image_size, err);
+	    sealed_memfd_from_bytes("isorun-exec-stub", exec_stub_image, exec_stub_image_size, err);
 
 	return fd < 0 ? iso_error_wrap(err, "the exec stub") : fd;
 #else

@@ -3,6 +3,7 @@
 
 #include "util/cleanup.h"
 #include "util/fsutil.h"
+#include "util/sealed_memfd.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -15,12 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#ifndef MFD_EXEC
-#define MFD_EXEC 0x0010U
-#endif
-
-#define SELFEXE_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
 /* 1 when the running image cannot be written through /proc/self/exe: it is a memfd sealed
  * against writing, or it lies on a read-only mount (which the container cannot remount: the
@@ -84,50 +79,6 @@ static int copy_fd(int out, int in, off_t size)
 	return 0;
 }
 
-static int memfd_for_exec(const char *name)
-{
-	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-
-	/* MFD_EXEC is Linux 6.3: older kernels refuse the flag, and their memfds are executable
-	 * anyway. Newer ones need it when vm.memfd_noexec=1 makes memfds non-executable. */
-	if (fd < 0 && errno == EINVAL)
-		fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	return fd < 0 ? -errno : fd;
-}
-
-static int seal_for_exec(int mfd, struct iso_error *err)
-{
-	if (fcntl(mfd, F_ADD_SEALS, SELFEXE_SEALS) < 0)
-		return iso_error_set(err, errno, "sealing a memfd");
-	return 0;
-}
-
-static int open_exec_memfd(const char *name, struct iso_error *err)
-{
-	int mfd = memfd_for_exec(name);
-
-	if (mfd == -EACCES)
-		return iso_error_set(err, EACCES,
-				     "memfd_create(MFD_EXEC) (refused when vm.memfd_noexec is 2)");
-	if (mfd < 0)
-		return iso_error_set(err, -mfd, "memfd_create");
-	return mfd;
-}
-
-int selfexe_sealed_memfd(const char *name, const void *image, size_t size, struct iso_error *err)
-{
-	_cleanup_close_ int mfd = open_exec_memfd(name, err);
-	int r;
-
-	if (mfd < 0)
-		return mfd;
-	if ((r = write_all(mfd, image, size)) < 0)
-		return iso_error_set(err, -r, "writing a memfd");
-	if ((r = seal_for_exec(mfd, err)) < 0)
-		return r;
-	return steal_fd(mfd);
-}
-
 /* A sealed memfd with a copy of the binary in exe. */
 static int make_sealed_copy(int exe, struct iso_error *err)
 {
@@ -137,13 +88,13 @@ static int make_sealed_copy(int exe, struct iso_error *err)
 
 	if (fstat(exe, &st) < 0)
 		return iso_error_set(err, errno, "/proc/self/exe: fstat");
-	mfd = r = open_exec_memfd("isorun", err);
+	mfd = r = sealed_memfd_open("isorun", err);
 	if (r < 0)
 		return r;
 	r = copy_fd(mfd, exe, st.st_size);
 	if (r < 0)
 		return iso_error_set(err, -r, "copying /proc/self/exe into a memfd");
-	if ((r = seal_for_exec(mfd, err)) < 0)
+	if ((r = sealed_memfd_seal(mfd, err)) < 0)
 		return r;
 	return steal_fd(mfd);
 }

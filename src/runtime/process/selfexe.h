@@ -22,7 +22,4 @@ char *selfexe_original_path(void);
 /* 1 when the running image cannot be written from a container, 0 when not, or -errno. */
 int selfexe_is_protected(void);
 
-/* A sealed, executable memfd (O_CLOEXEC) named name, holding size bytes of image. */
-int selfexe_sealed_memfd(const char *name, const void *image, size_t size, struct iso_error *err);
-
 #endif
