@@ -15,7 +15,7 @@
 #include "cmd/cmd_options.h"
 #include "net/net_config.h"
 #include "runtime/process/apparmor.h"
-#include "runtime/process/caps.h"
+#include "runtime/spec/cap_names.h"
 #include "runtime/process/hooks.h"
 #include "runtime/spec/mount_options.h"
 #include "runtime/namespaces.h"

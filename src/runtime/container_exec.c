@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "runtime/process/apparmor.h"
-#include "runtime/process/caps.h"
+#include "runtime/spec/cap_names.h"
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/container.h"
 #include "runtime/process/executable.h"

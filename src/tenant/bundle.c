@@ -1,7 +1,7 @@
 #include "config.h"
 #include "tenant/bundle.h"
 #include "util/json_walk.h"
-#include "runtime/process/caps.h"
+#include "runtime/spec/cap_names.h"
 #include "runtime/rootfs/overlay_root.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "runtime/process/caps.h"
+#include "runtime/spec/cap_names.h"
 #include "util/json_walk.h"
 #include "runtime/seccomp/seccomp_build.h"
 #include "runtime/seccomp/seccomp_cache.h"

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "runtime/process/caps.h"
+#include "runtime/spec/cap_names.h"
 #include "runtime/spec/mount_options.h"
 #include "runtime/spec/spec.h"
 #include "util/cleanup.h"

@@ -13,7 +13,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "runtime/process/caps.h"
+#include "runtime/spec/cap_names.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 

@@ -1,6 +1,6 @@
 #include "config.h"
 #include "runtime/spec/spec.h"
-#include "runtime/process/caps.h"
+#include "runtime/spec/cap_names.h"
 #include "util/json_walk.h"
 #include "runtime/spec/mount_options.h"
 #include "util/cleanup.h"

@@ -3,7 +3,7 @@
  * expect), hardened for hostile tenants: the default seccomp profile, a pids and a memory
  * limit, and a size-bounded tmpfs /tmp. */
 #include "config.h"
-#include "runtime/process/caps.h"
+#include "runtime/spec/cap_names.h"
 #include "runtime/spec/seccomp_config.h"
 #include "runtime/spec/spec.h"
 #include "util/cleanup.h"
