@@ -772,7 +772,9 @@ v = jsonschema.Draft202012Validator(json.load(open(src + "/schema/tenant-package
 for p in ["hello_container", "simple_test", "seccomp_test", "cap_test", "ipc_test", "persist_test"]:
     errs = [e.message for e in v.iter_errors(json.load(open(f"{src}/bundles/{p}/config.json")))]
     assert not errs, (p, errs)
-bad = [{"cname": "a/b", "init": "x"}, {"cname": "..", "init": "x"}, {"cname": "x"},
+assert not list(v.iter_errors({"cname": "x", "init": "x", "userns": False})), "userns false"
+bad = [{"cname": "x", "init": "x", "userns": "no"},
+       {"cname": "a/b", "init": "x"}, {"cname": "..", "init": "x"}, {"cname": "x"},
        {"cname": "x", "init": "/home/../x"}, {"cname": "x", "init": "/bin/sh"},
        {"cname": "x", "init": "x", "tid": "00"}, {"cname": "x", "init": "x", "seccom": {}},
        {"cname": "x", "init": "x", "network": {"mode": "bridge", "address": "10.0.0.2/24"}},
