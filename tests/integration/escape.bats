@@ -21,12 +21,7 @@ setup_file() {
 	gcc -static -O1 -o "$PROBE" "$ISORUN_SRCDIR"/tests/escape/*.c
 	# One tenant store for the file: its base, and a package with only the required fields.
 	TROOT="$BATS_FILE_TMPDIR/store"
-	# The tenant's init walks to its bundle as its range's root, like any host user.
-	local d=$BATS_FILE_TMPDIR
-	while [ "$d" != / ]; do
-		chmod o+x "$d"
-		d=$(dirname "$d")
-	done
+	searchable_to "$TROOT"
 	local pkg="$BATS_FILE_TMPDIR/pkg" state="$BATS_FILE_TMPDIR/add-state"
 	mkdir -p "$pkg/progs"
 	cp "$PROBE" "$pkg/progs/escape"

@@ -42,15 +42,3 @@ tenant_dirs() {
 cfg() {
 	jq -r "$1" "$TROOT/tenants/$TID/bundle/config.json"
 }
-
-# searchable_to PATH: every directory above PATH searchable by others (bats makes its
-# temporary directories 0700).  A tenant's init, already its range's root when it enters its
-# bundle and root, must walk there like any host user.
-searchable_to() {
-	local d
-	d=$(dirname "$1")
-	while [ "$d" != / ]; do
-		chmod o+x "$d"
-		d=$(dirname "$d")
-	done
-}
