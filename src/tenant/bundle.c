@@ -1,5 +1,7 @@
 #include "config.h"
 #include "tenant/bundle.h"
+#include "tenant/tenant_ids.h"
+#include "tenant/tenant_owner.h"
 #include "util/json_walk.h"
 #include "runtime/spec/cap_names.h"
 #include "runtime/rootfs/overlay_root.h"
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define CPU_PERIOD_US 100000
@@ -196,7 +199,7 @@ static void gen_resources(yajl_gen g, const struct package_resources *r)
 	yajl_gen_map_close(g);
 }
 
-static void gen_namespaces(yajl_gen g, bool configure)
+static void gen_namespaces(yajl_gen g, bool configure, bool userns)
 {
 	/* Configure mode stays in the host's network namespace (to download packages), but in a
 	 * cgroup namespace of its own: the host's cgroup tree is none of its business. */
@@ -211,16 +214,41 @@ static void gen_namespaces(yajl_gen g, bool configure)
 		jsongen_kv_str(g, "type", types[i]);
 		yajl_gen_map_close(g);
 	}
+	if (userns) {
+		yajl_gen_map_open(g);
+		jsongen_kv_str(g, "type", "user");
+		yajl_gen_map_close(g);
+	}
 	yajl_gen_array_close(g);
 }
 
-static void gen_linux(yajl_gen g, const struct bundle_params *p, yajl_val seccomp)
+/* The tenant's ids 0..size-1 are its range on the host: its root is nobody the host knows. */
+static void gen_id_mappings(yajl_gen g, struct id_range ids)
+{
+	static const char *const keys[] = {"uidMappings", "gidMappings"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		jsongen_key(g, keys[i]);
+		yajl_gen_array_open(g);
+		yajl_gen_map_open(g);
+		jsongen_kv_int(g, "containerID", 0);
+		jsongen_kv_int(g, "hostID", ids.start);
+		jsongen_kv_int(g, "size", ids.size);
+		yajl_gen_map_close(g);
+		yajl_gen_array_close(g);
+	}
+}
+
+static void gen_linux(yajl_gen g, const struct bundle_params *p, struct id_range ids,
+		      yajl_val seccomp)
 {
 	_cleanup_free_ char *cgroup = NULL;
 
 	jsongen_key(g, "linux");
 	yajl_gen_map_open(g);
-	gen_namespaces(g, p->configure);
+	gen_namespaces(g, p->configure, ids.size > 0);
+	if (ids.size)
+		gen_id_mappings(g, ids);
 	/* The same paths as `isorun spec` (runc's defaults). */
 	jsongen_kv_strv(g, "maskedPaths", spec_default_masked_paths);
 	jsongen_kv_strv(g, "readonlyPaths", spec_default_readonly_paths);
@@ -271,8 +299,9 @@ static void gen_annotations(yajl_gen g, const struct bundle_params *p, const str
 	yajl_gen_map_close(g);
 }
 
-static int gen_config(const struct bundle_params *p, const struct tenant_paths *t, yajl_val seccomp,
-		      char **ret, size_t *ret_len, struct iso_error *err)
+static int gen_config(const struct bundle_params *p, const struct tenant_paths *t,
+		      struct id_range ids, yajl_val seccomp, char **ret, size_t *ret_len,
+		      struct iso_error *err)
 {
 	yajl_gen g = jsongen_new(true);
 
@@ -288,15 +317,34 @@ static int gen_config(const struct bundle_params *p, const struct tenant_paths *
 	yajl_gen_map_close(g);
 	jsongen_kv_str(g, "hostname", p->tid);
 	gen_mounts(g, p, t);
-	gen_linux(g, p, seccomp);
+	gen_linux(g, p, ids, seccomp);
 	gen_annotations(g, p, t);
 	yajl_gen_map_close(g);
 	return jsongen_finish(g, ret, ret_len, err);
 }
 
+/* The range the user namespace maps, or size 0 for none (the package's "userns": false). */
+static int userns_ids(const struct bundle_params *p, struct id_range *ret, struct iso_error *err)
+{
+	int r;
+
+	*ret = (struct id_range){0};
+	if (!package_userns_enabled(p->pkg))
+		return 0;
+	if ((r = tenant_ids_read(p->store, p->tid, ret, err)) < 0)
+		return r;
+	if (!ret->size)
+		return iso_error_invalid(err,
+					 "tenant %s: no id range for its user namespace (made "
+					 "before ranges existed): delete it and add it again",
+					 p->tid);
+	return tenant_owner_check(p->store, p->tid, err);
+}
+
 int bundle_write(const struct bundle_params *p, const char *bundle_dir, struct iso_error *err)
 {
 	struct tenant_paths t = {0};
+	struct id_range ids;
 	_cleanup_free_ char *text = NULL, *path = NULL;
 	yajl_val seccomp = NULL;
 	size_t len;
@@ -306,14 +354,20 @@ int bundle_write(const struct bundle_params *p, const char *bundle_dir, struct i
 	if (p->configure && !p->seccomp_json)
 		return iso_error_invalid(err, "tenant %s: configure mode needs a seccomp profile",
 					 p->tid);
-	if ((r = paths_of(p, &t, err)) < 0)
+	if ((r = paths_of(p, &t, err)) < 0 || (r = userns_ids(p, &ids, err)) < 0)
 		goto out;
 	if (p->seccomp_json && (r = json_parse_tree(p->seccomp_json, strlen(p->seccomp_json),
 						    "seccomp.json", &seccomp, err)) < 0)
 		goto out;
-	if ((r = gen_config(p, &t, seccomp, &text, &len, err)) < 0 ||
-	    (r = mkdir_p(bundle_dir, 0700, err)) < 0)
+	if ((r = gen_config(p, &t, ids, seccomp, &text, &len, err)) < 0 ||
+	    (r = mkdir_p(bundle_dir, 0711, err)) < 0)
 		goto out;
+	/* The init works from the bundle directory, already in its user namespace: it must be
+	 * able to enter it (tenants/TID keeps other host users out; config.json stays 0600). */
+	if (chmod(bundle_dir, 0711) < 0) {
+		r = iso_error_set(err, errno, "%s", bundle_dir);
+		goto out;
+	}
 	if (asprintf(&path, "%s/config.json", bundle_dir) < 0) {
 		r = iso_error_set(err, ENOMEM, "%s", bundle_dir);
 		goto out;

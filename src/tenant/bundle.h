@@ -4,14 +4,17 @@
  * bundle also runs with `isorun run -b`:
  *   - root.path = tenants/TID/rootfs (empty), with io.isorun.rootfs.lower/upper/work naming the
  *     overlay the runtime mounts there inside the container's mount namespace;
- *   - hostname = tid; namespaces pid, mount, uts, ipc, network;
+ *   - hostname = tid; namespaces pid, mount, uts, ipc, network, and user with the tenant's id
+ *     range (tenants/TID/ids) as containers 0..size-1, unless the package says "userns": false;
  *   - /home bound from tenants/TID/home, tmpfs /tmp, the store's ipc/ bound read-only at
  *     /tmp/tenant_ipc (unless ipc.enabled is false);
  *   - a small capability set, noNewPrivileges, linux.resources, linux.seccomp, and the
  *     io.isorun.net.* annotations of the package's network.
  * Configure mode (the seed's, for installing dependencies) keeps the host's network namespace
  * and gets a cgroup namespace of its own, the tenant's capabilities plus SETFCAP and SYS_CHROOT,
- * and isorun's default seccomp profile converted for those (seccomp_json, required). */
+ * and isorun's default seccomp profile converted for those (seccomp_json, required), in the same
+ * user namespace.  bundle_write() refuses a tenant without a range, or one whose files still
+ * belong to host root (tenant_owner.h), when the package wants a user namespace. */
 #ifndef ISORUN_TENANT_BUNDLE_H
 #define ISORUN_TENANT_BUNDLE_H
 

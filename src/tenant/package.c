@@ -169,6 +169,8 @@ static const struct json_field package_fields[] = {
 	       .fields = seccomp_fields),
     JSON_FIELD("ipc", JSON_OBJECT, struct tenant_package, ipc, .flags = JSON_HAS,
 	       .has_offset = offsetof(struct tenant_package, has_ipc), .fields = ipc_fields),
+    JSON_FIELD("userns", JSON_BOOL, struct tenant_package, userns, .flags = JSON_HAS,
+	       .has_offset = offsetof(struct tenant_package, has_userns)),
     {0},
 };
 
@@ -432,6 +434,11 @@ int package_load(const char *dir, struct tenant_package **ret, struct iso_error 
 bool package_ipc_enabled(const struct tenant_package *p)
 {
 	return !p->has_ipc || !p->ipc.has_enabled || p->ipc.enabled;
+}
+
+bool package_userns_enabled(const struct tenant_package *p)
+{
+	return !p->has_userns || p->userns;
 }
 
 void package_free(struct tenant_package *p)

@@ -68,6 +68,8 @@ struct tenant_package {
 	struct package_seccomp seccomp;
 	bool has_ipc;
 	struct package_ipc ipc;
+	bool has_userns;
+	bool userns; /* false: no user namespace, the tenant's root is the host's */
 };
 
 /* Reads and validates DIR/config.json and DIR/progs/ (init and dependencies are regular
@@ -80,6 +82,10 @@ int package_parse(const char *text, const char *name, struct tenant_package **re
 		  struct iso_error *err);
 
 bool package_ipc_enabled(const struct tenant_package *p);
+
+/* "userns", true unless the package says false: the tenant runs in a user namespace mapping
+ * its root to the first id of its range. */
+bool package_userns_enabled(const struct tenant_package *p);
 
 void package_free(struct tenant_package *p);
 

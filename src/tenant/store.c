@@ -51,7 +51,7 @@ int store_open(const char *root, struct tenant_store *s, struct iso_error *err)
 	    (r = path_join(&s->tenants, s->root, "tenants", err)) < 0)
 		goto fail;
 	/* tenants/ holds every tenant's home: only root may look inside. */
-	if ((r = mkdir_p(s->tenants, 0700, err)) < 0 || (r = mkdir_p(s->ipc, 0755, err)) < 0)
+	if ((r = mkdir_p(s->tenants, 0711, err)) < 0 || (r = mkdir_p(s->ipc, 0755, err)) < 0)
 		goto fail;
 	return 0;
 fail:

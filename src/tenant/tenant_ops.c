@@ -5,6 +5,7 @@
 #include "tenant/copy_tree.h"
 #include "tenant/package.h"
 #include "tenant/tenant_allowlist.h"
+#include "tenant/tenant_owner.h"
 #include "tenant/tenant_seccomp.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
@@ -71,6 +72,7 @@ static int populate(const struct add_job *j, struct iso_error *err)
 	if (!home || !bundle || asprintf(&progs, "%s/progs", j->pkg->dir) < 0)
 		return iso_error_set(err, ENOMEM, "tenant %s", j->tid);
 	if ((r = copy_progs(progs, home, err)) < 0 ||
+	    (r = tenant_owner_give(j->s, j->tid, j->ids, err)) < 0 ||
 	    (r = tenant_seccomp_resolve(j->pkg, j->o->default_seccomp, &seccomp, err)) < 0)
 		return r;
 	if (seccomp && (r = write_tenant_file(j, "seccomp.json", seccomp, err)) < 0)

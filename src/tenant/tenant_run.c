@@ -1,5 +1,6 @@
 #include "config.h"
 #include "tenant/tenant_run.h"
+#include "tenant/tenant_owner.h"
 #include "runtime/container.h"
 #include "tenant/bundle.h"
 #include "tenant/tenant_seccomp.h"
@@ -152,6 +153,8 @@ int tenant_run_locked(const struct tenant_store *s, const char *tid,
 		bundle = store_tenant_path(s, tid, "bundle");
 		if (!bundle)
 			return iso_error_set(err, ENOMEM, "tenant %s", tid);
+		if ((r = tenant_owner_check(s, tid, err)) < 0)
+			return r;
 		return run_bundle(o->state_root, tid, bundle, ret_status, err);
 	}
 	if ((r = tenant_load_package(s, tid, &pkg, &seccomp, err)) < 0)

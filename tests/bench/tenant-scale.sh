@@ -28,6 +28,8 @@ fi
 
 work=$(mktemp -d /tmp/isorun-tenant-scale.XXXXXX)
 trap 'rm -rf --one-file-system "$work"' EXIT
+# A tenant's init walks to its bundle as its range's root: mktemp's 0700 would stop it.
+chmod 711 "$work"
 T=("$isorun" --root "$work/state" tenant --tenant-root "$work/store")
 
 now_ns() { date +%s%N; }

@@ -13,11 +13,29 @@
 
 const char *technique_name = "?";
 
+/* The host's uid for ours: /proc/self/uid_map maps our namespace onto its parent's, which for
+ * a container is the host's.  -1 when our uid is in no range (read failed, or unmapped). */
+static long long host_uid(void)
+{
+	unsigned long long inner, outer, count, uid = getuid();
+	long long found = -1;
+	FILE *f = fopen("/proc/self/uid_map", "re");
+
+	if (!f)
+		return -1;
+	while (found < 0 && fscanf(f, "%llu %llu %llu", &inner, &outer, &count) == 3)
+		if (uid >= inner && uid - inner < count)
+			found = (long long)(outer + (uid - inner));
+	fclose(f);
+	return found;
+}
+
+/* The host uid goes on every line: a refusal means less when the probe was host root. */
 static int report(const char *verdict, int status, const char *fmt, va_list ap)
 {
 	printf("%s %s: ", verdict, technique_name);
 	vprintf(fmt, ap);
-	printf("\n");
+	printf(" [host uid %lld]\n", host_uid());
 	fflush(stdout);
 	return status;
 }

@@ -253,6 +253,7 @@ crash_test() {
 
 @test "crash: tenant run killed at ready leaves no init; delete --force of its tid cleans up the rest; it runs again" {
 	local troot="$BATS_TEST_TMPDIR/store" tid
+	searchable_to "$troot"
 	iso_run isorun tenant --tenant-root "$troot" base
 	assert_success
 	iso_run isorun tenant --tenant-root "$troot" add "$ISO_PACKAGES/hello_container"

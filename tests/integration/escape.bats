@@ -21,6 +21,7 @@ setup_file() {
 	gcc -static -O1 -o "$PROBE" "$ISORUN_SRCDIR"/tests/escape/*.c
 	# One tenant store for the file: its base, and a package with only the required fields.
 	TROOT="$BATS_FILE_TMPDIR/store"
+	searchable_to "$TROOT"
 	local pkg="$BATS_FILE_TMPDIR/pkg" state="$BATS_FILE_TMPDIR/add-state"
 	mkdir -p "$pkg/progs"
 	cp "$PROBE" "$pkg/progs/escape"
@@ -355,6 +356,21 @@ prepare_runtime_copy() {
 @test "setns: tenant" {
 	tenant_probe setns
 	assert_refused
+}
+
+@test "the tenant's probes run in its user namespace, as a host uid of its range" {
+	assert_equal "$(tenant_cfg '[.linux.namespaces[].type] | index("user") != null')" true
+	tenant_probe userns_caps
+	assert_refused
+	local uid start size
+	uid=$(sed -n 's/.*\[host uid \([0-9]*\)\]$/\1/p' <<<"$output")
+	read -r start size <"$TROOT/tenants/$TID/ids"
+	[ -n "$uid" ] || fail "no host uid in the report: $output"
+	[ "$uid" -ge "$start" ] && [ "$uid" -lt $((start + size)) ] ||
+		fail "host uid $uid outside the tenant's range $start+$size"
+	# and the spec bundle's probes, without a user namespace, report host root
+	spec_probe userns_caps
+	assert_output_contains "[host uid 0]"
 }
 
 @test "user namespace to regain capabilities over the container's namespaces: spec" {

@@ -268,6 +268,18 @@ wait_for_file() {
 	fail "$f did not appear within ${secs}s"
 }
 
+# searchable_to PATH: every directory above PATH searchable by others (bats makes its
+# temporary directories 0700).  A tenant's init, already its range's root when it enters its
+# bundle and root, must walk there like any host user.
+searchable_to() {
+	local d
+	d=$(dirname "$1")
+	while [ "$d" != / ]; do
+		chmod o+x "$d"
+		d=$(dirname "$d")
+	done
+}
+
 # wait_for_content PATH STRING [SECONDS]: PATH exists and contains STRING.
 wait_for_content() {
 	local f=$1 s=$2 secs=${3:-10} i

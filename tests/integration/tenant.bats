@@ -4,12 +4,14 @@
 # the container (io.isorun.rootfs.* annotations), and bad packages leaving nothing behind.
 
 load helpers
+load tenant_helpers
 
 setup() {
 	iso_setup
 	TROOT="$BATS_TEST_TMPDIR/store"
 	PKGS="$BATS_TEST_TMPDIR/pkgs"
 	mkdir -p "$PKGS"
+	searchable_to "$TROOT"
 	for p in hello_container persist_test cap_test ipc_test seccomp_test simple_test; do
 		[ -x "$ISO_PACKAGES/$p/progs/install_deps.sh" ] || fail "bundles/$p: not built"
 	done
@@ -32,49 +34,6 @@ teardown() {
 	iso_teardown || rc=1
 	rm -rf --one-file-system "$TROOT" "$PKGS"
 	return $rc
-}
-
-# tenant ARGS...: `isorun tenant` on this test's store and state root, through iso_run.
-tenant() {
-	iso_run isorun tenant --tenant-root "$TROOT" "$@"
-}
-
-# add_pkg DIR: `tenant add` (with the test seccomp profile when needed); sets TID.
-add_pkg() {
-	tenant add "$1"
-	assert_success
-	TID=$(sed -n 's/^tid: //p' <<<"$output")
-	[[ "$TID" =~ ^[0-9a-f]{32}$ ]] || fail "no tid printed: '$output'"
-}
-
-make_base() {
-	tenant base
-	assert_success
-}
-
-# copy_pkg NAME [NEW]: a copy of bundles/NAME (with its built programs) in $PKGS to edit.
-copy_pkg() {
-	cp -a "$ISO_PACKAGES/$1" "$PKGS/${2:-$1}"
-	echo "$PKGS/${2:-$1}"
-}
-
-# edit_pkg DIR JQ-FILTER...: rewrite DIR/config.json through jq.
-edit_pkg() {
-	local d=$1
-	shift
-	jq "$@" <"$d/config.json" >"$d/config.json.tmp" && mv "$d/config.json.tmp" "$d/config.json"
-}
-
-registry_count() {
-	if [ -f "$TROOT/tenants.json" ]; then jq '.tenants | length' "$TROOT/tenants.json"; else echo 0; fi
-}
-
-tenant_dirs() {
-	ls -A "$TROOT/tenants" 2>/dev/null | wc -l
-}
-
-cfg() {
-	jq -r "$1" "$TROOT/tenants/$TID/bundle/config.json"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -163,7 +122,7 @@ cfg() {
 	assert_equal "$(cfg '.annotations["io.isorun.rootfs.lower"]')" "$TROOT/base"
 	assert_equal "$(cfg '.annotations["io.isorun.rootfs.upper"]')" "$TROOT/tenants/$TID/upper"
 	assert_equal "$(cfg '.annotations["io.isorun.rootfs.work"]')" "$TROOT/tenants/$TID/work"
-	assert_equal "$(cfg '[.linux.namespaces[].type] | sort | join(",")')" "ipc,mount,network,pid,uts"
+	assert_equal "$(cfg '[.linux.namespaces[].type] | sort | join(",")')" "ipc,mount,network,pid,user,uts"
 	assert_equal "$(cfg '.process.args | join(" ")')" "/home/hello"
 	assert_equal "$(cfg '.mounts[] | select(.destination == "/home") | .source')" "$TROOT/tenants/$TID/home"
 	assert_equal "$(cfg '.mounts[] | select(.destination == "/tmp") | .type')" tmpfs
@@ -255,7 +214,9 @@ cfg() {
 		cat /proc/self/status | grep CapEff'
 	assert_success
 	assert_output_contains " / / "
-	[[ "$output" == *"- overlay overlay "*"lowerdir=$TROOT/base"* ]] || fail "root is not the overlay"
+	# The lower layer is the idmapped base, mounted onto root.path under the overlay.
+	[[ "$output" == *"- overlay overlay "*"lowerdir=$TROOT/tenants/$TID/rootfs,"* ]] ||
+		fail "root is not the overlay over the idmapped base"
 	assert_output_contains " /home "
 	[[ "$output" == *" /tmp "*"- tmpfs "* ]] || fail "/tmp is not a tmpfs"
 	assert_output_contains "ipc not writable"
@@ -811,7 +772,9 @@ v = jsonschema.Draft202012Validator(json.load(open(src + "/schema/tenant-package
 for p in ["hello_container", "simple_test", "seccomp_test", "cap_test", "ipc_test", "persist_test"]:
     errs = [e.message for e in v.iter_errors(json.load(open(f"{src}/bundles/{p}/config.json")))]
     assert not errs, (p, errs)
-bad = [{"cname": "a/b", "init": "x"}, {"cname": "..", "init": "x"}, {"cname": "x"},
+assert not list(v.iter_errors({"cname": "x", "init": "x", "userns": False})), "userns false"
+bad = [{"cname": "x", "init": "x", "userns": "no"},
+       {"cname": "a/b", "init": "x"}, {"cname": "..", "init": "x"}, {"cname": "x"},
        {"cname": "x", "init": "/home/../x"}, {"cname": "x", "init": "/bin/sh"},
        {"cname": "x", "init": "x", "tid": "00"}, {"cname": "x", "init": "x", "seccom": {}},
        {"cname": "x", "init": "x", "network": {"mode": "bridge", "address": "10.0.0.2/24"}},

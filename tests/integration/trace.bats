@@ -414,6 +414,7 @@ tenant_setup() {
 	TROOT="$BATS_TEST_TMPDIR/store"
 	PKGS="$BATS_TEST_TMPDIR/pkgs"
 	mkdir -p "$PKGS"
+	searchable_to "$TROOT"
 	tenant base
 	assert_success
 }

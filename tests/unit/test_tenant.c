@@ -45,6 +45,7 @@ static void test_seed_fields(void)
 	UNIT_STREQ(p->init, "hello", "init is made relative to progs/");
 	UNIT_STREQ(p->dependencies, "install_deps.sh", "dependencies too");
 	UNIT_CHECK(!p->has_seccomp && package_ipc_enabled(p), "defaults: seccomp absent, ipc on");
+	UNIT_CHECK(package_userns_enabled(p), "default: a user namespace");
 	package_free(p);
 	p = parse_ok("{\"cname\": \"x\", \"init\": \"bin/run\", \"dependencies\": \"\"}");
 	if (p) {
@@ -73,6 +74,16 @@ static void test_our_fields(void)
 	UNIT_STREQ(p->seccomp.profile, "sc/p.json", "seccomp profile");
 	UNIT_CHECK(!package_ipc_enabled(p), "ipc off");
 	package_free(p);
+	p = parse_ok("{\"cname\": \"x\", \"init\": \"x\", \"userns\": false}");
+	if (p) {
+		UNIT_CHECK(!package_userns_enabled(p), "userns false opts out");
+		package_free(p);
+	}
+	p = parse_ok("{\"cname\": \"x\", \"init\": \"x\", \"userns\": true}");
+	if (p) {
+		UNIT_CHECK(package_userns_enabled(p), "userns true");
+		package_free(p);
+	}
 	p = parse_ok("{\"cname\": \"x\", \"init\": \"x\", \"resources\": {\"memory\": 8388608}}");
 	if (p) {
 		UNIT_CHECK(p->resources.memory == 8388608, "memory as a number of bytes");
@@ -129,6 +140,10 @@ static void test_errors(void)
 	    "{\"cname\": \"x\", \"init\": \"x\", \"network\": {\"mode\": \"veth\", \"address\": "
 	    "\"1\", \"bridge\": \"b\"}}",
 	    "network.bridge: only with mode \"bridge\"");
+	parse_fails("{\"cname\": \"x\", \"init\": \"x\", \"userns\": \"no\"}",
+		    "config.json: userns: expected a boolean");
+	parse_fails("{\"cname\": \"x\", \"init\": \"x\", \"userns\": 0}",
+		    "config.json: userns: expected a boolean");
 	parse_fails("{\"cname\": \"x\", \"init\": \"x\", \"seccomp\": {\"mode\": \"strict\"}}",
 		    "seccomp.mode: \"strict\" is not one of");
 	parse_fails(

@@ -6,10 +6,12 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "runtime/rootfs/idmap_mount.h"
+#include "runtime/rootfs/overlay_root.h"
 #include "runtime/sync.h"
 #include "util/cleanup.h"
 
@@ -55,6 +57,23 @@ static int send_idmapped(const struct spec *spec, size_t i, int container_userns
 	return send_fd(sock, i, tree, err);
 }
 
+/* The overlay root (overlay_root.h), mounted here and sent as an fd of its root, payload
+ * "root". */
+static int send_overlay_root(const struct spec *spec, int container_userns, int sock,
+			     struct iso_error *err)
+{
+	_cleanup_close_ int root = -1;
+	struct overlay_root o;
+	int r = overlay_root_from_spec(spec, &o, err);
+
+	if (r <= 0)
+		return r;
+	root = overlay_root_mount_idmapped(&o, spec->root_path, container_userns, err);
+	if (root < 0)
+		return root;
+	return sync_send(sock, SYNC_MOUNT_SOURCE, "root", 4, root, err);
+}
+
 /* In the helper: setns() of a mount namespace moves the caller's root and cwd into it. */
 static int open_and_send(const struct spec *spec, const char *bundle, int mntns,
 			 int container_userns, int sock, struct iso_error *err)
@@ -63,6 +82,9 @@ static int open_and_send(const struct spec *spec, const char *bundle, int mntns,
 		return iso_error_set(err, errno, "joining the container's mount namespace");
 	if (chdir(bundle) < 0)
 		return iso_error_set(err, errno, "bundle %s", bundle);
+	if (overlay_root_by_runtime(spec) &&
+	    send_overlay_root(spec, container_userns, sock, err) < 0)
+		return iso_error_code(err);
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		const struct spec_mount *m = &spec->mounts[i];
 		int r = 0;
@@ -122,10 +144,11 @@ int mount_sources_send(const struct spec *spec, const char *bundle, pid_t init_p
 	int fds[2];
 	pid_t pid;
 
-	if (!has_bind_source(spec))
+	if (!has_bind_source(spec) && !overlay_root_by_runtime(spec))
 		return 0;
 	if ((mntns = open_init_ns(init_pid, "mnt", err)) < 0 ||
-	    (has_idmapped_mount(spec) && (userns = open_init_ns(init_pid, "user", err)) < 0))
+	    ((has_idmapped_mount(spec) || overlay_root_by_runtime(spec)) &&
+	     (userns = open_init_ns(init_pid, "user", err)) < 0))
 		return iso_error_code(err);
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return iso_error_set(err, errno, "opening the bind sources: pipe");
@@ -151,7 +174,13 @@ int mount_sources_send(const struct spec *spec, const char *bundle, pid_t init_p
 static int store(struct mount_sources *s, const char *payload, int fd, struct iso_error *err)
 {
 	char *end;
-	unsigned long i = strtoul(payload, &end, 10);
+	unsigned long i;
+
+	if (!strcmp(payload, "root") && s->root_fd < 0) {
+		s->root_fd = fd;
+		return 0;
+	}
+	i = strtoul(payload, &end, 10);
 
 	if (end == payload || *end || i >= s->n || s->fds[i] >= 0) {
 		close(fd);
@@ -167,6 +196,7 @@ int mount_sources_receive(int sock, size_t n_mounts, int until, struct mount_sou
 	const enum sync_step steps[] = {SYNC_MOUNT_SOURCE, (enum sync_step)until};
 
 	ret->n = n_mounts;
+	ret->root_fd = -1;
 	ret->fds = malloc((n_mounts ? n_mounts : 1) * sizeof(int));
 	if (!ret->fds)
 		return iso_error_set(err, ENOMEM, "sync");
@@ -194,11 +224,18 @@ int mount_sources_fd(const struct mount_sources *s, size_t i)
 	return s->fds && i < s->n ? s->fds[i] : -1;
 }
 
+int mount_sources_root_fd(const struct mount_sources *s)
+{
+	return s->fds ? s->root_fd : -1;
+}
+
 void mount_sources_close(struct mount_sources *s)
 {
 	for (size_t i = 0; s->fds && i < s->n; i++)
 		if (s->fds[i] >= 0)
 			close(s->fds[i]);
 	free(s->fds);
-	*s = (struct mount_sources){0};
+	if (s->fds && s->root_fd >= 0)
+		close(s->root_fd);
+	*s = (struct mount_sources){.root_fd = -1};
 }

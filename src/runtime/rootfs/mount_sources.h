@@ -20,7 +20,8 @@
  * spec->mounts that exists as SYNC_MOUNT_SOURCE, its mounts[] index as the payload.  Relative
  * sources are taken from bundle.  A source that cannot be opened is left out: the init's own
  * attempt says why.  For an idmapped bind the fd is the detached idmapped mount itself
- * (idmap_mount.h), and a failure to make it is this function's error. */
+ * (idmap_mount.h), and a failure to make it is this function's error.  An overlay root that the
+ * runtime mounts (overlay_root_by_runtime()) is mounted here and sent first, payload "root". */
 int mount_sources_send(const struct spec *spec, const char *bundle, pid_t init_pid, int sock,
 		       struct iso_error *err);
 
@@ -28,6 +29,7 @@ int mount_sources_send(const struct spec *spec, const char *bundle, pid_t init_p
 struct mount_sources {
 	int *fds;
 	size_t n;
+	int root_fd; /* the overlay root the runtime mounted, or -1 */
 };
 
 /* Receives SYNC_MOUNT_SOURCE messages until `until` arrives. */
@@ -36,6 +38,9 @@ int mount_sources_receive(int sock, size_t n_mounts, int until, struct mount_sou
 
 /* The fd for mounts[i], or -1. */
 int mount_sources_fd(const struct mount_sources *s, size_t i);
+
+/* The overlay root's fd, or -1 (also before mount_sources_receive()). */
+int mount_sources_root_fd(const struct mount_sources *s);
 
 void mount_sources_close(struct mount_sources *s);
 #define _cleanup_mount_sources_ __attribute__((cleanup(mount_sources_close)))

@@ -1,10 +1,13 @@
 #include "config.h"
 #include "runtime/rootfs/overlay_root.h"
+#include "runtime/rootfs/idmap_mount.h"
+#include "runtime/rootless.h"
 #include "runtime/rootfs/mounts.h"
 #include "util/cleanup.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,4 +85,44 @@ int overlay_root_mount(const struct overlay_root *o, const char *rootfs, struct 
 		return iso_error_set(err, errno, "overlay root: mount onto %s", rootfs);
 	/* Once attached, the fd refers to the new mount's root. */
 	return steal_fd(mnt);
+}
+
+/* The lower layer goes onto rootfs first, and overlayfs, given rootfs as its lowerdir, takes
+ * that top mount when it parses its options: the idmapped base needs no directory of its own,
+ * and it ends up hidden under the overlay, which is stacked on the same mount point. */
+int overlay_root_mount_idmapped(const struct overlay_root *o, const char *rootfs, int userns_fd,
+				struct iso_error *err)
+{
+	const struct spec_mount lower = {.source = (char *)o->lower};
+	_cleanup_free_ char *data = NULL;
+	_cleanup_close_ int base = -1;
+	int root;
+
+	base = idmap_mount_clone(AT_FDCWD, o->lower, &lower, userns_fd, err);
+	if (base < 0)
+		return iso_error_wrap(err, "overlay root (%s)", OVERLAY_ROOT_LOWER);
+	if (move_mount(base, "", AT_FDCWD, rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return iso_error_set(err, errno, "overlay root: mount the idmapped %s onto %s",
+				     o->lower, rootfs);
+	if (asprintf(&data, "lowerdir=%s,upperdir=%s,workdir=%s", rootfs, o->upper, o->work) < 0)
+		return iso_error_set(err, ENOMEM, "overlay root");
+	/* Mounted by host root, as without a user namespace: overlayfs keeps its trusted.*
+	 * xattrs, and copies up with the lower's ids as the idmapped mount shows them. */
+	if (mount("overlay", rootfs, "overlay", MS_NODEV, data) < 0)
+		return iso_error_set(err, errno,
+				     "overlay root (%s) over the idmapped %s (overlayfs takes "
+				     "idmapped layers since Linux 5.19)",
+				     OVERLAY_ROOT_UPPER, o->lower);
+	root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return iso_error_set(err, errno, "overlay root: open %s", rootfs);
+	return root;
+}
+
+bool overlay_root_by_runtime(const struct spec *spec)
+{
+	const struct spec_namespace *user = spec_find_namespace(spec, CLONE_NEWUSER);
+
+	return user && !user->path && spec_annotation(spec, OVERLAY_ROOT_LOWER) &&
+	       !rootless_unprivileged();
 }

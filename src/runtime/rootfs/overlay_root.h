@@ -7,7 +7,14 @@
  * root.path then names an empty directory: the overlay is mounted onto it by the container's init,
  * inside the container's own mount namespace, where it replaces the usual bind of the rootfs onto
  * itself.  Nothing is mounted on the host, and the overlay disappears with the namespace.
- * (The tenant layer writes these; any bundle may use them.) */
+ * (The tenant layer writes these; any bundle may use them.)
+ *
+ * With a new user namespace (and a runtime running as root) the runtime mounts it instead, in
+ * the container's mount namespace before the init mounts anything: the lower layer through an
+ * idmapped mount with the container's own mapping, so that a base owned by host root shows as
+ * owned by root inside, stays one copy on disk, and copy-up gives the container's root the
+ * file.  The init in its user namespace could neither map a host file system nor reach the
+ * layers under a 0700 store. */
 #ifndef ISORUN_OVERLAY_ROOT_H
 #define ISORUN_OVERLAY_ROOT_H
 
@@ -35,5 +42,15 @@ int overlay_root_from_spec(const struct spec *spec, struct overlay_root *ret,
 /* Mounts the overlay onto the directory rootfs (in the caller's mount namespace, which must be
  * the container's).  Returns an fd of the new mount's root. */
 int overlay_root_mount(const struct overlay_root *o, const char *rootfs, struct iso_error *err);
+
+/* Runtime side, in the container's mount namespace: mounts an idmapped clone of o->lower
+ * (userns_fd: the container's user namespace) onto rootfs and the overlay over it, there.
+ * Returns an O_PATH fd of the overlay's root. */
+int overlay_root_mount_idmapped(const struct overlay_root *o, const char *rootfs, int userns_fd,
+				struct iso_error *err);
+
+/* Whether the runtime mounts the overlay (overlay_root_mount_idmapped()) rather than the init:
+ * the io.isorun.rootfs.* annotations with a new user namespace, and a runtime with root. */
+bool overlay_root_by_runtime(const struct spec *spec);
 
 #endif

@@ -53,12 +53,20 @@ static int bind_rootfs(const char *rootfs, struct iso_error *err)
 }
 
 /* The root: an overlay when the io.isorun.rootfs.* annotations ask for one (mounted here, in
- * the container's namespace, onto root.path), else root.path bound onto itself. */
-static int mount_root(const struct spec *spec, const char *rootfs, struct iso_error *err)
+ * the container's namespace, onto root.path, unless the runtime did), else root.path bound
+ * onto itself. */
+static int mount_root(const struct spec *spec, const char *rootfs,
+		      const struct mount_sources *sources, struct iso_error *err)
 {
+	int by_runtime = sources ? mount_sources_root_fd(sources) : -1;
 	struct overlay_root o;
-	int r = overlay_root_from_spec(spec, &o, err);
+	int r;
 
+	if (by_runtime >= 0) {
+		r = fcntl(by_runtime, F_DUPFD_CLOEXEC, 3);
+		return r < 0 ? iso_error_set(err, errno, "overlay root") : r;
+	}
+	r = overlay_root_from_spec(spec, &o, err);
 	if (r < 0)
 		return r;
 	return r ? overlay_root_mount(&o, rootfs, err) : bind_rootfs(rootfs, err);
@@ -155,7 +163,7 @@ int rootfs_mount_all(const struct spec *spec, const char *rootfs,
 
 	if (make_root_slave(err) < 0)
 		return iso_error_code(err);
-	rootfd = mount_root(spec, rootfs, err);
+	rootfd = mount_root(spec, rootfs, sources, err);
 	if (rootfd < 0)
 		return rootfd;
 	if (make_parent_private(rootfd, err) < 0 ||
