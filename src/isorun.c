@@ -251,11 +251,6 @@ static int check_cgroup_manager(const struct verb *v, const struct global_option
 					      "--cgroup-manager systemd): isorun was built without "
 					      "it (configure --without-systemd)");
 #endif
-	/* The user manager's delegated subtree is what a rootless caller would need. */
-	if (g->cgroup_manager == CGROUP_MANAGER_SYSTEMD && rootless_caller())
-		return iso_error_invalid(err, "the systemd cgroup manager (--systemd-cgroup, "
-					      "--cgroup-manager systemd) is not supported when not "
-					      "root yet: use --cgroup-manager disabled");
 	if (g->cgroup_manager != CGROUP_MANAGER_CGROUPFS && v->run != cmd_create &&
 	    v->run != cmd_run)
 		return iso_error_invalid(

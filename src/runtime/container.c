@@ -595,7 +595,7 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		return iso_error_set(err, errno, "opening the start barrier");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return iso_error_set(err, errno, "socketpair");
-	no_cgroups = rootless_skip_cgroups(p->o->no_cgroups);
+	no_cgroups = rootless_skip_cgroups(p->o->no_cgroups, p->o->systemd_cgroup);
 	if (no_cgroups)
 		r = cgroup_check_none(p->spec, err);
 	else if (p->o->systemd_cgroup)

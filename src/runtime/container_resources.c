@@ -13,6 +13,7 @@
 #include "runtime/cgroup/cgroup_systemd.h"
 #include "runtime/container.h"
 #include "runtime/process.h"
+#include "runtime/rootless.h"
 #include "util/cleanup.h"
 #include "util/timefmt.h"
 #include "util/jsongen.h"
@@ -20,7 +21,11 @@
 static int need_cgroup(const struct container_state *st, const char *verb, struct iso_error *err)
 {
 	if (st->n_cgroups == 0)
-		return iso_error_invalid(err, "%s: container \"%s\" has no cgroup", verb, st->id);
+		return iso_error_invalid(
+		    err, "%s: container \"%s\" has no cgroup (%s)", verb, st->id,
+		    rootless_caller() ? "rootless: create it with --systemd-cgroup for one "
+					"from your systemd user manager"
+				      : "created with --cgroup-manager disabled");
 	return 0;
 }
 

@@ -14,27 +14,6 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 
-/* The initial user namespace maps every id to itself. */
-static bool in_user_namespace(void)
-{
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/uid_map", "re");
-	unsigned long inside, outside, count;
-
-	if (!f || fscanf(f, "%lu %lu %lu", &inside, &outside, &count) != 3)
-		return false;
-	return !(inside == 0 && outside == 0 && count == 4294967295UL);
-}
-
-bool rootless_unprivileged(void)
-{
-	return geteuid() != 0;
-}
-
-bool rootless_caller(void)
-{
-	return rootless_unprivileged() || in_user_namespace();
-}
-
 /* runc's shouldHonorXDGRuntimeDir(): root of a user namespace that says it is root keeps
  * /run. */
 static bool use_xdg(const char *xdg)
@@ -43,7 +22,7 @@ static bool use_xdg(const char *xdg)
 
 	if (rootless_unprivileged())
 		return true;
-	return xdg && *xdg && in_user_namespace() && !(user && !strcmp(user, "root"));
+	return xdg && *xdg && rootless_in_user_namespace() && !(user && !strcmp(user, "root"));
 }
 
 int rootless_default_root(char **ret, struct iso_error *err)
@@ -64,15 +43,16 @@ int rootless_default_root(char **ret, struct iso_error *err)
 	return *ret ? 0 : iso_error_set(err, ENOMEM, "--root");
 }
 
-bool rootless_skip_cgroups(bool disabled)
+bool rootless_skip_cgroups(bool disabled, bool systemd)
 {
-	return disabled || rootless_caller();
+	return disabled || (rootless_caller() && !systemd);
 }
 
 void rootless_warn_no_cgroups(void)
 {
 	log_warning("running rootless: the container has no cgroup of its own (it stays in "
-		    "yours), and linux.resources limits are refused");
+		    "yours), and linux.resources limits are refused (--systemd-cgroup gives it "
+		    "one from your systemd user manager)");
 }
 
 static int check_network(const struct spec *spec, struct iso_error *err)

@@ -3,7 +3,8 @@
  * The container then lives in a user namespace the caller owns: its root is the caller (and the
  * caller's subordinate ids, id_maps.h), and it may do only what that user namespace lets it.
  * What needs the host's root is refused by name before anything is made: the host-side
- * network (veths, moved interfaces) and cgroups, which the caller owns none of. */
+ * network (veths, moved interfaces) and cgroups, which the caller owns none of but what its
+ * systemd user manager delegates to it (--systemd-cgroup). */
 #ifndef ISORUN_ROOTLESS_H
 #define ISORUN_ROOTLESS_H
 
@@ -11,6 +12,9 @@
 
 #include "runtime/spec/spec.h"
 #include "util/error.h"
+
+/* True in any user namespace but the initial one. */
+bool rootless_in_user_namespace(void);
 
 /* True when the runtime is not root in the host's user namespace: not root at all, or root
  * of a user namespace (rootless podman runs its runtime so). */
@@ -26,9 +30,9 @@ bool rootless_unprivileged(void);
 int rootless_default_root(char **ret, struct iso_error *err);
 
 /* Whether create leaves the container without cgroups: when asked to (--cgroup-manager
- * disabled), and always when rootless.  This is where a driver for the systemd user manager's
- * delegated subtree would be chosen instead. */
-bool rootless_skip_cgroups(bool disabled);
+ * disabled), and when rootless unless under the systemd driver, whose cgroup is then a unit
+ * of the caller's user manager, in the subtree delegated to it (cgroup_systemd.h). */
+bool rootless_skip_cgroups(bool disabled, bool systemd);
 
 /* The one warning a rootless create prints once it has succeeded without being asked to
  * leave cgroups out. */

@@ -6,6 +6,13 @@
  *   isorun-systemd start UNIT NAME=SIG:VALUE...   StartTransientUnit, waits for its job
  *   isorun-systemd stop UNIT                      StopUnit (waits for its job), ResetFailedUnit
  *   isorun-systemd set UNIT NAME=SIG:VALUE...     SetUnitProperties (runtime)
+ *   isorun-systemd manager-cgroup -               the manager's own cgroup ("ok PATH")
+ *   isorun-systemd attach UNIT PID HOLDER         AttachProcessesToUnit(UNIT, PID), once the
+ *                                                 helper HOLDER is seen in UNIT
+ *
+ * With "--user PRIVATE BUS" first, the manager is the caller's user manager (rootless): its
+ * own socket PRIVATE, then the user bus BUS (both D-Bus addresses, which the runtime takes from
+ * XDG_RUNTIME_DIR and DBUS_SESSION_BUS_ADDRESS: the helper gets no environment).
  *
  * The answer is one line on fd 1: "ok", or "error: MESSAGE".  After a successful start the
  * helper stays until fd 0 reaches EOF: a scope started with PIDs=[0] holds the helper itself
@@ -103,6 +110,24 @@ static sd_bus *connect_systemd(void)
 	answer("error: cannot reach systemd: " PRIVATE_SOCKET ": %s; " SYSTEM_BUS ": %s "
 	       "(is systemd running, as PID 1 of this host?)",
 	       strerror(-r1), strerror(-r2));
+	return NULL;
+}
+
+/* The user manager, as systemctl --user reaches it: its own socket, then the user bus. */
+static sd_bus *connect_user(const char *private_address, const char *bus_address)
+{
+	sd_bus *bus = NULL;
+	int r1, r2;
+
+	r1 = open_address(private_address, false, &bus);
+	if (r1 == 0)
+		return bus;
+	r2 = open_address(bus_address, true, &bus);
+	if (r2 == 0)
+		return bus;
+	answer("error: cannot reach your systemd user manager: %s: %s; %s: %s (is systemd --user "
+	       "running for you? loginctl enable-linger starts it without a login)",
+	       private_address, strerror(-r1), bus_address, strerror(-r2));
 	return NULL;
 }
 
@@ -370,6 +395,79 @@ out:
 	return r;
 }
 
+static int op_manager_cgroup(sd_bus *bus)
+{
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	char *path = NULL;
+	int r = sd_bus_get_property_string(bus, DEST, PATH, MANAGER, "ControlGroup", &error, &path);
+
+	if (r < 0)
+		answer("error: systemd: reading the manager's ControlGroup: %s",
+		       error.message ? error.message : strerror(-r));
+	else
+		answer("ok %s", path);
+	sd_bus_error_free(&error);
+	free(path);
+	return r;
+}
+
+/* Whether the helper that holds the unit (pid `holder` in the runtime's pid namespace) is among
+ * the unit's processes as systemd numbers them: only then do the runtime's pids name the same
+ * processes for systemd (no pid namespace of the runtime's own in between). */
+static int holder_seen(sd_bus *bus, const char *unit, uint32_t holder)
+{
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
+	const char *cgroup, *cmdline;
+	uint32_t pid;
+	int r, seen = 0;
+
+	r = sd_bus_call_method(bus, DEST, PATH, MANAGER, "GetUnitProcesses", &error, &reply, "s",
+			       unit);
+	if (r >= 0)
+		r = sd_bus_message_enter_container(reply, 'a', "(sus)");
+	while (r > 0 && (r = sd_bus_message_read(reply, "(sus)", &cgroup, &pid, &cmdline)) > 0)
+		seen |= pid == holder;
+	if (r < 0)
+		answer("error: systemd: the processes of unit %s: %s", unit,
+		       error.message ? error.message : strerror(-r));
+	else if (!seen)
+		answer(
+		    "error: systemd: unit %s: the runtime is in a pid namespace of its own, whose "
+		    "process ids systemd cannot use; run it in systemd's, or from your user "
+		    "manager's own cgroups (systemd-run --user --scope)",
+		    unit);
+	sd_bus_error_free(&error);
+	sd_bus_message_unref(reply);
+	return r < 0 ? r : seen ? 0 : -ESRCH;
+}
+
+/* The runtime may not move the init itself when the two cgroups' common ancestor is not the
+ * caller's (a login session's scope and the user manager's subtree): the user manager may, or
+ * asks the system manager to. */
+static int op_attach(sd_bus *bus, const char *unit, char **args, int n)
+{
+	sd_bus_error error = SD_BUS_ERROR_NULL;
+	uint32_t pid, holder;
+	int r;
+
+	if (n != 2) {
+		answer("error: usage: isorun-systemd attach UNIT PID HOLDER");
+		return -EINVAL;
+	}
+	pid = (uint32_t)strtoul(args[0], NULL, 10);
+	holder = (uint32_t)strtoul(args[1], NULL, 10);
+	if ((r = holder_seen(bus, unit, holder)) < 0)
+		return r;
+	r = sd_bus_call_method(bus, DEST, PATH, MANAGER, "AttachProcessesToUnit", &error, NULL,
+			       "ssau", unit, "", 1, pid);
+	if (r < 0)
+		answer("error: systemd: moving process %" PRIu32 " into unit %s: %s", pid, unit,
+		       error.message ? error.message : strerror(-r));
+	sd_bus_error_free(&error);
+	return r;
+}
+
 /* Until the runtime closes its end (it has moved the container's init into the scope). */
 static void hold_until_released(void)
 {
@@ -386,17 +484,31 @@ static void hold_until_released(void)
 int main(int argc, char **argv)
 {
 	sd_bus *bus;
+	bool user = argc > 3 && !strcmp(argv[1], "--user");
+	const char *private_address = user ? argv[2] : NULL, *bus_address = user ? argv[3] : NULL;
 	int r;
 
 	signal(SIGPIPE, SIG_IGN);
 	alarm(HELPER_LIFETIME);
+	if (user) {
+		argv += 3;
+		argc -= 3;
+	}
 	if (argc < 3) {
-		answer("error: usage: isorun-systemd start|stop|set UNIT [NAME=SIG:VALUE...]");
+		answer("error: usage: isorun-systemd [--user PRIVATE BUS] "
+		       "start|stop|set|attach|manager-cgroup UNIT [ARG...]");
 		return 2;
 	}
-	if (!(bus = connect_systemd()))
+	if (!(bus = user ? connect_user(private_address, bus_address) : connect_systemd()))
 		return 1;
-	if (!strcmp(argv[1], "start"))
+	if (!strcmp(argv[1], "manager-cgroup")) {
+		r = op_manager_cgroup(bus);
+		sd_bus_flush_close_unref(bus);
+		return r < 0;
+	}
+	if (!strcmp(argv[1], "attach"))
+		r = op_attach(bus, argv[2], argv + 3, argc - 3);
+	else if (!strcmp(argv[1], "start"))
 		r = op_start(bus, argv[2], argv + 3, argc - 3);
 	else if (!strcmp(argv[1], "stop"))
 		r = op_stop(bus, argv[2]);

@@ -302,6 +302,44 @@ refused() {
 	assert_success
 }
 
+@test "rootless without systemd cgroups: pause, resume, update and events --stats say why in one line; ps and kill --all work" {
+	set_args /bin/sleep 600
+	rl run --detach --bundle "$BUNDLE" "$CTR"
+	assert_success
+	# the one warning says what would give the container a cgroup
+	assert_stderr_contains "no cgroup"
+	assert_stderr_contains "--systemd-cgroup gives it one"
+	wait_for_status "$CTR" running
+	local verb
+	for verb in pause resume "update --pids-limit 10" "events --stats"; do
+		# shellcheck disable=SC2086
+		rl $verb "$CTR"
+		assert_one_line_error "${verb%% *}: container \"$CTR\" has no cgroup (rootless: create it with --systemd-cgroup"
+	done
+	assert_equal "$(ctr_status "$CTR")" running
+	rl ps --format json "$CTR"
+	assert_success
+	assert_equal "$(jq -c . <<<"$output")" "[$(ctr_pid "$CTR")]"
+	rl kill --all "$CTR" KILL
+	assert_success
+	wait_for_status "$CTR" stopped
+	rl delete "$CTR"
+	assert_success
+	assert_user_has_no_processes
+	assert_no_leftovers
+}
+
+@test "rootless --systemd-cgroup where cgroup v1 hierarchies are mounted: one line, nothing left" {
+	[ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ] ||
+		skip "a pure cgroup v2 host (the VM's rootless_systemd.bats runs it there)"
+	set_args /bin/sleep 600
+	iso_run "$AS_USER" "$ISORUN" --systemd-cgroup create --bundle "$BUNDLE" "$CTR"
+	assert_one_line_error "the systemd cgroup manager when not root needs a pure cgroup v2 host"
+	[ ! -e "$ROOT/$CTR" ] || fail "state directory left"
+	assert_user_has_no_processes
+	assert_no_leftovers
+}
+
 # ---------------------------------------------------------------------------------------------
 # rootless podman
 

@@ -14,6 +14,7 @@
 
 #include "runtime/cgroup/cgroup_apply.h"
 #include "runtime/fault_inject.h"
+#include "runtime/rootless.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -865,7 +866,7 @@ int cgroup_apply_config(const struct spec *spec, const struct state_cgroup *cg, 
 	struct cgroup_resources res = {0};
 	long long t0 = timefmt_monotonic_us();
 	struct json_walk w;
-	size_t n_rules;
+	size_t n_rules = 0;
 	int r;
 
 	if (n == 0)
@@ -877,7 +878,9 @@ int cgroup_apply_config(const struct spec *spec, const struct state_cgroup *cg, 
 		r = masks ? r : iso_error_set(err, ENOMEM, "cgroup");
 		goto out;
 	}
-	if (device_rules(spec, &res, &rules, &n_rules) < 0) {
+	/* Rootless (a systemd user manager's subtree) there is no device program to attach (that
+	 * needs privilege), nor a device node the user namespace could use: as runc, none. */
+	if (!rootless_caller() && device_rules(spec, &res, &rules, &n_rules) < 0) {
 		r = iso_error_set(err, ENOMEM, "cgroup");
 		goto out;
 	}

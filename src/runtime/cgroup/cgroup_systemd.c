@@ -2,15 +2,25 @@
 #include "runtime/cgroup/cgroup_systemd.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
+#include <unistd.h>
 
 #include "runtime/fault_inject.h"
+#include "runtime/rootless.h"
+#include "runtime/cgroup/cgroup_apply.h"
 #include "runtime/cgroup/systemd_helper.h"
+#include "util/cleanup.h"
 #include "util/log.h"
 #include "util/timefmt.h"
 
-#define WHERE_CONFIG "config.json: linux.resources"
+#define WHERE_CONFIG	   "config.json: linux.resources"
+#define SYSTEMD_USER_SLICE "user.slice"
+#define CGROUP_V2_ROOT	   "/sys/fs/cgroup"
 
 static int parse_resources(const struct spec *spec, struct cgroup_resources *res,
 			   struct iso_error *err)
@@ -69,16 +79,98 @@ static int unit_props(const struct spec *spec, const char *id, const struct syst
 	return r;
 }
 
+/* ---- a rootless caller: the user manager's delegated subtree ---- */
+
+/* runc's default parent slice when rootless is the user manager's user.slice, for an empty
+ * slice field as for no linux.cgroupsPath at all. */
+static int user_cgroups_path(const char *path, const char *id, char **ret, struct iso_error *err)
+{
+	int n;
+
+	if (!path || !*path)
+		n = asprintf(ret, "%s:%s:%s", SYSTEMD_USER_SLICE, SYSTEMD_DEFAULT_PREFIX, id);
+	else if (path[0] == ':')
+		n = asprintf(ret, "%s%s", SYSTEMD_USER_SLICE, path);
+	else
+		n = (*ret = strdup(path)) ? 0 : -1;
+	return n < 0 ? iso_error_set(err, ENOMEM, "linux.cgroupsPath") : 0;
+}
+
+/* Only what the user manager was delegated (user@.service's Delegate=, on Debian 12 cpu memory
+ * pids) can be limited in its subtree: any other limit is refused by name, as the write of its
+ * file fails under runc. */
+static int check_delegated(const struct spec *spec, const char *manager_dir, struct iso_error *err)
+{
+	_cleanup_close_ int fd = open(manager_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_free_ char *avail = NULL;
+	struct cgroup_resources res = {0};
+	unsigned missing = 0;
+	int r;
+
+	if (fd < 0)
+		return iso_error_set(err, errno, "the systemd user manager's cgroup %s",
+				     manager_dir);
+	if ((r = cgroup_read(fd, "cgroup.controllers", &avail, err)) < 0 ||
+	    (r = parse_resources(spec, &res, err)) < 0)
+		goto out;
+	missing = cgroup_resources_needs(&res) & ~cgroup_controllers_parse(avail, ' ');
+	for (unsigned bit = 1; missing && bit; bit <<= 1) {
+		if (!(missing & bit))
+			continue;
+		avail[strcspn(avail, "\n")] = '\0';
+		r = iso_error_invalid(
+		    err,
+		    WHERE_CONFIG ".%s: the %s controller is not delegated to your "
+				 "systemd user manager (it has: %s)",
+		    cgroup_resources_field_for(&res, bit), cgroup_controller_v2_name(bit), avail);
+		break;
+	}
+out:
+	cgroup_resources_clear(&res);
+	return r;
+}
+
+/* The unit's cgroup is below the user manager's own; pure cgroup v2 only, as with runc (the
+ * v1 hierarchies are root's). */
+static int user_subtree(const struct spec *spec, struct systemd_unit *u, struct iso_error *err)
+{
+	_cleanup_free_ char *manager = NULL, *dir = NULL, *path = NULL;
+	struct statfs fs;
+	int r;
+
+	if (statfs(CGROUP_V2_ROOT, &fs) < 0 || fs.f_type != CGROUP2_SUPER_MAGIC)
+		return iso_error_invalid(err,
+					 "the systemd cgroup manager when not root needs a pure "
+					 "cgroup v2 host (" CGROUP_V2_ROOT " is not cgroup2)");
+	if ((r = systemd_helper_manager_cgroup(&manager, err)) < 0)
+		return r;
+	if (asprintf(&dir, CGROUP_V2_ROOT "%s", manager) < 0 ||
+	    asprintf(&path, "%s%s", manager, u->cgroup_path) < 0)
+		return iso_error_set(err, ENOMEM, "linux.cgroupsPath");
+	if ((r = check_delegated(spec, dir, err)) < 0)
+		return r;
+	free(u->cgroup_path);
+	u->cgroup_path = steal_ptr(path);
+	return 0;
+}
+
 int cgroup_systemd_check(const struct spec *spec, const char *id, struct systemd_unit *ret,
 			 struct iso_error *err)
 {
+	_cleanup_free_ char *user_path = NULL;
+	const char *path = spec->linux_.cgroups_path;
 	struct systemd_props ps = {0};
-	int r = systemd_unit_parse(spec->linux_.cgroups_path, id, ret, err);
+	bool user = rootless_caller();
+	int r;
 
-	if (r < 0)
+	if (user && (r = user_cgroups_path(path, id, &user_path, err)) < 0)
+		return r;
+	if ((r = systemd_unit_parse(user ? user_path : path, id, ret, err)) < 0)
 		return r;
 	r = unit_props(spec, id, ret, true, &ps, err);
 	systemd_props_clear(&ps);
+	if (r == 0 && user)
+		r = user_subtree(spec, ret, err);
 	if (r < 0)
 		systemd_unit_clear(ret);
 	return r;
@@ -106,6 +198,24 @@ static int start_unit(const struct spec *spec, const char *id, const struct syst
 	return r;
 }
 
+/* A rootless caller outside its user manager's subtree (a login session's scope) may not move
+ * the init across to it: the manager moves it then. */
+static int enter(const char *unit, const struct state_cgroup *cg, size_t n, pid_t pid,
+		 const struct systemd_hold *hold, struct iso_error *err)
+{
+	struct iso_error own;
+	int r = cgroup_enter(cg, n, pid, &own);
+
+	if (r == 0)
+		return 0;
+	if (!rootless_caller() || (own.errnum != EACCES && own.errnum != EPERM)) {
+		*err = own;
+		return r;
+	}
+	log_debug("cgroup: %s; asking the user manager to move it", own.msg);
+	return systemd_helper_attach(unit, pid, hold, err);
+}
+
 int cgroup_systemd_join(const struct spec *spec, const char *id, const struct systemd_unit *u,
 			struct state_cgroup *cg, size_t n, pid_t pid,
 			const struct cgroup_create_hook *recorded, struct iso_error *err)
@@ -123,7 +233,7 @@ int cgroup_systemd_join(const struct spec *spec, const char *id, const struct sy
 		r = recorded->planned(recorded->arg, cg, n, err);
 	}
 	if (r == 0)
-		r = cgroup_enter(cg, n, pid, err);
+		r = enter(u->name, cg, n, pid, &hold, err);
 	systemd_helper_release(&hold);
 	return r;
 }

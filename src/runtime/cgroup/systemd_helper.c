@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/rootless.h"
 #include "util/sealed_memfd.h"
 #include "util/cleanup.h"
 #include "util/fds.h"
@@ -44,27 +46,68 @@ static _Noreturn void child_exec(int image, int hold, int answer, char **argv, p
 
 /* ---- the parent ---- */
 
-static char **helper_argv(const char *op, const char *unit, const struct systemd_props *ps)
+/* A rootless caller's manager is its own (systemd --user), at the addresses systemctl --user
+ * uses: $XDG_RUNTIME_DIR/systemd/private, then the user bus. */
+static int user_bus_args(char *ret[3], struct iso_error *err)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR"), *bus = getenv("DBUS_SESSION_BUS_ADDRESS");
+
+	if (!xdg || xdg[0] != '/')
+		return iso_error_invalid(err,
+					 "the systemd user manager: XDG_RUNTIME_DIR is %s (set "
+					 "it to your /run/user/UID, where systemd --user has "
+					 "its sockets)",
+					 xdg ? "not an absolute path" : "not set");
+	ret[0] = strdup("--user");
+	if (asprintf(&ret[1], "unix:path=%s/systemd/private", xdg) < 0)
+		ret[1] = NULL;
+	if (bus && *bus)
+		ret[2] = strdup(bus);
+	else if (asprintf(&ret[2], "unix:path=%s/bus", xdg) < 0)
+		ret[2] = NULL;
+	if (!ret[0] || !ret[1] || !ret[2])
+		return iso_error_set(err, ENOMEM, "the systemd helper");
+	return 0;
+}
+
+/* argv[0], the user manager's addresses when rootless, op, unit, then args. */
+static int helper_argv(const char *op, const char *unit, char *const *args, size_t n, char ***ret,
+		       struct iso_error *err)
+{
+	_cleanup_strv_ char **argv = calloc(n + 7, sizeof(*argv));
+	size_t k = 1;
+	int r;
+
+	if (!argv || !(argv[0] = strdup(HELPER_NAME)))
+		return iso_error_set(err, ENOMEM, "the systemd helper");
+	if (rootless_caller()) {
+		if ((r = user_bus_args(argv + 1, err)) < 0)
+			return r;
+		k = 4;
+	}
+	argv[k] = strdup(op);
+	argv[k + 1] = strdup(unit);
+	for (size_t i = 0; i < n; i++)
+		argv[k + 2 + i] = strdup(args[i]);
+	for (size_t i = k; i < k + 2 + n; i++)
+		if (!argv[i])
+			return iso_error_set(err, ENOMEM, "the systemd helper");
+	*ret = steal_ptr(argv);
+	return 0;
+}
+
+static char **props_args(const struct systemd_props *ps)
 {
 	size_t n = ps ? ps->n : 0;
-	char **argv = calloc(n + 4, sizeof(*argv));
+	char **args = calloc(n + 1, sizeof(*args));
 
-	if (!argv)
-		return NULL;
-	argv[0] = strdup(HELPER_NAME);
-	argv[1] = strdup(op);
-	argv[2] = strdup(unit);
-	if (!argv[0] || !argv[1] || !argv[2]) {
-		strv_free(argv);
-		return NULL;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!(argv[3 + i] = systemd_prop_format(&ps->p[i]))) {
-			strv_free(argv);
+	for (size_t i = 0; args && i < n; i++) {
+		if (!(args[i] = systemd_prop_format(&ps->p[i]))) {
+			strv_free(args);
 			return NULL;
 		}
 	}
-	return argv;
+	return args;
 }
 
 static void close_if_open(int fd)
@@ -126,8 +169,9 @@ static int reap(pid_t pid)
 	return status;
 }
 
-/* The helper's one line: 0 for "ok", else its error in err. */
-static int read_answer(const struct spawned *s, struct iso_error *err)
+/* The helper's one line: 0 for "ok" (what follows "ok " in value, when asked for), else its
+ * error in err. */
+static int read_answer(const struct spawned *s, char **value, struct iso_error *err)
 {
 	struct pollfd pfd = {.fd = s->answer, .events = POLLIN};
 	char buf[ISO_ERROR_MSG_MAX];
@@ -152,25 +196,25 @@ static int read_answer(const struct spawned *s, struct iso_error *err)
 	}
 	buf[len] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
-	if (!strcmp(buf, "ok"))
+	if (!strcmp(buf, "ok") && !value)
 		return 0;
+	if (!strncmp(buf, "ok ", 3) && value)
+		return (*value = strdup(buf + 3)) ? 0 : iso_error_set(err, ENOMEM, "systemd");
 	if (!strncmp(buf, "error: ", 7))
 		return iso_error_invalid(err, "%s", buf + 7);
 	return iso_error_set(err, EPROTO, "systemd: the helper ended without an answer");
 }
 
-static int run_op(const char *op, const char *unit, const struct systemd_props *ps,
-		  struct systemd_hold *h, struct iso_error *err)
+static int run_op(const char *op, const char *unit, char *const *args, size_t n,
+		  struct systemd_hold *h, char **value, struct iso_error *err)
 {
-	_cleanup_strv_ char **argv = helper_argv(op, unit, ps);
+	_cleanup_strv_ char **argv = NULL;
 	struct spawned s;
 	int r;
 
-	if (!argv)
-		return iso_error_set(err, ENOMEM, "the systemd helper");
-	if ((r = spawn(argv, &s, err)) < 0)
+	if ((r = helper_argv(op, unit, args, n, &argv, err)) < 0 || (r = spawn(argv, &s, err)) < 0)
 		return r;
-	r = read_answer(&s, err);
+	r = read_answer(&s, value, err);
 	close(s.answer);
 	if (r == 0 && h) {
 		h->pid = s.pid;
@@ -182,10 +226,20 @@ static int run_op(const char *op, const char *unit, const struct systemd_props *
 	return r;
 }
 
+static int run_props_op(const char *op, const char *unit, const struct systemd_props *ps,
+			struct systemd_hold *h, struct iso_error *err)
+{
+	_cleanup_strv_ char **args = props_args(ps);
+
+	if (!args)
+		return iso_error_set(err, ENOMEM, "the systemd helper");
+	return run_op(op, unit, args, ps ? ps->n : 0, h, NULL, err);
+}
+
 int systemd_helper_start(const char *unit, const struct systemd_props *ps, struct systemd_hold *h,
 			 struct iso_error *err)
 {
-	return run_op("start", unit, ps, h, err);
+	return run_props_op("start", unit, ps, h, err);
 }
 
 void systemd_helper_release(struct systemd_hold *h)
@@ -199,12 +253,28 @@ void systemd_helper_release(struct systemd_hold *h)
 
 int systemd_helper_stop(const char *unit, struct iso_error *err)
 {
-	return run_op("stop", unit, NULL, NULL, err);
+	return run_op("stop", unit, NULL, 0, NULL, NULL, err);
 }
 
 int systemd_helper_set(const char *unit, const struct systemd_props *ps, struct iso_error *err)
 {
-	return run_op("set", unit, ps, NULL, err);
+	return run_props_op("set", unit, ps, NULL, err);
+}
+
+int systemd_helper_manager_cgroup(char **ret, struct iso_error *err)
+{
+	return run_op("manager-cgroup", "-", NULL, 0, NULL, ret, err);
+}
+
+int systemd_helper_attach(const char *unit, pid_t pid, const struct systemd_hold *h,
+			  struct iso_error *err)
+{
+	char a[2][24];
+	char *args[2] = {a[0], a[1]};
+
+	snprintf(a[0], sizeof(a[0]), "%d", (int)pid);
+	snprintf(a[1], sizeof(a[1]), "%d", (int)h->pid);
+	return run_op("attach", unit, args, 2, NULL, NULL, err);
 }
 
 #else /* !HAVE_SYSTEMD */
@@ -236,6 +306,19 @@ int systemd_helper_stop(const char *unit, struct iso_error *err)
 int systemd_helper_set(const char *unit, const struct systemd_props *ps, struct iso_error *err)
 {
 	(void)unit, (void)ps;
+	return without(err);
+}
+
+int systemd_helper_manager_cgroup(char **ret, struct iso_error *err)
+{
+	(void)ret;
+	return without(err);
+}
+
+int systemd_helper_attach(const char *unit, pid_t pid, const struct systemd_hold *h,
+			  struct iso_error *err)
+{
+	(void)unit, (void)pid, (void)h;
 	return without(err);
 }
 

@@ -1,5 +1,7 @@
 /* The runtime's side of isorun-systemd (src/systemd/sd_helper_main.c), the helper that talks
- * to systemd over D-Bus: one exec per operation, from a sealed memfd, answering one line. */
+ * to systemd over D-Bus: one exec per operation, from a sealed memfd, answering one line.
+ * Root's manager is systemd (PID 1); a rootless caller's is its own user manager (systemd
+ * --user), reached through $XDG_RUNTIME_DIR (and $DBUS_SESSION_BUS_ADDRESS), as runc does. */
 #ifndef ISORUN_SYSTEMD_HELPER_H
 #define ISORUN_SYSTEMD_HELPER_H
 
@@ -37,5 +39,14 @@ int systemd_helper_stop(const char *unit, struct iso_error *err);
 
 /* SetUnitProperties(unit, runtime). */
 int systemd_helper_set(const char *unit, const struct systemd_props *ps, struct iso_error *err);
+
+/* The manager's own cgroup (the user manager's: "/user.slice/user-1000.slice/user@1000.service"),
+ * below which its units' cgroups are. */
+int systemd_helper_manager_cgroup(char **ret, struct iso_error *err);
+
+/* AttachProcessesToUnit(unit, pid), where the runtime may not move pid itself; refused unless
+ * the helper that h holds is seen in the unit, so that pid names the same process for systemd. */
+int systemd_helper_attach(const char *unit, pid_t pid, const struct systemd_hold *h,
+			  struct iso_error *err);
 
 #endif
