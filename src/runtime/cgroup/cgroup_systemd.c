@@ -12,17 +12,6 @@
 
 #define WHERE_CONFIG "config.json: linux.resources"
 
-static int parse_resources(const struct spec *spec, struct cgroup_resources *res,
-			   struct iso_error *err)
-{
-	struct json_walk w;
-
-	json_walk_init(&w, "config.json", err);
-	json_walk_push_key(&w, "linux");
-	json_walk_push_key(&w, "resources");
-	return cgroup_resources_parse(&w, spec->linux_.resources, res);
-}
-
 static int annotation_props(const struct spec *spec, struct systemd_props *ps,
 			    struct iso_error *err)
 {
@@ -43,7 +32,6 @@ static int annotation_props(const struct spec *spec, struct systemd_props *ps,
 static int unit_props(const struct spec *spec, const char *id, const struct systemd_unit *u,
 		      bool v2, struct systemd_props *ps, struct iso_error *err)
 {
-	struct cgroup_resources res = {0};
 	char desc[300];
 	int r;
 
@@ -62,11 +50,8 @@ static int unit_props(const struct spec *spec, const char *id, const struct syst
 	}
 	if (r < 0)
 		return iso_error_set(err, ENOMEM, "systemd unit");
-	if ((r = parse_resources(spec, &res, err)) == 0 &&
-	    (r = systemd_props_from_resources(&res, v2, ps, WHERE_CONFIG, err)) == 0)
-		r = annotation_props(spec, ps, err);
-	cgroup_resources_clear(&res);
-	return r;
+	r = systemd_props_from_resources(&spec->linux_.resources, v2, ps, WHERE_CONFIG, err);
+	return r < 0 ? r : annotation_props(spec, ps, err);
 }
 
 int cgroup_systemd_check(const struct spec *spec, const char *id, struct systemd_unit *ret,
