@@ -28,55 +28,7 @@ char *cgroup_dir_path(const struct state_cgroup *c)
 	return asprintf(&p, "%s%s", c->mount, c->path) < 0 ? NULL : p;
 }
 
-/* ---- which controller a resource needs ---- */
-
-unsigned cgroup_resources_needs(const struct cgroup_resources *r)
-{
-	const struct cgroup_memory *m = &r->memory;
-	const struct cgroup_cpu *c = &r->cpu;
-	const struct cgroup_block_io *b = &r->block_io;
-	unsigned need = 0;
-
-	if (r->has_memory &&
-	    (m->has_limit || m->has_reservation || m->has_swap || m->has_swappiness ||
-	     (m->has_disable_oom_killer && m->disable_oom_killer)))
-		need |= CG_MEMORY;
-	if (r->has_cpu && ((c->has_shares && c->shares) || c->has_quota || c->has_period ||
-			   c->has_rt_runtime || c->has_rt_period || c->has_idle))
-		need |= CG_CPU;
-	if (r->has_cpu && (c->cpus || c->mems))
-		need |= CG_CPUSET;
-	if (r->has_pids && r->pids.has_limit)
-		need |= CG_PIDS;
-	if (r->has_block_io &&
-	    (b->has_weight || b->has_leaf_weight || b->n_weight_devices || b->throttle[0].n ||
-	     b->throttle[1].n || b->throttle[2].n || b->throttle[3].n))
-		need |= CG_BLKIO;
-	if (r->n_hugepages)
-		need |= CG_HUGETLB;
-	return need;
-}
-
-const char *cgroup_resources_field_for(const struct cgroup_resources *r, unsigned bit)
-{
-	(void)r;
-	switch (bit) {
-	case CG_MEMORY:
-		return "memory";
-	case CG_CPU:
-		return "cpu";
-	case CG_CPUSET:
-		return "cpu.cpus";
-	case CG_PIDS:
-		return "pids";
-	case CG_BLKIO:
-		return "blockIO";
-	case CG_HUGETLB:
-		return "hugepageLimits";
-	default:
-		return "?";
-	}
-}
+/* ---- which controller a resource needs (cgroup_controllers.c) ---- */
 
 /* The v2 controllers that the unified keys need ("memory.high" needs memory). */
 static unsigned unified_needs(const struct cgroup_resources *r)
