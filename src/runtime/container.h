@@ -69,8 +69,8 @@ struct created_container {
 	struct create_plan *plan;
 };
 
-/* Reads BUNDLE/config.json (bundle NULL: the current directory), which must be a regular
- * file; errors name its absolute path. */
+/* config_read() (config_load.h) for the callers of create: BUNDLE/config.json (bundle NULL:
+ * the current directory), a regular file; errors name its absolute path. */
 int container_read_config(const char *bundle, char **ret_text, size_t *ret_len,
 			  struct iso_error *err);
 
