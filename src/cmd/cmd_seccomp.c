@@ -15,8 +15,6 @@
 #include "util/fsutil.h"
 #include "util/jsongen.h"
 
-#define CONFIG_MAX_SIZE (4 * 1024 * 1024)
-
 static const struct option convert_options_table[] = {
     {"config", required_argument, NULL, 'c'},
     {"help", no_argument, NULL, OPT_HELP},
@@ -34,7 +32,7 @@ static int config_bounding(const char *path, uint64_t *ret, struct iso_error *er
 		*ret = spec_default_bounding();
 		return 0;
 	}
-	r = read_file_at(AT_FDCWD, path, CONFIG_MAX_SIZE, &text, &len, err);
+	r = read_file_at(AT_FDCWD, path, SPEC_MAX_SIZE, &text, &len, err);
 	if (r < 0 || (r = spec_parse(text, len, path, &spec, err)) < 0)
 		return r;
 	*ret = spec->process.has_capabilities ? spec->process.capabilities.bounding : 0;

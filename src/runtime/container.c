@@ -49,7 +49,6 @@
 
 #define FIFO_NAME	   "exec.fifo"
 #define CONFIG_COPY	   "config.json"
-#define CONFIG_MAX_SIZE	   (4 * 1024 * 1024)
 #define ISORUN_OCI_VERSION "1.2.0"
 
 /* Everything create needs, gathered before anything is made on the host. */
@@ -148,6 +147,10 @@ static int check_plan(struct create_plan *p, struct iso_error *err)
 					      "false in config.json");
 	if (p->o->systemd_cgroup && (r = cgroup_systemd_check(spec, p->o->id, &p->unit, err)) < 0)
 		return r;
+	if (rootless_skip_cgroups(p->o->no_cgroups, p->o->systemd_cgroup) &&
+	    (r = cgroup_check_none(spec, err)) < 0)
+		return p->o->no_cgroups ? r
+					: iso_error_wrap(err, "running rootless, without cgroups");
 	/* Last: it asks the kernel whether the bridge and the netDevices exist. */
 	return net_prepare(spec, &p->net, err);
 }
@@ -185,23 +188,10 @@ static int prepare_spawn(struct create_plan *p, struct iso_error *err)
 	return r < 0 ? iso_error_set(err, -r, "starting the thread that clones the init") : 0;
 }
 
-static int read_config(const char *abs_bundle, char **ret_text, size_t *ret_len,
-		       struct iso_error *err)
-{
-	_cleanup_free_ char *config_path = NULL;
-
-	if (asprintf(&config_path, "%s/config.json", abs_bundle) < 0)
-		return iso_error_set(err, ENOMEM, "bundle");
-	return read_regular_file_at(AT_FDCWD, config_path, CONFIG_MAX_SIZE, ret_text, ret_len, err);
-}
-
 int container_read_config(const char *bundle, char **ret_text, size_t *ret_len,
 			  struct iso_error *err)
 {
-	_cleanup_free_ char *abs_bundle = NULL;
-	int r = make_absolute(bundle ? bundle : ".", &abs_bundle, err);
-
-	return r < 0 ? r : read_config(abs_bundle, ret_text, ret_len, err);
+	return config_read(bundle, ret_text, ret_len, err);
 }
 
 static int copy_config(const struct create_options *o, struct create_plan *p, struct iso_error *err)
@@ -229,7 +219,7 @@ static int load_plan(const struct create_options *o, struct create_plan *p, stru
 	if (!jsongen_utf8_valid(p->bundle))
 		return iso_error_invalid(err, "bundle %s: the path is not valid UTF-8", p->bundle);
 	r = o->config_text ? copy_config(o, p, err)
-			   : read_config(p->bundle, &p->config_text, &p->config_len, err);
+			   : config_read(p->bundle, &p->config_text, &p->config_len, err);
 	if (r < 0)
 		return r;
 	if ((r = config_load_spec(p->config_text, p->config_len, &profile, &p->spec, err)) < 0)
@@ -595,16 +585,15 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		return iso_error_set(err, errno, "opening the start barrier");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return iso_error_set(err, errno, "socketpair");
+	/* Without cgroups, check_plan() has refused every limit already. */
 	no_cgroups = rootless_skip_cgroups(p->o->no_cgroups, p->o->systemd_cgroup);
 	if (no_cgroups)
-		r = cgroup_check_none(p->spec, err);
+		r = 0;
 	else if (p->o->systemd_cgroup)
 		r = cgroup_plan_systemd(p->spec, p->unit.cgroup_path, &hook, &st.cgroups,
 					&st.n_cgroups, err);
 	else
 		r = cgroup_create(p->spec, p->o->id, &hook, &st.cgroups, &st.n_cgroups, err);
-	if (r < 0 && no_cgroups && !p->o->no_cgroups)
-		iso_error_wrap(err, "running rootless, without cgroups");
 	if (r < 0) {
 		close(sv[0]);
 		close(sv[1]);
@@ -654,6 +643,8 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 	ret->pid = pid;
 	ret->pidfd = steal_fd(pidfd);
 	ret->terminal = p->spec->process.terminal;
+	ret->filter_holds_init_calls =
+	    !p->spec->process.no_new_privileges || p->spec->hooks[HOOK_START_CONTAINER].n_hooks > 0;
 	ret->started = started;
 	return 0;
 }
@@ -739,7 +730,7 @@ static int load_config_copy(int dirfd, struct spec **ret, struct iso_error *err)
 	size_t len;
 	int r;
 
-	r = read_file_at(dirfd, CONFIG_COPY, CONFIG_MAX_SIZE, &text, &len, err);
+	r = read_file_at(dirfd, CONFIG_COPY, SPEC_MAX_SIZE, &text, &len, err);
 	if (r < 0)
 		return r;
 	return spec_parse(text, len, "config.json", ret, err);
@@ -757,7 +748,7 @@ int container_load_with_config(const char *root, const char *id, struct containe
 	r = container_open_locked(root, id, &dirfd, st, err);
 	if (r < 0)
 		return r;
-	r = read_file_at(dirfd, CONFIG_COPY, CONFIG_MAX_SIZE, &text, &len, err);
+	r = read_file_at(dirfd, CONFIG_COPY, SPEC_MAX_SIZE, &text, &len, err);
 	if (r == 0)
 		r = config_load(text, len, root, ret_spec, ret_seccomp, err);
 	if (r < 0)

@@ -61,12 +61,16 @@ struct created_container {
 	int pidfd;     /* O_CLOEXEC; the caller closes it */
 	bool terminal; /* process.terminal: the pty master went to the console socket */
 	bool started;  /* create_options.start was taken */
+	/* The config's own seccomp filter holds calls of the init's before its exec: it is loaded
+	 * before the user changes (noNewPrivileges false: process_setup.h), or startContainer
+	 * hooks run under it (init_filter.h).  isorun trace's profile then needs those calls. */
+	bool filter_holds_init_calls;
 	/* What the init reads until it execs: it runs in this process's memory (init_spawn.h). */
 	struct create_plan *plan;
 };
 
-/* Reads BUNDLE/config.json (bundle NULL: the current directory), which must be a regular
- * file; errors name its absolute path. */
+/* config_read() (config_load.h) for the callers of create: BUNDLE/config.json (bundle NULL:
+ * the current directory), a regular file; errors name its absolute path. */
 int container_read_config(const char *bundle, char **ret_text, size_t *ret_len,
 			  struct iso_error *err);
 

@@ -223,6 +223,76 @@ create_fails() {
 	[[ "$stderr" != *swap* ]] || fail "blamed on swap"
 }
 
+# create_fails_first [GLOBAL-OPTION...] -- SUBSTRING...: as create_fails, and the config is
+# refused before create makes anything: killed by fault injection at the state directory (the
+# first thing it makes), create would exit 137 and leave that directory; it must fail first.
+create_fails_first() {
+	"$ISORUN" --help 2>/dev/null | grep -q 'ISORUN_FAULT_INJECT=STEP' ||
+		skip "isorun was built without fault injection (./configure --enable-fault-injection)"
+	local -a global=()
+	while [ "$1" != -- ]; do
+		global+=("$1")
+		shift
+	done
+	shift
+	iso_run env ISORUN_FAULT_INJECT=state-dir "$ISORUN" --root "$ROOT" "${global[@]}" \
+		create --bundle "$BUNDLE" "$CTR"
+	assert_failure 1
+	assert_no_leftovers
+	local s
+	for s in "$@"; do
+		assert_one_line_error "$s"
+	done
+}
+
+# linux.resources is parsed with the rest of config.json (spec.c), before the state directory,
+# the start fifo or the namespaces exist: one test per member of the object.
+@test "create: linux.resources.memory of the wrong type is refused before anything is made" {
+	update_config '.linux.resources.memory = {limit: "1G"}'
+	create_fails_first -- "config.json: linux.resources.memory.limit: expected a 64-bit integer"
+}
+
+@test "create: linux.resources.cpu of the wrong type is refused before anything is made" {
+	update_config '.linux.resources.cpu = {shares: -5}'
+	create_fails_first -- "config.json: linux.resources.cpu.shares: expected an unsigned 64-bit"
+}
+
+@test "create: linux.resources.pids without a limit is refused before anything is made" {
+	update_config '.linux.resources.pids = {}'
+	create_fails_first -- "config.json: linux.resources.pids.limit: required"
+}
+
+@test "create: linux.resources.blockIO out of range is refused before anything is made" {
+	update_config '.linux.resources.blockIO = {weight: 5}'
+	create_fails_first -- "config.json: linux.resources.blockIO.weight: must be between 10 and 1000"
+}
+
+@test "create: linux.resources.hugepageLimits with a bad page size is refused before anything is made" {
+	update_config '.linux.resources.hugepageLimits = [{pageSize: "2MB/../x", limit: 0}]'
+	create_fails_first -- "config.json: linux.resources.hugepageLimits[0].pageSize:"
+}
+
+@test "create: linux.resources.network of the wrong type is refused before anything is made" {
+	update_config '.linux.resources.network = {classID: "x"}'
+	create_fails_first -- "config.json: linux.resources.network.classID: expected an unsigned 32-bit"
+}
+
+@test "create: linux.resources.devices with a bad access is refused before anything is made" {
+	update_config '.linux.resources.devices = [{allow: true, access: "rwx"}]'
+	create_fails_first -- "config.json: linux.resources.devices[0].access:"
+}
+
+@test "create: linux.resources.unified naming no controller file is refused before anything is made" {
+	update_config '.linux.resources.unified = {"cgroup.procs": "1"}'
+	create_fails_first -- "config.json: linux.resources.unified: \"cgroup.procs\" is not a controller file"
+}
+
+@test "create --cgroup-manager disabled: a limit is refused before anything is made" {
+	update_config '.linux.resources.pids = {limit: 64}'
+	create_fails_first --cgroup-manager disabled -- \
+		"config.json: linux.resources.pids: the container has no cgroup (--cgroup-manager disabled)"
+}
+
 @test "create: an unknown rlimit type is named" {
 	update_config '.process.rlimits = [{"type": "RLIMIT_BOGUS", "soft": 1, "hard": 1}]'
 	create_fails "RLIMIT_BOGUS"

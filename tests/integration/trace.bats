@@ -122,6 +122,18 @@ openat read close pread64 access uname futex"
 	lacks_name capset
 }
 
+@test "trace: the init's calls follow the config the container was created with, not config.json after the run" {
+	prog /bin/simple_test early
+	# noNewPrivileges false (the filter holds the init's calls), and a hook that replaces the
+	# bundle's config.json while the container is created: trace must not read it again.
+	update_config --arg cfg "$BUNDLE/config.json" '.process.noNewPrivileges = false
+		| .hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", "echo {} >" + $cfg]}]'
+	iso_run isorun trace -o "$PROFILE" -b "$BUNDLE" "$CTR"
+	assert_success
+	assert_equal "$(cat "$BUNDLE/config.json")" "{}"
+	has_name capset
+}
+
 @test "trace: a startContainer hook, which runs under the filter, is allowed (noNewPrivileges true and false)" {
 	local nnp
 	prog /bin/simple_test hooked

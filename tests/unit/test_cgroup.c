@@ -346,6 +346,7 @@ static void test_v1_apply(void)
 					    "devices.allow",
 					    "devices.deny",
 					    NULL};
+	static const char *const net_files[] = {"net_cls.classid", "net_prio.ifpriomap", NULL};
 	char dir[] = "/tmp/isorun-unit-cgv1-XXXXXX";
 	struct cgroup_device_rule rules[] = {{false, 'a', -1, -1, 7}, {true, 'c', 10, 229, 3}};
 	struct cgroup_resources r;
@@ -401,6 +402,22 @@ static void test_v1_apply(void)
 	UNIT_CHECK(ret < 0 && strstr(err.msg, "memory.swap") &&
 		       strstr(err.msg, "memory.memsw.limit_in_bytes"),
 		   "swap > limit without memsw: an error naming the field and file (%s)", err.msg);
+	cgroup_resources_clear(&r);
+
+	/* Each part is written where the directory enforces its controller: net_cls and net_prio
+	 * (one hierarchy each here) get only their own file, and pids nothing. */
+	make_files(dir, net_files);
+	ret = parse("{\"network\":{\"classID\":1048577,\"priorities\":[{\"name\":\"eth0\","
+		    "\"priority\":5}]},\"pids\":{\"limit\":10}}",
+		    &r, &err);
+	ret = ret ?: cgroup_v1_apply(&t, CG_NET_CLS, &r, &err);
+	UNIT_CHECK(ret == 0, "v1 apply to a net_cls directory (%s)", err.msg);
+	EXPECT("net_cls.classid", "1048577");
+	EXPECT("net_prio.ifpriomap", "");
+	EXPECT("pids.max", "max");
+	ret = cgroup_v1_apply(&t, CG_NET_PRIO, &r, &err);
+	UNIT_CHECK(ret == 0, "v1 apply to a net_prio directory (%s)", err.msg);
+	EXPECT("net_prio.ifpriomap", "eth0 5");
 	cgroup_resources_clear(&r);
 	close(t.dirfd);
 	remove_tree(dir, &err);

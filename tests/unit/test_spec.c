@@ -17,6 +17,7 @@
 
 #include "unit.h"
 #include "runtime/spec/cap_names.h"
+#include "runtime/spec/config_load.h"
 #include "runtime/spec/mount_options.h"
 #include "runtime/spec/spec.h"
 #include "util/cleanup.h"
@@ -182,8 +183,12 @@ static void test_full_linux(const struct spec *s)
 	UNIT_CHECK(l->rootfs_propagation == (MS_SLAVE | MS_REC), "rootfsPropagation rslave");
 	UNIT_STREQ(l->cgroups_path, "/libpod_parent/libpod-abc", "cgroupsPath");
 	UNIT_STREQ(l->mount_label, "system_u:object_r:c1", "mountLabel");
-	UNIT_CHECK(YAJL_IS_OBJECT(l->resources) && YAJL_IS_OBJECT(l->seccomp),
-		   "resources, seccomp kept as yajl objects");
+	UNIT_CHECK(l->resources.has_pids && l->resources.pids.limit == 2048 &&
+		       l->resources.n_devices == 1 && !l->resources.devices[0].allow &&
+		       l->resources.devices[0].type == 'a' && l->resources.devices[0].major == -1 &&
+		       l->resources.devices[0].access == 7 && !l->resources.has_memory,
+		   "resources parsed with the rest: pids limit, a device rule's wildcards");
+	UNIT_CHECK(YAJL_IS_OBJECT(l->seccomp), "seccomp kept as a yajl object");
 	UNIT_CHECK(l->time_monotonic.has && l->time_monotonic.secs == 1 &&
 		       l->time_monotonic.nanosecs == 0 && !l->time_boottime.has,
 		   "timeOffsets.monotonic parsed, boottime absent");
@@ -468,6 +473,53 @@ static void test_linux_errors(void)
 		     "config.json: linux.timeOffsets.monotonic: expected an object");
 }
 
+#define RESOURCES(...) LINUX("'resources': {" __VA_ARGS__ "}")
+
+/* linux.resources is parsed with the rest of the document: each error names its path below
+ * linux.resources, as every other field's does. */
+static void test_resources_errors(void)
+{
+	expect_error(RESOURCES("'memory': {'limit': 'x'}"),
+		     "config.json: linux.resources.memory.limit: expected a 64-bit integer");
+	expect_error(RESOURCES("'memory': {'limit': -2}"),
+		     "config.json: linux.resources.memory.limit: must be at least -1");
+	expect_error(RESOURCES("'memory': {'limit': 2000000, 'swap': 1000000}"),
+		     "config.json: linux.resources.memory.swap: 1000000 is less than memory.limit "
+		     "2000000 (swap is the limit of memory plus swap)");
+	expect_error(RESOURCES("'memory': {'swappiness': 101}"),
+		     "config.json: linux.resources.memory.swappiness: must be between 0 and 100");
+	expect_error(RESOURCES("'cpu': {'shares': -1}"),
+		     "config.json: linux.resources.cpu.shares: expected an unsigned 64-bit "
+		     "integer");
+	expect_error(RESOURCES("'cpu': {'cpus': 3}"),
+		     "config.json: linux.resources.cpu.cpus: expected a string");
+	expect_error(RESOURCES("'pids': {}"), "config.json: linux.resources.pids.limit: required");
+	expect_error(RESOURCES("'pids': {'limit': true}"),
+		     "config.json: linux.resources.pids.limit: expected a 64-bit integer");
+	expect_error(RESOURCES("'blockIO': {'weight': 5}"),
+		     "config.json: linux.resources.blockIO.weight: must be between 10 and 1000");
+	expect_error(RESOURCES("'blockIO': {'throttleReadBpsDevice': [{'major': 8, 'minor': -1, "
+			       "'rate': 1}]}"),
+		     "config.json: linux.resources.blockIO.throttleReadBpsDevice[0].minor: must be "
+		     "between 0 and 1048575");
+	expect_error(RESOURCES("'hugepageLimits': [{'pageSize': '2M/x', 'limit': 1}]"),
+		     "config.json: linux.resources.hugepageLimits[0].pageSize: \"2M/x\" is not a "
+		     "page size like 2MB or 1GB");
+	expect_error(RESOURCES("'network': {'priorities': [{'name': 'a b', 'priority': 1}]}"),
+		     "config.json: linux.resources.network.priorities[0].name: \"a b\" is not an "
+		     "interface name");
+	expect_error(RESOURCES("'devices': [{'allow': true, 'access': 'rwx'}]"),
+		     "config.json: linux.resources.devices[0].access: expected a combination of r, "
+		     "w and m (an a is ignored)");
+	expect_error(RESOURCES("'devices': {}"),
+		     "config.json: linux.resources.devices: expected an array");
+	expect_error(RESOURCES("'unified': {'cgroup.procs': '1'}"),
+		     "config.json: linux.resources.unified: \"cgroup.procs\" is not a controller "
+		     "file");
+	expect_error(RESOURCES("'unified': {'memory.high': 5}"),
+		     "config.json: linux.resources.unified[\"memory.high\"]: expected a string");
+}
+
 /* podman writes fileMode as the host node's st_mode: 8630 = 020666, 25008 = 060660,
  * 4480 = 010600. */
 static void test_device_file_type_bits(void)
@@ -569,6 +621,16 @@ static void test_validate_for_start(void)
 		     "config.json: linux.uidMappings: needs a user namespace in linux.namespaces");
 }
 
+/* BUNDLE/config.json the way create reads it (config_load.h). */
+static int load_bundle(const char *dir, struct spec **ret, struct iso_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int r = config_read(dir, &text, &len, err);
+
+	return r < 0 ? r : spec_parse(text, len, "config.json", ret, err);
+}
+
 static void check_default(const char *dir, bool rootless)
 {
 	_cleanup_free_ char *path = NULL;
@@ -581,7 +643,7 @@ static void check_default(const char *dir, bool rootless)
 		return;
 	r = spec_write_default(path, rootless, NULL, &err);
 	UNIT_CHECK(r == 0, "spec_write_default (rootless=%d)", rootless);
-	r = spec_load(dir, &s, &err);
+	r = load_bundle(dir, &s, &err);
 	UNIT_CHECK(r == 0 && s, "default config re-parses (rootless=%d)", rootless);
 	if (!s) {
 		printf("#   %s\n", err.msg);
@@ -610,15 +672,18 @@ static void check_default(const char *dir, bool rootless)
 	if (!rootless) {
 		UNIT_CHECK(spec_find_namespace(s, CLONE_NEWNET) &&
 			       !spec_find_namespace(s, CLONE_NEWUSER) &&
-			       YAJL_IS_OBJECT(s->linux_.resources),
-			   "default: network namespace, no user namespace, device rules");
+			       s->linux_.resources.has_pids &&
+			       s->linux_.resources.pids.limit == SPEC_DEFAULT_PIDS_LIMIT &&
+			       s->linux_.resources.memory.limit == SPEC_DEFAULT_MEMORY_LIMIT,
+			   "default: network namespace, no user namespace, pids and memory limits");
 		UNIT_STREQ(pts->data, "newinstance,ptmxmode=0666,mode=0620,gid=5", "devpts data");
 	} else {
 		UNIT_CHECK(!spec_find_namespace(s, CLONE_NEWNET) &&
 			       spec_find_namespace(s, CLONE_NEWUSER) &&
 			       s->linux_.uid_mappings[0].host_id == geteuid() &&
 			       s->linux_.gid_mappings[0].host_id == getegid() &&
-			       s->linux_.uid_mappings[0].size == 1 && !s->linux_.resources,
+			       s->linux_.uid_mappings[0].size == 1 &&
+			       !s->linux_.resources.has_pids && !s->linux_.resources.has_memory,
 			   "rootless: user namespace mapping the caller to root, no network ns");
 		UNIT_STREQ(pts->data, "newinstance,ptmxmode=0666,mode=0620",
 			   "rootless devpts: no gid=5");
@@ -626,6 +691,35 @@ static void check_default(const char *dir, bool rootless)
 			   "rootless /sys is an rbind");
 	}
 	spec_free(s);
+	unlink(path);
+}
+
+/* One limit for every reader of config.json: it must be smaller than SPEC_MAX_SIZE bytes. */
+static void check_size_limit(const char *dir)
+{
+	_cleanup_free_ char *path = NULL, *text = NULL, *expected = NULL;
+	struct iso_error err = {0};
+	size_t len;
+	FILE *f;
+	int r;
+
+	if (asprintf(&path, "%s/config.json", dir) < 0 ||
+	    asprintf(&expected, "%s: larger than %u bytes: File too large", path, SPEC_MAX_SIZE) <
+		0 ||
+	    !(f = fopen(path, "we")))
+		return;
+	r = ftruncate(fileno(f), SPEC_MAX_SIZE - 1);
+	fclose(f);
+	UNIT_CHECK(r == 0 && config_read(dir, &text, &len, &err) == 0 && len == SPEC_MAX_SIZE - 1,
+		   "config_read takes a config.json of SPEC_MAX_SIZE - 1 bytes");
+	free(text);
+	text = NULL;
+	r = truncate(path, SPEC_MAX_SIZE);
+	UNIT_CHECK(r == 0 && config_read(dir, &text, &len, &err) == -EFBIG && !text,
+		   "config_read refuses one byte more");
+	UNIT_STREQ(err.msg, expected, "the error names the file and the limit");
+	if (strcmp(err.msg, expected))
+		printf("#   got: %s\n", err.msg);
 	unlink(path);
 }
 
@@ -641,13 +735,14 @@ static void test_default_and_load(void)
 		UNIT_CHECK(0, "mkdtemp");
 		return;
 	}
-	r = spec_load(dir, &s, &err);
+	r = load_bundle(dir, &s, &err);
 	if (asprintf(&expected, "%s/config.json: No such file or directory", dir) < 0)
 		return;
-	UNIT_CHECK(r == -ENOENT && !s, "spec_load without config.json fails with ENOENT");
+	UNIT_CHECK(r == -ENOENT && !s, "config_read without config.json fails with ENOENT");
 	UNIT_STREQ(err.msg, expected, "missing config.json names the path");
 	check_default(dir, false);
 	check_default(dir, true);
+	check_size_limit(dir);
 	rmdir(dir);
 }
 
@@ -663,6 +758,7 @@ int main(void)
 	test_process_errors();
 	test_mount_hook_errors();
 	test_linux_errors();
+	test_resources_errors();
 	test_device_file_type_bits();
 	test_mount_options();
 	test_validate_for_start();

@@ -29,55 +29,7 @@ char *cgroup_dir_path(const struct state_cgroup *c)
 	return asprintf(&p, "%s%s", c->mount, c->path) < 0 ? NULL : p;
 }
 
-/* ---- which controller a resource needs ---- */
-
-unsigned cgroup_resources_needs(const struct cgroup_resources *r)
-{
-	const struct cgroup_memory *m = &r->memory;
-	const struct cgroup_cpu *c = &r->cpu;
-	const struct cgroup_block_io *b = &r->block_io;
-	unsigned need = 0;
-
-	if (r->has_memory &&
-	    (m->has_limit || m->has_reservation || m->has_swap || m->has_swappiness ||
-	     (m->has_disable_oom_killer && m->disable_oom_killer)))
-		need |= CG_MEMORY;
-	if (r->has_cpu && ((c->has_shares && c->shares) || c->has_quota || c->has_period ||
-			   c->has_rt_runtime || c->has_rt_period || c->has_idle))
-		need |= CG_CPU;
-	if (r->has_cpu && (c->cpus || c->mems))
-		need |= CG_CPUSET;
-	if (r->has_pids && r->pids.has_limit)
-		need |= CG_PIDS;
-	if (r->has_block_io &&
-	    (b->has_weight || b->has_leaf_weight || b->n_weight_devices || b->throttle[0].n ||
-	     b->throttle[1].n || b->throttle[2].n || b->throttle[3].n))
-		need |= CG_BLKIO;
-	if (r->n_hugepages)
-		need |= CG_HUGETLB;
-	return need;
-}
-
-const char *cgroup_resources_field_for(const struct cgroup_resources *r, unsigned bit)
-{
-	(void)r;
-	switch (bit) {
-	case CG_MEMORY:
-		return "memory";
-	case CG_CPU:
-		return "cpu";
-	case CG_CPUSET:
-		return "cpu.cpus";
-	case CG_PIDS:
-		return "pids";
-	case CG_BLKIO:
-		return "blockIO";
-	case CG_HUGETLB:
-		return "hugepageLimits";
-	default:
-		return "?";
-	}
-}
+/* ---- which controller a resource needs (cgroup_controllers.c) ---- */
 
 /* The v2 controllers that the unified keys need ("memory.high" needs memory). */
 static unsigned unified_needs(const struct cgroup_resources *r)
@@ -546,7 +498,7 @@ static int apply_all(const struct state_cgroup *cg, size_t n, const unsigned *ma
 
 struct create_ctx {
 	struct cgroup_layout layout;
-	struct cgroup_resources res;
+	const struct cgroup_resources *res; /* the spec's */
 	struct state_cgroup *dirs;
 	size_t n;
 	unsigned *masks;
@@ -557,7 +509,6 @@ struct create_ctx {
 static void create_ctx_clear(struct create_ctx *c)
 {
 	cgroup_layout_clear(&c->layout);
-	cgroup_resources_clear(&c->res);
 	state_cgroups_free(c->dirs, c->n);
 	free(c->masks);
 	free(c->norm);
@@ -569,7 +520,7 @@ static int create_dirs(struct create_ctx *c, struct iso_error *err)
 	struct mkdir_ctx mk = {0};
 	int r;
 
-	mk.v2_required = (cgroup_resources_needs(&c->res) & ~v1) | unified_needs(&c->res);
+	mk.v2_required = (cgroup_resources_needs(c->res) & ~v1) | unified_needs(c->res);
 	/* On a pure v2 host: accounting for stats, and what `update` may change later. */
 	mk.v2_wanted =
 	    mk.v2_required | (v1 ? 0 : CG_CPU | CG_CPUSET | CG_MEMORY | CG_PIDS | CG_BLKIO);
@@ -673,28 +624,22 @@ static int create_or_plan(const struct spec *spec, const char *id, const char *u
 			  const struct cgroup_create_hook *hook, struct state_cgroup **ret,
 			  size_t *ret_n, struct iso_error *err)
 {
-	struct create_ctx c = {0};
-	struct json_walk w;
+	struct create_ctx c = {.res = &spec->linux_.resources};
 	long long t0 = timefmt_monotonic_us();
 	int r;
 
-	json_walk_init(&w, "config.json", err);
-	json_walk_push_key(&w, "linux");
-	json_walk_push_key(&w, "resources");
-	if ((r = cgroup_resources_parse(&w, spec->linux_.resources, &c.res)) < 0)
-		goto out;
 	/* Without privilege and without limits asked for, there is nothing isorun could make. */
 	if (!unit_path && geteuid() != 0 && !spec->linux_.cgroups_path &&
-	    !cgroup_resources_needs(&c.res) && !c.res.n_unified) {
+	    !cgroup_resources_needs(c.res) && !c.res->n_unified) {
 		*ret = NULL;
 		*ret_n = 0;
-		goto out;
+		return 0;
 	}
 	c.default_path = !unit_path && (!spec->linux_.cgroups_path || !*spec->linux_.cgroups_path);
 	r = unit_path ? ((c.norm = strdup(unit_path)) ? 0 : iso_error_set(err, ENOMEM, "cgroup"))
 		      : cgroup_path_normalize(spec->linux_.cgroups_path, id, &c.norm, err);
 	if (r < 0 || (r = cgroup_layout_detect(&c.layout, err)) < 0 ||
-	    (r = check_enforceable(&c.layout, &c.res, err)) < 0)
+	    (r = check_enforceable(&c.layout, c.res, err)) < 0)
 		goto out;
 	/* Recorded before anything is made: a create killed at any point leaves nothing that
 	 * delete cannot find. */
@@ -862,62 +807,44 @@ int cgroup_apply_config(const struct spec *spec, const struct state_cgroup *cg, 
 			struct iso_error *err)
 {
 	_cleanup_free_ struct cgroup_device_rule *rules = NULL;
-	_cleanup_free_ unsigned *masks = calloc(n ? n : 1, sizeof(*masks));
-	struct cgroup_resources res = {0};
+	_cleanup_free_ unsigned *masks = NULL;
+	const struct cgroup_resources *res = &spec->linux_.resources;
 	long long t0 = timefmt_monotonic_us();
-	struct json_walk w;
 	size_t n_rules = 0;
 	int r;
 
 	if (n == 0)
 		return 0;
-	json_walk_init(&w, "config.json", err);
-	json_walk_push_key(&w, "linux");
-	json_walk_push_key(&w, "resources");
-	if (!masks || (r = cgroup_resources_parse(&w, spec->linux_.resources, &res)) < 0) {
-		r = masks ? r : iso_error_set(err, ENOMEM, "cgroup");
-		goto out;
-	}
+	masks = calloc(n, sizeof(*masks));
+	if (!masks)
+		return iso_error_set(err, ENOMEM, "cgroup");
 	/* Rootless (a systemd user manager's subtree) there is no device program to attach (that
 	 * needs privilege), nor a device node the user namespace could use: as runc, none. */
-	if (!rootless_caller() && device_rules(spec, &res, &rules, &n_rules) < 0) {
-		r = iso_error_set(err, ENOMEM, "cgroup");
-		goto out;
-	}
+	if (!rootless_caller() && device_rules(spec, res, &rules, &n_rules) < 0)
+		return iso_error_set(err, ENOMEM, "cgroup");
 	for (size_t i = 0; i < n; i++)
 		masks[i] = entry_mask(&cg[i]);
-	r = apply_all(cg, n, masks, &res, rules, n_rules, WHERE_CONFIG, err);
+	r = apply_all(cg, n, masks, res, rules, n_rules, WHERE_CONFIG, err);
 	if (r == 0)
 		log_debug("cgroup: limits and device rules applied in %.3f ms",
 			  (double)(timefmt_monotonic_us() - t0) / 1000);
-out:
-	cgroup_resources_clear(&res);
 	return r;
 }
 
 int cgroup_check_none(const struct spec *spec, struct iso_error *err)
 {
-	struct cgroup_resources res = {0};
-	struct json_walk w;
-	unsigned need;
-	int r;
+	const struct cgroup_resources *res = &spec->linux_.resources;
+	unsigned need = cgroup_resources_needs(res);
 
-	json_walk_init(&w, "config.json", err);
-	json_walk_push_key(&w, "linux");
-	json_walk_push_key(&w, "resources");
-	if ((r = cgroup_resources_parse(&w, spec->linux_.resources, &res)) < 0)
-		return r;
-	need = cgroup_resources_needs(&res);
-	if (res.n_unified)
-		r = iso_error_invalid(err,
-				      WHERE_CONFIG ".unified.%s: the container has no cgroup "
-						   "(--cgroup-manager disabled)",
-				      res.unified[0].key);
-	else if (need)
-		r = iso_error_invalid(err,
-				      WHERE_CONFIG ".%s: the container has no cgroup "
-						   "(--cgroup-manager disabled)",
-				      cgroup_resources_field_for(&res, need & -need));
-	cgroup_resources_clear(&res);
-	return r;
+	if (res->n_unified)
+		return iso_error_invalid(err,
+					 WHERE_CONFIG ".unified.%s: the container has no cgroup "
+						      "(--cgroup-manager disabled)",
+					 res->unified[0].key);
+	if (need)
+		return iso_error_invalid(err,
+					 WHERE_CONFIG ".%s: the container has no cgroup "
+						      "(--cgroup-manager disabled)",
+					 cgroup_resources_field_for(res, need & -need));
+	return 0;
 }

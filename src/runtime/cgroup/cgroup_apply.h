@@ -14,6 +14,7 @@ struct cgroup_target {
 	int dirfd;	   /* the container's cgroup directory in one hierarchy */
 	const char *dir;   /* its host path, for messages */
 	const char *where; /* prefix of field names: "config.json: linux.resources" or "update" */
+	unsigned mask;	   /* the controllers it enforces (CG_*), set by the apply walk */
 };
 
 /* Writes value to dir/file; failures read "WHERE.FIELD: writing "VALUE" to DIR/FILE: errno". */
@@ -34,11 +35,57 @@ bool cgroup_file_says(int dirfd, const char *file, const char *want);
 bool cgroup_swap_unaccounted(const struct cgroup_target *t, const struct cgroup_memory *m,
 			     const char *file);
 
-/* Applies the parts of r that belong to the controllers in mask. */
+/* Applies the parts of r that belong to the controllers in mask, walking cgroup_controllers[]. */
 int cgroup_v1_apply(const struct cgroup_target *t, unsigned mask, const struct cgroup_resources *r,
 		    struct iso_error *err);
 int cgroup_v2_apply(const struct cgroup_target *t, unsigned mask, const struct cgroup_resources *r,
 		    struct iso_error *err);
+
+/* Writes one controller's part of linux.resources (nothing when r does not set it). */
+typedef int (*cgroup_apply_fn)(const struct cgroup_target *t, const struct cgroup_resources *r,
+			       struct iso_error *err);
+
+/* One row per part of linux.resources (cgroup_controllers.c): the controllers it needs, the
+ * field errors name, whether r asks for it, and how each cgroup version writes it.  Adding a
+ * controller is adding a row; the apply walks, the checks that a resource can be enforced
+ * (cgroup.c) and the errors that name its field all read this table. */
+struct cgroup_controller_row {
+	unsigned bits;	   /* CG_*: applied where a directory enforces any of them; 0: always */
+	const char *field; /* the member of linux.resources, as errors name it */
+	/* Whether r asks for a limit that needs `bits` (NULL: never required, e.g. network,
+	 * which is warned about when missing, or unified, checked on its own). */
+	bool (*needs)(const struct cgroup_resources *r);
+	cgroup_apply_fn v1; /* NULL: not on cgroup v1 */
+	cgroup_apply_fn v2; /* NULL: not on cgroup v2 */
+};
+
+extern const struct cgroup_controller_row cgroup_controllers[];
+extern const size_t cgroup_n_controllers;
+
+int cgroup_v1_memory(const struct cgroup_target *t, const struct cgroup_resources *r,
+		     struct iso_error *err);
+int cgroup_v1_cpu(const struct cgroup_target *t, const struct cgroup_resources *r,
+		  struct iso_error *err);
+int cgroup_v1_pids(const struct cgroup_target *t, const struct cgroup_resources *r,
+		   struct iso_error *err);
+int cgroup_v1_blkio(const struct cgroup_target *t, const struct cgroup_resources *r,
+		    struct iso_error *err);
+int cgroup_v1_hugetlb(const struct cgroup_target *t, const struct cgroup_resources *r,
+		      struct iso_error *err);
+int cgroup_v1_network(const struct cgroup_target *t, const struct cgroup_resources *r,
+		      struct iso_error *err);
+int cgroup_v2_memory(const struct cgroup_target *t, const struct cgroup_resources *r,
+		     struct iso_error *err);
+int cgroup_v2_cpu(const struct cgroup_target *t, const struct cgroup_resources *r,
+		  struct iso_error *err);
+int cgroup_v2_pids(const struct cgroup_target *t, const struct cgroup_resources *r,
+		   struct iso_error *err);
+int cgroup_v2_io(const struct cgroup_target *t, const struct cgroup_resources *r,
+		 struct iso_error *err);
+int cgroup_v2_hugetlb(const struct cgroup_target *t, const struct cgroup_resources *r,
+		      struct iso_error *err);
+int cgroup_v2_unified(const struct cgroup_target *t, const struct cgroup_resources *r,
+		      struct iso_error *err);
 
 /* v1 devices.deny/devices.allow from a complete rule list (the first rule denies everything). */
 int cgroup_v1_apply_devices(const struct cgroup_target *t, const struct cgroup_device_rule *rules,

@@ -22,17 +22,6 @@
 #define SYSTEMD_USER_SLICE "user.slice"
 #define CGROUP_V2_ROOT	   "/sys/fs/cgroup"
 
-static int parse_resources(const struct spec *spec, struct cgroup_resources *res,
-			   struct iso_error *err)
-{
-	struct json_walk w;
-
-	json_walk_init(&w, "config.json", err);
-	json_walk_push_key(&w, "linux");
-	json_walk_push_key(&w, "resources");
-	return cgroup_resources_parse(&w, spec->linux_.resources, res);
-}
-
 static int annotation_props(const struct spec *spec, struct systemd_props *ps,
 			    struct iso_error *err)
 {
@@ -53,7 +42,6 @@ static int annotation_props(const struct spec *spec, struct systemd_props *ps,
 static int unit_props(const struct spec *spec, const char *id, const struct systemd_unit *u,
 		      bool v2, struct systemd_props *ps, struct iso_error *err)
 {
-	struct cgroup_resources res = {0};
 	char desc[300];
 	int r;
 
@@ -72,11 +60,8 @@ static int unit_props(const struct spec *spec, const char *id, const struct syst
 	}
 	if (r < 0)
 		return iso_error_set(err, ENOMEM, "systemd unit");
-	if ((r = parse_resources(spec, &res, err)) == 0 &&
-	    (r = systemd_props_from_resources(&res, v2, ps, WHERE_CONFIG, err)) == 0)
-		r = annotation_props(spec, ps, err);
-	cgroup_resources_clear(&res);
-	return r;
+	r = systemd_props_from_resources(&spec->linux_.resources, v2, ps, WHERE_CONFIG, err);
+	return r < 0 ? r : annotation_props(spec, ps, err);
 }
 
 /* ---- a rootless caller: the user manager's delegated subtree ---- */
@@ -103,31 +88,27 @@ static int check_delegated(const struct spec *spec, const char *manager_dir, str
 {
 	_cleanup_close_ int fd = open(manager_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	_cleanup_free_ char *avail = NULL;
-	struct cgroup_resources res = {0};
+	const struct cgroup_resources *res = &spec->linux_.resources;
 	unsigned missing = 0;
 	int r;
 
 	if (fd < 0)
 		return iso_error_set(err, errno, "the systemd user manager's cgroup %s",
 				     manager_dir);
-	if ((r = cgroup_read(fd, "cgroup.controllers", &avail, err)) < 0 ||
-	    (r = parse_resources(spec, &res, err)) < 0)
-		goto out;
-	missing = cgroup_resources_needs(&res) & ~cgroup_controllers_parse(avail, ' ');
+	if ((r = cgroup_read(fd, "cgroup.controllers", &avail, err)) < 0)
+		return r;
+	missing = cgroup_resources_needs(res) & ~cgroup_controllers_parse(avail, ' ');
 	for (unsigned bit = 1; missing && bit; bit <<= 1) {
 		if (!(missing & bit))
 			continue;
 		avail[strcspn(avail, "\n")] = '\0';
-		r = iso_error_invalid(
+		return iso_error_invalid(
 		    err,
 		    WHERE_CONFIG ".%s: the %s controller is not delegated to your "
 				 "systemd user manager (it has: %s)",
-		    cgroup_resources_field_for(&res, bit), cgroup_controller_v2_name(bit), avail);
-		break;
+		    cgroup_resources_field_for(res, bit), cgroup_controller_v2_name(bit), avail);
 	}
-out:
-	cgroup_resources_clear(&res);
-	return r;
+	return 0;
 }
 
 /* The unit's cgroup is below the user manager's own; pure cgroup v2 only, as with runc (the

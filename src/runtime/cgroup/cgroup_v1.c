@@ -99,11 +99,14 @@ static int v1_memory_limits(const struct cgroup_target *t, const struct cgroup_m
 	return cgroup_write_i64(t, "memory.swap", "memory.memsw.limit_in_bytes", m->swap, err);
 }
 
-static int v1_memory(const struct cgroup_target *t, const struct cgroup_memory *m,
+int cgroup_v1_memory(const struct cgroup_target *t, const struct cgroup_resources *res,
 		     struct iso_error *err)
 {
+	const struct cgroup_memory *m = &res->memory;
 	int r;
 
+	if (!res->has_memory)
+		return 0;
 	if ((r = v1_memory_limits(t, m, err)) < 0)
 		return r;
 	if (m->has_reservation &&
@@ -145,10 +148,14 @@ static int v1_cfs(const struct cgroup_target *t, const struct cgroup_cpu *c, str
 	return r;
 }
 
-static int v1_cpu(const struct cgroup_target *t, const struct cgroup_cpu *c, struct iso_error *err)
+int cgroup_v1_cpu(const struct cgroup_target *t, const struct cgroup_resources *res,
+		  struct iso_error *err)
 {
+	const struct cgroup_cpu *c = &res->cpu;
 	int r = 0;
 
+	if (!res->has_cpu)
+		return 0;
 	if (c->has_shares)
 		r = cgroup_write_i64(t, "cpu.shares", "cpu.shares", (int64_t)c->shares, err);
 	if (r == 0)
@@ -161,18 +168,6 @@ static int v1_cpu(const struct cgroup_target *t, const struct cgroup_cpu *c, str
 				     err);
 	if (r == 0 && c->has_idle)
 		r = cgroup_write_i64(t, "cpu.idle", "cpu.idle", c->idle, err);
-	return r;
-}
-
-static int v1_cpuset(const struct cgroup_target *t, const struct cgroup_cpu *c,
-		     struct iso_error *err)
-{
-	int r = 0;
-
-	if (c->cpus)
-		r = cgroup_write(t, "cpu.cpus", "cpuset.cpus", c->cpus, err);
-	if (r == 0 && c->mems)
-		r = cgroup_write(t, "cpu.mems", "cpuset.mems", c->mems, err);
 	return r;
 }
 
@@ -225,12 +220,16 @@ static int v1_blkio_weights(const struct cgroup_target *t, const struct cgroup_b
 	return r;
 }
 
-static int v1_blkio(const struct cgroup_target *t, const struct cgroup_block_io *b,
+int cgroup_v1_blkio(const struct cgroup_target *t, const struct cgroup_resources *res,
 		    struct iso_error *err)
 {
+	const struct cgroup_block_io *b = &res->block_io;
 	char buf[96];
-	int r = v1_blkio_weights(t, b, err);
+	int r;
 
+	if (!res->has_block_io)
+		return 0;
+	r = v1_blkio_weights(t, b, err);
 	for (size_t k = 0; r == 0 && k < THROTTLE__COUNT; k++) {
 		for (size_t i = 0; r == 0 && i < b->throttle[k].n; i++) {
 			const struct cgroup_throttle_device *d = &b->throttle[k].devices[i];
@@ -246,14 +245,15 @@ static int v1_blkio(const struct cgroup_target *t, const struct cgroup_block_io 
 
 /* ---- hugetlb, network, pids ---- */
 
-static int v1_hugetlb(const struct cgroup_target *t, const struct cgroup_resources *res,
-		      const char *suffix, struct iso_error *err)
+int cgroup_v1_hugetlb(const struct cgroup_target *t, const struct cgroup_resources *res,
+		      struct iso_error *err)
 {
 	char file[96];
 	int r;
 
 	for (size_t i = 0; i < res->n_hugepages; i++) {
-		snprintf(file, sizeof(file), "hugetlb.%s.%s", res->hugepages[i].page_size, suffix);
+		snprintf(file, sizeof(file), "hugetlb.%s.limit_in_bytes",
+			 res->hugepages[i].page_size);
 		r = cgroup_write_i64(t, "hugepageLimits", file, (int64_t)res->hugepages[i].limit,
 				     err);
 		if (r < 0)
@@ -262,16 +262,19 @@ static int v1_hugetlb(const struct cgroup_target *t, const struct cgroup_resourc
 	return 0;
 }
 
-static int v1_network(const struct cgroup_target *t, unsigned mask, const struct cgroup_network *n,
+int cgroup_v1_network(const struct cgroup_target *t, const struct cgroup_resources *res,
 		      struct iso_error *err)
 {
+	const struct cgroup_network *n = &res->network;
 	char buf[128];
 	int r;
 
-	if ((mask & CG_NET_CLS) && n->has_class_id &&
+	if (!res->has_network)
+		return 0;
+	if ((t->mask & CG_NET_CLS) && n->has_class_id &&
 	    (r = cgroup_write_i64(t, "network.classID", "net_cls.classid", n->class_id, err)) < 0)
 		return r;
-	for (size_t i = 0; (mask & CG_NET_PRIO) && i < n->n_priorities; i++) {
+	for (size_t i = 0; (t->mask & CG_NET_PRIO) && i < n->n_priorities; i++) {
 		snprintf(buf, sizeof(buf), "%s %u", n->priorities[i].name,
 			 n->priorities[i].priority);
 		r = cgroup_write(t, "network.priorities", "net_prio.ifpriomap", buf, err);
@@ -281,36 +284,16 @@ static int v1_network(const struct cgroup_target *t, unsigned mask, const struct
 	return 0;
 }
 
-static int v1_pids(const struct cgroup_target *t, const struct cgroup_pids *p,
+int cgroup_v1_pids(const struct cgroup_target *t, const struct cgroup_resources *res,
 		   struct iso_error *err)
 {
-	if (!p->has_limit)
+	const struct cgroup_pids *p = &res->pids;
+
+	if (!res->has_pids || !p->has_limit)
 		return 0;
 	if (p->limit <= 0)
 		return cgroup_write(t, "pids.limit", "pids.max", "max", err);
 	return cgroup_write_i64(t, "pids.limit", "pids.max", p->limit, err);
-}
-
-int cgroup_v1_apply(const struct cgroup_target *t, unsigned mask, const struct cgroup_resources *r,
-		    struct iso_error *err)
-{
-	int ret = 0;
-
-	if ((mask & CG_MEMORY) && r->has_memory)
-		ret = v1_memory(t, &r->memory, err);
-	if (ret == 0 && (mask & CG_CPU) && r->has_cpu)
-		ret = v1_cpu(t, &r->cpu, err);
-	if (ret == 0 && (mask & CG_CPUSET) && r->has_cpu)
-		ret = v1_cpuset(t, &r->cpu, err);
-	if (ret == 0 && (mask & CG_PIDS) && r->has_pids)
-		ret = v1_pids(t, &r->pids, err);
-	if (ret == 0 && (mask & CG_BLKIO) && r->has_block_io)
-		ret = v1_blkio(t, &r->block_io, err);
-	if (ret == 0 && (mask & CG_HUGETLB))
-		ret = v1_hugetlb(t, r, "limit_in_bytes", err);
-	if (ret == 0 && (mask & (CG_NET_CLS | CG_NET_PRIO)) && r->has_network)
-		ret = v1_network(t, mask, &r->network, err);
-	return ret;
 }
 
 /* ---- devices ---- */

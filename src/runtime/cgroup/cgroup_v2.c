@@ -37,11 +37,14 @@ static int v2_swap(const struct cgroup_target *t, const struct cgroup_memory *m,
 	return cgroup_write_i64(t, "memory.swap", "memory.swap.max", m->swap - m->limit, err);
 }
 
-static int v2_memory(const struct cgroup_target *t, const struct cgroup_memory *m,
+int cgroup_v2_memory(const struct cgroup_target *t, const struct cgroup_resources *res,
 		     struct iso_error *err)
 {
+	const struct cgroup_memory *m = &res->memory;
 	int r = 0;
 
+	if (!res->has_memory)
+		return 0;
 	if (m->has_limit)
 		r = v2_write_max(t, "memory.limit", "memory.max", m->limit, err);
 	if (r == 0 && m->has_swap && !cgroup_swap_unaccounted(t, m, "memory.swap.max"))
@@ -88,10 +91,14 @@ static int v2_cpu_max(const struct cgroup_target *t, const struct cgroup_cpu *c,
 	return cgroup_write(t, c->has_quota ? "cpu.quota" : "cpu.period", "cpu.max", buf, err);
 }
 
-static int v2_cpu(const struct cgroup_target *t, const struct cgroup_cpu *c, struct iso_error *err)
+int cgroup_v2_cpu(const struct cgroup_target *t, const struct cgroup_resources *res,
+		  struct iso_error *err)
 {
+	const struct cgroup_cpu *c = &res->cpu;
 	int r = 0;
 
+	if (!res->has_cpu)
+		return 0;
 	if (c->has_rt_runtime || c->has_rt_period)
 		return iso_error_invalid(
 		    err, "%s.cpu.%s: realtime scheduling limits need cgroup v1", t->where,
@@ -106,18 +113,6 @@ static int v2_cpu(const struct cgroup_target *t, const struct cgroup_cpu *c, str
 	return r;
 }
 
-static int v2_cpuset(const struct cgroup_target *t, const struct cgroup_cpu *c,
-		     struct iso_error *err)
-{
-	int r = 0;
-
-	if (c->cpus)
-		r = cgroup_write(t, "cpu.cpus", "cpuset.cpus", c->cpus, err);
-	if (r == 0 && c->mems)
-		r = cgroup_write(t, "cpu.mems", "cpuset.mems", c->mems, err);
-	return r;
-}
-
 /* ---- io ---- */
 
 static const char *const io_max_keys[THROTTLE__COUNT] = {
@@ -127,12 +122,15 @@ static const char *const io_max_keys[THROTTLE__COUNT] = {
     [THROTTLE_WRITE_IOPS] = "wiops",
 };
 
-static int v2_io(const struct cgroup_target *t, const struct cgroup_block_io *b,
+int cgroup_v2_io(const struct cgroup_target *t, const struct cgroup_resources *res,
 		 struct iso_error *err)
 {
+	const struct cgroup_block_io *b = &res->block_io;
 	char buf[96];
 	int r = 0;
 
+	if (!res->has_block_io)
+		return 0;
 	if (b->has_weight) {
 		snprintf(buf, sizeof(buf), "default %" PRIu64,
 			 cgroup_blkio_weight_to_io_weight(b->weight));
@@ -164,7 +162,7 @@ static int v2_io(const struct cgroup_target *t, const struct cgroup_block_io *b,
 
 /* ---- the rest ---- */
 
-static int v2_hugetlb(const struct cgroup_target *t, const struct cgroup_resources *res,
+int cgroup_v2_hugetlb(const struct cgroup_target *t, const struct cgroup_resources *res,
 		      struct iso_error *err)
 {
 	char file[96];
@@ -180,15 +178,17 @@ static int v2_hugetlb(const struct cgroup_target *t, const struct cgroup_resourc
 	return 0;
 }
 
-static int v2_pids(const struct cgroup_target *t, const struct cgroup_pids *p,
+int cgroup_v2_pids(const struct cgroup_target *t, const struct cgroup_resources *res,
 		   struct iso_error *err)
 {
-	if (!p->has_limit)
+	const struct cgroup_pids *p = &res->pids;
+
+	if (!res->has_pids || !p->has_limit)
 		return 0;
 	return v2_write_max(t, "pids.limit", "pids.max", p->limit <= 0 ? -1 : p->limit, err);
 }
 
-static int v2_unified(const struct cgroup_target *t, const struct cgroup_resources *res,
+int cgroup_v2_unified(const struct cgroup_target *t, const struct cgroup_resources *res,
 		      struct iso_error *err)
 {
 	for (size_t i = 0; i < res->n_unified; i++) {
@@ -201,27 +201,4 @@ static int v2_unified(const struct cgroup_target *t, const struct cgroup_resourc
 			return r;
 	}
 	return 0;
-}
-
-int cgroup_v2_apply(const struct cgroup_target *t, unsigned mask, const struct cgroup_resources *r,
-		    struct iso_error *err)
-{
-	int ret = 0;
-
-	if ((mask & CG_MEMORY) && r->has_memory)
-		ret = v2_memory(t, &r->memory, err);
-	if (ret == 0 && (mask & CG_CPU) && r->has_cpu)
-		ret = v2_cpu(t, &r->cpu, err);
-	if (ret == 0 && (mask & CG_CPUSET) && r->has_cpu)
-		ret = v2_cpuset(t, &r->cpu, err);
-	if (ret == 0 && (mask & CG_PIDS) && r->has_pids)
-		ret = v2_pids(t, &r->pids, err);
-	if (ret == 0 && (mask & CG_BLKIO) && r->has_block_io)
-		ret = v2_io(t, &r->block_io, err);
-	if (ret == 0 && (mask & CG_HUGETLB))
-		ret = v2_hugetlb(t, r, err);
-	/* Raw keys last: they may refine what the converted values set. */
-	if (ret == 0)
-		ret = v2_unified(t, r, err);
-	return ret;
 }

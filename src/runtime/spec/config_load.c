@@ -1,9 +1,28 @@
 #include "config.h"
 #include "runtime/spec/config_load.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "util/cleanup.h"
+#include "util/fsutil.h"
 #include "util/json_walk.h"
 
 #define CONFIG_NAME "config.json"
+
+int config_read(const char *bundle, char **ret_text, size_t *ret_len, struct iso_error *err)
+{
+	_cleanup_free_ char *abs_bundle = NULL, *path = NULL;
+	int r = make_absolute(bundle ? bundle : ".", &abs_bundle, err);
+
+	if (r < 0)
+		return r;
+	if (asprintf(&path, "%s/" CONFIG_NAME, abs_bundle) < 0)
+		return iso_error_set(err, ENOMEM, "bundle");
+	return read_regular_file_at(AT_FDCWD, path, SPEC_MAX_SIZE, ret_text, ret_len, err);
+}
 
 /* A Docker-like seccomp profile is most of a config.json (14 of 15 KB with the default one),
  * and building its yajl tree and walking it cost more than the rest of the start-up's parsing.

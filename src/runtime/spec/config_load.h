@@ -8,6 +8,14 @@
 #include "util/error.h"
 #include "util/json_span.h"
 
+/* The one way to a bundle's config.json: config_read() reads BUNDLE/config.json, config_load()
+ * (or its two steps) parses it and validates all of it, linux.resources and linux.seccomp
+ * included, before the caller makes anything on the host. */
+
+/* Reads BUNDLE/config.json (bundle NULL: the current directory), which must be a regular file
+ * of at most SPEC_MAX_SIZE bytes; errors name its absolute path. */
+int config_read(const char *bundle, char **ret_text, size_t *ret_len, struct iso_error *err);
+
 /* config.json's text to what create and exec need of it: the parsed spec and the seccomp
  * program (empty without linux.seccomp), ROOT's compiled-filter cache used.  Errors name
  * "config.json" and the JSON path. */

@@ -19,8 +19,7 @@
 /* Callbacks share one signature; not all of them look at every argument. */
 #define _unused_ __attribute__((unused))
 
-#define SPEC_NAME     "config.json"
-#define SPEC_MAX_SIZE (4u << 20)
+#define SPEC_NAME "config.json"
 
 /* JSON_STRING_MAP writes struct json_string_pair; these must share its layout. */
 _Static_assert(sizeof(struct spec_annotation) == sizeof(struct json_string_pair) &&
@@ -138,6 +137,14 @@ static int parse_propagation(struct json_walk *w, yajl_val v, void *dst)
 	if (mount_propagation_from_name(s, dst) < 0)
 		return json_walk_fail(w, "unknown propagation \"%s\"", s);
 	return 0;
+}
+
+/* linux.resources with the cgroup code's own tables (cgroup_resources.h), which `update
+ * --resources` reads too: parsed here, with the rest, so that a bad limit is refused before
+ * anything exists on the host, and the cgroup code only applies it. */
+static int parse_resources(struct json_walk *w, yajl_val v, void *dst)
+{
+	return cgroup_resources_parse(w, v, dst);
 }
 
 /* ---- checks run after each object: the walker's path is at the object ---- */
@@ -490,7 +497,7 @@ static const struct json_field linux_fields[] = {
 	       .parse = parse_propagation),
     JSON_FIELD("cgroupsPath", JSON_STRING, struct spec_linux, cgroups_path),
     JSON_FIELD("mountLabel", JSON_STRING, struct spec_linux, mount_label),
-    JSON_FIELD("resources", JSON_RAW_OBJECT, struct spec_linux, resources),
+    JSON_FIELD("resources", JSON_CUSTOM, struct spec_linux, resources, .parse = parse_resources),
     JSON_FIELD("seccomp", JSON_RAW_OBJECT, struct spec_linux, seccomp),
     {.name = "timeOffsets",
      .kind = JSON_OBJECT,
@@ -576,23 +583,6 @@ int spec_parse_process(const char *text, size_t len, const char *name, struct sp
 	}
 	*ret = p;
 	return 0;
-}
-
-int spec_load(const char *bundle_dir, struct spec **ret_spec, struct iso_error *err)
-{
-	size_t n = strlen(bundle_dir);
-	const char *sep = n > 0 && bundle_dir[n - 1] == '/' ? "" : "/";
-	_cleanup_free_ char *path = NULL;
-	_cleanup_free_ char *text = NULL;
-	size_t len;
-	int r;
-
-	if (asprintf(&path, "%s%s%s", bundle_dir, sep, SPEC_NAME) < 0)
-		return iso_error_set(err, ENOMEM, "%s%s%s", bundle_dir, sep, SPEC_NAME);
-	r = read_file_at(AT_FDCWD, path, SPEC_MAX_SIZE, &text, &len, err);
-	if (r < 0)
-		return r;
-	return spec_parse(text, len, SPEC_NAME, ret_spec, err);
 }
 
 static int validate_user_namespace(const struct spec *spec, struct iso_error *err)
@@ -752,6 +742,7 @@ static void free_linux(struct spec_linux *l)
 	strv_free(l->readonly_paths);
 	free(l->cgroups_path);
 	free(l->mount_label);
+	cgroup_resources_clear(&l->resources);
 }
 
 void spec_free(struct spec *spec)

@@ -1,9 +1,11 @@
 /* config.json (OCI runtime spec 1.2) as typed structs.
  *
- * spec_parse() (through config_load(), config_load.h) parses the whole document up front, so that
- * every type and range error is reported before anything is created on the host, with the JSON path
- * of the field at fault.  Fields that later stages parse themselves (linux.resources,
- * linux.seccomp) are kept as yajl subtrees of spec->tree, which lives as long as the spec. */
+ * spec_parse() (through config_load(), config_load.h, the one way a bundle's config.json is read
+ * and parsed) parses the whole document up front, linux.resources included, so that every type
+ * and range error is reported before anything is created on the host, with the JSON path of the
+ * field at fault.  linux.seccomp is kept as a yajl subtree of spec->tree (which lives as long as
+ * the spec) for config_load_seccomp(), which compiles it, or finds it compiled in the cache,
+ * before anything is created either. */
 #ifndef ISORUN_SPEC_H
 #define ISORUN_SPEC_H
 
@@ -14,8 +16,12 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "runtime/cgroup/cgroup_resources.h"
 #include "util/error.h"
 #include "util/json_span.h"
+
+/* The most config.json may hold: a large seccomp profile is most of one. */
+#define SPEC_MAX_SIZE (4u << 20)
 
 struct spec_id_mapping {
 	uint32_t container_id;
@@ -165,14 +171,14 @@ struct spec_linux {
 	size_t n_devices;
 	struct spec_sysctl *sysctl;
 	size_t n_sysctl;
-	char **masked_paths;		  /* NULL-terminated, may be NULL */
-	char **readonly_paths;		  /* NULL-terminated, may be NULL */
-	unsigned long rootfs_propagation; /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE, | MS_REC
-					     for the "r" forms (rslave); 0 = default */
-	char *cgroups_path;		  /* may be NULL */
-	char *mount_label;		  /* NULL for none (selinux.h) */
-	yajl_val resources;		  /* borrowed from spec->tree, parsed by the cgroup code */
-	yajl_val seccomp;		  /* borrowed from spec->tree, parsed by the seccomp code */
+	char **masked_paths;		   /* NULL-terminated, may be NULL */
+	char **readonly_paths;		   /* NULL-terminated, may be NULL */
+	unsigned long rootfs_propagation;  /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE, | MS_REC
+					      for the "r" forms (rslave); 0 = default */
+	char *cgroups_path;		   /* may be NULL */
+	char *mount_label;		   /* NULL for none (selinux.h) */
+	struct cgroup_resources resources; /* linux.resources; zeroed when absent */
+	yajl_val seccomp; /* borrowed from spec->tree, parsed by the seccomp code */
 	struct spec_time_offset time_monotonic; /* linux.timeOffsets.monotonic */
 	struct spec_time_offset time_boottime;	/* linux.timeOffsets.boottime */
 };
@@ -210,9 +216,6 @@ int spec_parse_process(const char *text, size_t len, const char *name, struct sp
 
 /* Frees what a spec_process owns and zeroes it. */
 void spec_process_clear(struct spec_process *p);
-
-/* Reads and parses BUNDLE/config.json. */
-int spec_load(const char *bundle_dir, struct spec **ret_spec, struct iso_error *err);
 
 /* Checks what must hold for the container to start (process present, args non-empty, cwd
  * absolute); create refuses a config that fails it. */

@@ -2,7 +2,6 @@
 #include "runtime/trace/container_trace.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <poll.h>
 #include <signal.h>
@@ -14,15 +13,12 @@
 
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/container.h"
-#include "runtime/spec/spec.h"
 #include "runtime/trace/syscall_recorder_bpf.h"
 #include "util/cleanup.h"
-#include "util/fsutil.h"
 #include "util/log.h"
 
 /* pid 1 of a pid namespace ignores SIGTERM unless it handles it: do not wait long for it. */
-#define STOP_GRACE_MS	500
-#define CONFIG_MAX_SIZE (4 * 1024 * 1024)
+#define STOP_GRACE_MS 500
 
 static int wait_status(pid_t pid)
 {
@@ -76,26 +72,6 @@ static int run_recorded(const struct trace_options *o, const struct created_cont
 	}
 	ret->status = wait_status(c->pid);
 	return 0;
-}
-
-/* Whether the bundle's filter would hold calls of the init's before its exec: loaded before
- * the user changes (noNewPrivileges false: process_setup.h), or startContainer hooks, which
- * run under it (init_filter.h).  Errors are left to container_create, which reads it again. */
-static bool filter_holds_init_calls(const char *bundle)
-{
-	_cleanup_free_ char *path = NULL, *text = NULL;
-	struct iso_error ignored = {0};
-	struct spec *spec = NULL;
-	bool early;
-	size_t len;
-
-	if (asprintf(&path, "%s/config.json", bundle ? bundle : ".") < 0 ||
-	    read_file_at(AT_FDCWD, path, CONFIG_MAX_SIZE, &text, &len, &ignored) < 0 ||
-	    spec_parse(text, len, "config.json", &spec, &ignored) < 0)
-		return false;
-	early = !spec->process.no_new_privileges || spec->hooks[HOOK_START_CONTAINER].n_hooks > 0;
-	spec_free(spec);
-	return early;
 }
 
 /* Whether a cgroup2 hierarchy is mounted: then the container gets a directory in it
@@ -155,8 +131,8 @@ static int prepare_recorder(bool in_kernel, struct syscall_recorder_bpf *bpf,
 
 /* Everything recorded, once every process of the container is gone. */
 static int collect(bool in_kernel, const struct syscall_recorder_bpf *bpf,
-		   struct syscall_recorder *rec, const struct trace_options *o,
-		   struct trace_result *ret, struct iso_error *err)
+		   struct syscall_recorder *rec, bool with_init_calls, struct trace_result *ret,
+		   struct iso_error *err)
 {
 	int r = 0;
 
@@ -171,7 +147,7 @@ static int collect(bool in_kernel, const struct syscall_recorder_bpf *bpf,
 	log_debug("trace: recorded with %s: %lu round trips through the runtime%s", ret->recorder,
 		  ret->notified,
 		  rec->exec_seen ? "" : " (the container's program was never executed)");
-	if (filter_holds_init_calls(o->bundle))
+	if (with_init_calls)
 		for (size_t i = 0; i < SYSCALL_SET_MAX / 64; i++)
 			ret->seen.bits[i] |= rec->runtime_seen.bits[i];
 	return 0;
@@ -227,7 +203,7 @@ int container_trace(const struct trace_options *o, struct trace_result *ret, str
 	syscall_recorder_stop(&rec);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 	if (r == 0)
-		r = collect(in_kernel, &bpf, &rec, o, ret, err);
+		r = collect(in_kernel, &bpf, &rec, c.filter_holds_init_calls, ret, err);
 	syscall_recorder_bpf_close(&bpf);
 	return r;
 }
