@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "net/network.h"
+#include "runtime/annotations.h"
 #include "runtime/process/apparmor.h"
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/cgroup/cgroup_systemd.h"
@@ -132,7 +133,8 @@ static int check_plan(struct create_plan *p, struct iso_error *err)
 	    (r = namespaces_validate(spec, err)) < 0 || (r = sysctl_validate(spec, err)) < 0 ||
 	    (r = apparmor_prepare(&p->spec->process.apparmor_profile,
 				  "config.json: process.apparmorProfile", err)) < 0 ||
-	    (r = rootless_check_spec(spec, err)) < 0 || (r = id_maps_check(spec, err)) < 0)
+	    (r = annotations_check(spec, err)) < 0 || (r = rootless_check_spec(spec, err)) < 0 ||
+	    (r = id_maps_check(spec, err)) < 0)
 		return r;
 	/* Checked here, before anything exists, so that a bad layer path leaves nothing. */
 	if ((r = overlay_root_from_spec(spec, &overlay, err)) < 0)
