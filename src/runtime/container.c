@@ -91,6 +91,17 @@ static void create_plan_free(struct create_plan *p)
 	systemd_unit_clear(&p->unit);
 }
 
+/* Frees a plan whose init, if it had one, is dead. */
+static void create_plan_freep(struct create_plan **p)
+{
+	if (!*p)
+		return;
+	create_plan_free(*p);
+	free(*p);
+}
+
+#define _cleanup_create_plan_ __attribute__((cleanup(create_plan_freep)))
+
 static int resolve_rootfs(struct create_plan *p, struct iso_error *err)
 {
 	const char *root = p->spec->root_path;
@@ -521,14 +532,14 @@ static int spawn_error(const struct create_plan *p, int errnum, struct iso_error
 
 /* Clones the init in the namespaces prepare_spawn() made, sharing this process's memory until
  * it execs (init_spawn.h). */
-static int spawn_init(struct create_plan *p, int fifo, int sv[2], pid_t *ret_pid, int *ret_pidfd,
-		      struct iso_error *err)
+static int spawn_init(struct create_plan *p, int fifo, int sock, int init_sock, pid_t *ret_pid,
+		      int *ret_pidfd, struct iso_error *err)
 {
 	int r = 0;
 	pid_t pid;
 
-	p->parent_sock = sv[0];
-	init_args_fill(p, sv[1], fifo, &p->init_args);
+	p->parent_sock = sock;
+	init_args_fill(p, init_sock, fifo, &p->init_args);
 	pid = init_spawn_start(&p->spawn, p->clone_flags, init_entry, p);
 	if (pid < 0)
 		return spawn_error(p, (int)-pid, err);
@@ -575,12 +586,12 @@ static int record_init(int dirfd, struct container_state *st, pid_t pid, struct 
 static int launch(struct create_plan *p, int dirfd, struct created_container *ret,
 		  struct iso_error *err)
 {
-	_cleanup_close_ int fifo = -1, pidfd = -1, cgroup_fd = -1;
+	_cleanup_close_ int fifo = -1, pidfd = -1, cgroup_fd = -1, sock = -1, init_sock = -1;
 	_cleanup_net_attached_ struct net_attached net = {.netns_fd = -1};
 	_cleanup_state_ struct container_state st = {0};
 	struct creating_record rec = {dirfd, &st};
 	const struct cgroup_create_hook hook = {record_cgroups, &rec};
-	int sv[2] = {-1, -1}, r;
+	int sv[2], r;
 	struct iso_error ignored;
 	bool started = can_start_now(p), no_cgroups;
 	pid_t pid = -1;
@@ -597,6 +608,8 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		return iso_error_set(err, errno, "opening the start barrier");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return iso_error_set(err, errno, "socketpair");
+	sock = sv[0];
+	init_sock = sv[1];
 	no_cgroups = rootless_skip_cgroups(p->o->no_cgroups);
 	if (no_cgroups)
 		r = cgroup_check_none(p->spec, err);
@@ -607,14 +620,11 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		r = cgroup_create(p->spec, p->o->id, &hook, &st.cgroups, &st.n_cgroups, err);
 	if (r < 0 && no_cgroups && !p->o->no_cgroups)
 		iso_error_wrap(err, "running rootless, without cgroups");
-	if (r < 0) {
-		close(sv[0]);
-		close(sv[1]);
+	if (r < 0)
 		return r;
-	}
 	fault_inject_point(FAULT_CGROUP);
-	r = spawn_init(p, fifo, sv, &pid, &pidfd, err);
-	close(sv[1]);
+	r = spawn_init(p, fifo, sock, init_sock, &pid, &pidfd, err);
+	close_now(&init_sock); /* the init's copy is all it needs */
 	if (r == 0 && p->o->on_spawned) {
 		cgroup_fd = cgroup_open_v2(st.cgroups, st.n_cgroups);
 		r = p->o->on_spawned(p->o->on_spawned_arg, pid, cgroup_fd, err);
@@ -624,7 +634,7 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		r = record_init(dirfd, &st, pid, err);
 	}
 	if (r == 0)
-		r = drive_init(p, dirfd, sv[0], &st, &net, err);
+		r = drive_init(p, dirfd, sock, &st, &net, err);
 	if (r == 0) {
 		fault_inject_point(FAULT_READY);
 		st.status = STATUS_CREATED;
@@ -633,10 +643,10 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 	/* The init waits for SYNC_CREATED: the stale creating.json goes after (state.json, read
 	 * first, says created already). */
 	if (r == 0) {
-		r = release_init(p->o, sv[0], err);
+		r = release_init(p->o, sock, err);
 		state_remove_creating(dirfd);
 	}
-	close(sv[0]);
+	close_now(&sock);
 	if (r == 0) {
 		fault_inject_point(FAULT_STATE_WRITTEN);
 		r = process_write_pid_file(p->o->pid_file, pid, err);
@@ -663,8 +673,9 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 int container_create(const struct create_options *o, struct created_container *ret,
 		     struct iso_error *err)
 {
-	struct create_plan *plan = calloc(1, sizeof(*plan));
+	/* Declared first, closed last: the lock is held until the plan is freed. */
 	_cleanup_close_ int dirfd = -1;
+	_cleanup_create_plan_ struct create_plan *plan = calloc(1, sizeof(*plan));
 	struct iso_error ignored;
 	int r;
 
@@ -673,26 +684,22 @@ int container_create(const struct create_options *o, struct created_container *r
 	plan->stub_fd = -1;
 	plan->pidns_fd = -1;
 	if ((r = fault_inject_arm(err)) < 0 || (r = load_plan(o, plan, err)) < 0)
-		goto out;
+		return r;
 	dirfd = r = state_dir_create(o->root, o->id, err);
 	if (r < 0)
-		goto out;
+		return r;
 	r = write_file_atomic_at(dirfd, CONFIG_COPY, plan->config_text, plan->config_len, 0600,
 				 err);
 	if (r == 0) {
 		fault_inject_point(FAULT_STATE_DIR);
 		r = launch(plan, dirfd, ret, err);
 	}
-	if (r < 0)
+	if (r < 0) {
 		state_dir_remove(o->root, o->id, &ignored);
-out:
-	if (r == 0) {
-		ret->plan = plan; /* the init may still read it: container_created_release() */
-		return 0;
+		return r;
 	}
-	create_plan_free(plan); /* the init, if any, is dead */
-	free(plan);
-	return r;
+	ret->plan = steal_ptr(plan); /* the init may still read it: container_created_release() */
+	return 0;
 }
 
 void container_created_release(struct created_container *c)
@@ -709,20 +716,18 @@ void container_created_release(struct created_container *c)
 int container_open_locked(const char *root, const char *id, int *ret_dirfd,
 			  struct container_state *st, struct iso_error *err)
 {
-	int dirfd, r;
+	_cleanup_close_ int dirfd = -1;
+	int r;
 
 	if ((r = state_validate_id(id, err)) < 0)
 		return r;
 	dirfd = r = state_dir_open(root, id, err);
 	if (r < 0)
 		return r;
-	r = state_read(dirfd, id, st, err);
-	if (r < 0) {
-		close(dirfd);
+	if ((r = state_read(dirfd, id, st, err)) < 0)
 		return r;
-	}
 	state_refresh(st);
-	*ret_dirfd = dirfd;
+	*ret_dirfd = steal_fd(dirfd);
 	return 0;
 }
 

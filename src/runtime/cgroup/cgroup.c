@@ -562,6 +562,8 @@ static void create_ctx_clear(struct create_ctx *c)
 	free(c->norm);
 }
 
+#define _cleanup_create_ctx_ __attribute__((cleanup(create_ctx_clear)))
+
 static int create_dirs(struct create_ctx *c, struct iso_error *err)
 {
 	unsigned v1 = v1_served(&c->layout);
@@ -672,7 +674,7 @@ static int create_or_plan(const struct spec *spec, const char *id, const char *u
 			  const struct cgroup_create_hook *hook, struct state_cgroup **ret,
 			  size_t *ret_n, struct iso_error *err)
 {
-	struct create_ctx c = {0};
+	_cleanup_create_ctx_ struct create_ctx c = {0};
 	struct json_walk w;
 	long long t0 = timefmt_monotonic_us();
 	int r;
@@ -681,20 +683,20 @@ static int create_or_plan(const struct spec *spec, const char *id, const char *u
 	json_walk_push_key(&w, "linux");
 	json_walk_push_key(&w, "resources");
 	if ((r = cgroup_resources_parse(&w, spec->linux_.resources, &c.res)) < 0)
-		goto out;
+		return r;
 	/* Without privilege and without limits asked for, there is nothing isorun could make. */
 	if (!unit_path && geteuid() != 0 && !spec->linux_.cgroups_path &&
 	    !cgroup_resources_needs(&c.res) && !c.res.n_unified) {
 		*ret = NULL;
 		*ret_n = 0;
-		goto out;
+		return 0;
 	}
 	c.default_path = !unit_path && (!spec->linux_.cgroups_path || !*spec->linux_.cgroups_path);
 	r = unit_path ? ((c.norm = strdup(unit_path)) ? 0 : iso_error_set(err, ENOMEM, "cgroup"))
 		      : cgroup_path_normalize(spec->linux_.cgroups_path, id, &c.norm, err);
 	if (r < 0 || (r = cgroup_layout_detect(&c.layout, err)) < 0 ||
 	    (r = check_enforceable(&c.layout, &c.res, err)) < 0)
-		goto out;
+		return r;
 	/* Recorded before anything is made: a create killed at any point leaves nothing that
 	 * delete cannot find. */
 	r = plan_dirs(&c, err);
@@ -712,7 +714,7 @@ static int create_or_plan(const struct spec *spec, const char *id, const char *u
 	if (r < 0) {
 		for (size_t i = c.n; i-- > 0;)
 			rmdir_created(&c.dirs[i]);
-		goto out;
+		return r;
 	}
 	/* Step timings under --debug: tests/bench/cgroup-cost.sh adds them up. */
 	log_debug("cgroup: cgroup2 directory %s in %.3f ms", unit_path ? "planned" : "made",
@@ -720,9 +722,7 @@ static int create_or_plan(const struct spec *spec, const char *id, const char *u
 	*ret = steal_ptr(c.dirs);
 	*ret_n = c.n;
 	c.n = 0;
-out:
-	create_ctx_clear(&c);
-	return r;
+	return 0;
 }
 
 int cgroup_create(const struct spec *spec, const char *id, const struct cgroup_create_hook *hook,
@@ -862,7 +862,7 @@ int cgroup_apply_config(const struct spec *spec, const struct state_cgroup *cg, 
 {
 	_cleanup_free_ struct cgroup_device_rule *rules = NULL;
 	_cleanup_free_ unsigned *masks = calloc(n ? n : 1, sizeof(*masks));
-	struct cgroup_resources res = {0};
+	_cleanup_cgroup_resources_ struct cgroup_resources res = {0};
 	long long t0 = timefmt_monotonic_us();
 	struct json_walk w;
 	size_t n_rules;
@@ -873,28 +873,24 @@ int cgroup_apply_config(const struct spec *spec, const struct state_cgroup *cg, 
 	json_walk_init(&w, "config.json", err);
 	json_walk_push_key(&w, "linux");
 	json_walk_push_key(&w, "resources");
-	if (!masks || (r = cgroup_resources_parse(&w, spec->linux_.resources, &res)) < 0) {
-		r = masks ? r : iso_error_set(err, ENOMEM, "cgroup");
-		goto out;
-	}
-	if (device_rules(spec, &res, &rules, &n_rules) < 0) {
-		r = iso_error_set(err, ENOMEM, "cgroup");
-		goto out;
-	}
+	if (!masks)
+		return iso_error_set(err, ENOMEM, "cgroup");
+	if ((r = cgroup_resources_parse(&w, spec->linux_.resources, &res)) < 0)
+		return r;
+	if (device_rules(spec, &res, &rules, &n_rules) < 0)
+		return iso_error_set(err, ENOMEM, "cgroup");
 	for (size_t i = 0; i < n; i++)
 		masks[i] = entry_mask(&cg[i]);
 	r = apply_all(cg, n, masks, &res, rules, n_rules, WHERE_CONFIG, err);
 	if (r == 0)
 		log_debug("cgroup: limits and device rules applied in %.3f ms",
 			  (double)(timefmt_monotonic_us() - t0) / 1000);
-out:
-	cgroup_resources_clear(&res);
 	return r;
 }
 
 int cgroup_check_none(const struct spec *spec, struct iso_error *err)
 {
-	struct cgroup_resources res = {0};
+	_cleanup_cgroup_resources_ struct cgroup_resources res = {0};
 	struct json_walk w;
 	unsigned need;
 	int r;
@@ -915,6 +911,5 @@ int cgroup_check_none(const struct spec *spec, struct iso_error *err)
 				      WHERE_CONFIG ".%s: the container has no cgroup "
 						   "(--cgroup-manager disabled)",
 				      cgroup_resources_field_for(&res, need & -need));
-	cgroup_resources_clear(&res);
 	return r;
 }
