@@ -1,7 +1,8 @@
 /* isorun features: the OCI features document (runtime-spec features.md).  Every list is read
  * from the table the runtime itself parses config.json with, so the document cannot claim what
- * the parser refuses.  isorun's own config annotations (io.isorun.net.*, io.isorun.rootfs.*) are
- * listed under potentiallyUnsafeConfigAnnotations: they change what the runtime does. */
+ * the parser refuses.  isorun's own config annotations that change what the runtime does
+ * (io.isorun.net.*, io.isorun.rootfs.*: runtime/annotations.h) are listed under
+ * potentiallyUnsafeConfigAnnotations. */
 #include "config.h"
 
 #include <errno.h>
@@ -13,13 +14,12 @@
 #include <unistd.h>
 
 #include "cmd/cmd_options.h"
-#include "net/net_config.h"
+#include "runtime/annotations.h"
 #include "runtime/process/apparmor.h"
 #include "runtime/spec/cap_names.h"
 #include "runtime/process/hooks.h"
 #include "runtime/spec/mount_options.h"
 #include "runtime/namespaces.h"
-#include "runtime/rootfs/overlay_root.h"
 #include "runtime/spec/seccomp_config.h"
 #include "runtime/process/selinux.h"
 #include "util/cleanup.h"
@@ -192,17 +192,15 @@ static void gen_annotations(yajl_gen g)
 	jsongen_key(g, "annotations");
 	yajl_gen_map_open(g);
 	jsongen_kv_str(g, "io.github.seccomp.libseccomp.version", version);
-	jsongen_kv_str(g, "io.isorun.version", PACKAGE_VERSION);
-	jsongen_kv_str(g, "io.isorun.checkpoint.enabled", "false");
+	jsongen_kv_str(g, ANNOTATION_PREFIX "version", PACKAGE_VERSION);
+	jsongen_kv_str(g, ANNOTATION_PREFIX "checkpoint.enabled", "false");
 	yajl_gen_map_close(g);
 
 	jsongen_key(g, "potentiallyUnsafeConfigAnnotations");
 	yajl_gen_array_open(g);
-	for (size_t i = 0; i < net_n_annotations; i++)
-		jsongen_str(g, net_annotations[i].key);
-	jsongen_str(g, OVERLAY_ROOT_LOWER);
-	jsongen_str(g, OVERLAY_ROOT_UPPER);
-	jsongen_str(g, OVERLAY_ROOT_WORK);
+	for (size_t i = 0; i < annotation_n_defs; i++)
+		if (annotation_defs[i].changes_runtime)
+			jsongen_str(g, annotation_defs[i].key);
 	yajl_gen_array_close(g);
 }
 

@@ -8,17 +8,10 @@
 #include <string.h>
 
 #include "net/net_text.h"
+#include "runtime/annotations.h"
 #include "util/cleanup.h"
 
-#define PREFIX "io.isorun.net."
-#define WHERE  "config.json: annotations[\"%s\"]: "
-
-#define KEY_VETH	 PREFIX "veth"
-#define KEY_ADDRESS	 PREFIX "address"
-#define KEY_HOST_ADDRESS PREFIX "host-address"
-#define KEY_BRIDGE	 PREFIX "bridge"
-#define KEY_GATEWAY	 PREFIX "gateway"
-#define KEY_MTU		 PREFIX "mtu"
+#define WHERE "config.json: annotations[\"%s\"]: "
 
 typedef int (*annotation_parse_fn)(const char *key, const char *value, struct net_config *cfg,
 				   struct iso_error *err);
@@ -121,31 +114,36 @@ static int parse_mtu(const char *key, const char *value, struct net_config *cfg,
 	return 0;
 }
 
+/* How each of the table's network keys (runtime/annotations.c) is read into a net_config. */
 static const struct {
 	const char *key;
 	annotation_parse_fn parse;
 } parsers[] = {
-    {KEY_VETH, parse_veth},
-    {KEY_ADDRESS, parse_address},
-    {KEY_HOST_ADDRESS, parse_host_address},
-    {KEY_BRIDGE, parse_bridge},
-    {KEY_GATEWAY, parse_gateway},
-    {KEY_MTU, parse_mtu},
+    {ANNOTATION_NET_VETH, parse_veth},
+    {ANNOTATION_NET_ADDRESS, parse_address},
+    {ANNOTATION_NET_HOST_ADDRESS, parse_host_address},
+    {ANNOTATION_NET_BRIDGE, parse_bridge},
+    {ANNOTATION_NET_GATEWAY, parse_gateway},
+    {ANNOTATION_NET_MTU, parse_mtu},
 };
 
-const struct net_annotation_info net_annotations[] = {
-    {KEY_VETH, "create a veth pair: this host-side name (at most 15 characters), the peer "
-	       "created in the container's network namespace as " NET_CONTAINER_IFNAME},
-    {KEY_ADDRESS, "the container's addresses on " NET_CONTAINER_IFNAME
-		  ": comma-separated CIDRs, IPv4 and/or IPv6"},
-    {KEY_HOST_ADDRESS, "addresses on the host-side veth (point-to-point): comma-separated "
-		       "CIDRs"},
-    {KEY_BRIDGE, "attach the host-side veth to this existing bridge"},
-    {KEY_GATEWAY, "the container's default route: one gateway address per family, "
-		  "comma-separated"},
-    {KEY_MTU, "the MTU of both ends of the veth pair (68 to 65535)"},
-};
-const size_t net_n_annotations = ARRAY_SIZE(net_annotations);
+static annotation_parse_fn parser_for(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(parsers); i++)
+		if (strcmp(key, parsers[i].key) == 0)
+			return parsers[i].parse;
+	return NULL;
+}
+
+int net_annotation_check(const char *key, const char *value, struct iso_error *err)
+{
+	annotation_parse_fn parse = parser_for(key);
+	struct net_config scratch = {0};
+
+	if (!parse)
+		return iso_error_invalid(err, WHERE "unknown isorun network annotation", key);
+	return parse(key, value, &scratch, err);
+}
 
 static bool have_family(const struct net_addr *addrs, size_t n, int family)
 {
@@ -159,7 +157,7 @@ static bool have_family(const struct net_addr *addrs, size_t n, int family)
 static const char *first_key_present(const struct spec *spec, bool include_veth)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(parsers); i++)
-		if ((include_veth || strcmp(parsers[i].key, KEY_VETH) != 0) &&
+		if ((include_veth || strcmp(parsers[i].key, ANNOTATION_NET_VETH) != 0) &&
 		    spec_annotation(spec, parsers[i].key))
 			return parsers[i].key;
 	return NULL;
@@ -179,25 +177,25 @@ static int check_combination(const struct spec *spec, const struct net_config *c
 					 key);
 	key = first_key_present(spec, false);
 	if (key && !cfg->veth[0])
-		return iso_error_invalid(err, WHERE "needs " KEY_VETH, key);
+		return iso_error_invalid(err, WHERE "needs " ANNOTATION_NET_VETH, key);
 	if (cfg->bridge[0] && cfg->n_host_addrs)
 		return iso_error_invalid(err,
-					 WHERE "cannot be combined with " KEY_BRIDGE
+					 WHERE "cannot be combined with " ANNOTATION_NET_BRIDGE
 					       " (give the bridge the address instead)",
-					 KEY_HOST_ADDRESS);
+					 ANNOTATION_NET_HOST_ADDRESS);
 	for (size_t i = 0; i < cfg->n_gateways; i++)
 		if (!have_family(cfg->addrs, cfg->n_addrs, cfg->gateways[i].family))
 			return iso_error_invalid(err,
 						 WHERE "an IPv%c gateway needs an IPv%c "
-						       "address in " KEY_ADDRESS,
-						 KEY_GATEWAY,
+						       "address in " ANNOTATION_NET_ADDRESS,
+						 ANNOTATION_NET_GATEWAY,
 						 cfg->gateways[i].family == AF_INET ? '4' : '6',
 						 cfg->gateways[i].family == AF_INET ? '4' : '6');
 	if (cfg->mtu && cfg->mtu < NET_IPV6_MTU_MIN &&
 	    (have_family(cfg->addrs, cfg->n_addrs, AF_INET6) ||
 	     have_family(cfg->host_addrs, cfg->n_host_addrs, AF_INET6)))
-		return iso_error_invalid(err, WHERE "IPv6 needs an MTU of at least %d", KEY_MTU,
-					 NET_IPV6_MTU_MIN);
+		return iso_error_invalid(err, WHERE "IPv6 needs an MTU of at least %d",
+					 ANNOTATION_NET_MTU, NET_IPV6_MTU_MIN);
 	return 0;
 }
 
@@ -205,21 +203,18 @@ int net_annotations_parse(const struct spec *spec, struct net_config *cfg, struc
 {
 	for (size_t i = 0; i < spec->n_annotations; i++) {
 		const char *key = spec->annotations[i].key;
-		size_t j;
+		annotation_parse_fn parse;
 		int r;
 
-		if (strncmp(key, PREFIX, strlen(PREFIX)) != 0)
+		if (strncmp(key, ANNOTATION_NET_PREFIX, strlen(ANNOTATION_NET_PREFIX)) != 0)
 			continue;
-		for (j = 0; j < ARRAY_SIZE(parsers); j++)
-			if (strcmp(key, parsers[j].key) == 0)
-				break;
-		if (j == ARRAY_SIZE(parsers))
+		if (!(parse = parser_for(key)))
 			return iso_error_invalid(err, WHERE "unknown isorun network annotation",
 						 key);
 		/* The last of duplicate keys wins, as spec_annotation() reads them. */
 		if (spec_annotation(spec, key) != spec->annotations[i].value)
 			continue;
-		r = parsers[j].parse(key, spec->annotations[i].value, cfg, err);
+		r = parse(key, spec->annotations[i].value, cfg, err);
 		if (r < 0)
 			return r;
 	}

@@ -47,17 +47,13 @@ struct net_config {
 	size_t n_devices;
 };
 
-/* The annotations isorun understands, for `features` and the documentation. */
-struct net_annotation_info {
-	const char *key;
-	const char *summary;
-};
-extern const struct net_annotation_info net_annotations[];
-extern const size_t net_n_annotations;
-
 /* Parses and cross-checks the io.isorun.net.* annotations (no system calls).  Errors name the
  * annotation: config.json: annotations["io.isorun.net.mtu"]: ... */
 int net_annotations_parse(const struct spec *spec, struct net_config *cfg, struct iso_error *err);
+
+/* Checks one io.isorun.net.* value on its own (the check of the annotation table,
+ * runtime/annotations.h); the combinations are net_annotations_parse()'s. */
+int net_annotation_check(const char *key, const char *value, struct iso_error *err);
 
 /* Parses linux.netDevices from the document (no system calls), with JSON-path errors. */
 int net_devices_parse(const struct spec *spec, struct net_config *cfg, struct iso_error *err);

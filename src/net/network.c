@@ -11,11 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runtime/annotations.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 
 #define RECORD_FILE "network"
-#define CTX_VETH    "io.isorun.net.veth"
 
 /* ---- create ---- */
 
@@ -186,9 +186,10 @@ int net_record_teardown(int dirfd, struct iso_error *err)
 		return r;
 	if ((uint64_t)ns.st_dev != dev || (uint64_t)ns.st_ino != ino)
 		return iso_error_invalid(err,
-					 CTX_VETH ": \"%s\" was created in another network "
-						  "namespace than this one: left to the "
-						  "kernel",
+					 ANNOTATION_NET_VETH
+					 ": \"%s\" was created in another network "
+					 "namespace than this one: left to the "
+					 "kernel",
 					 name);
 	return delete_recorded_veth(ifindex, name, err);
 }

@@ -1,7 +1,7 @@
 /* Cloning the container's init without copying the runtime's address space.
  *
  * On these VMs every new address space is dear: a fork costs about 0.5 ms of page-table work
- * and each page the child then touches faults (tests/bench, PERF.md).  So the init is cloned
+ * and each page the child then touches faults (tests/bench/run-vs-runc.sh).  So the init is cloned
  * with CLONE_VM: it runs in the runtime's memory until its first exec, and that exec (of the
  * tiny stub, exec_stub.h) has no copy to tear down.
  *

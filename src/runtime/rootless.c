@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net/net_config.h"
+#include "runtime/annotations.h"
 #include "util/json_walk.h"
 #include "runtime/state.h"
 #include "util/cleanup.h"
@@ -59,13 +59,14 @@ static int check_network(const struct spec *spec, struct iso_error *err)
 {
 	yajl_val devices = json_object_get(json_object_get(spec->tree, "linux"), "netDevices");
 
-	for (size_t i = 0; i < net_n_annotations; i++)
-		if (spec_annotation(spec, net_annotations[i].key))
+	for (size_t i = 0; i < annotation_n_defs; i++)
+		if (annotation_defs[i].owner == ANNOTATION_OWNER_NET &&
+		    spec_annotation(spec, annotation_defs[i].key))
 			return iso_error_invalid(err,
 						 "config.json: annotations[\"%s\"]: needs root on "
 						 "the host (rootless, a new network namespace has "
 						 "only lo)",
-						 net_annotations[i].key);
+						 annotation_defs[i].key);
 	if (YAJL_IS_OBJECT(devices) && devices->u.object.len > 0)
 		return iso_error_invalid(err, "config.json: linux.netDevices: moving a host "
 					      "interface needs root on the host (rootless)");

@@ -3,8 +3,8 @@
 #include "tenant/tenant_ids.h"
 #include "tenant/tenant_owner.h"
 #include "util/json_walk.h"
+#include "runtime/annotations.h"
 #include "runtime/spec/cap_names.h"
-#include "runtime/rootfs/overlay_root.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 #include "util/jsongen.h"
@@ -271,17 +271,17 @@ static void gen_network_annotations(yajl_gen g, const struct bundle_params *p)
 		return;
 	/* IFNAMSIZ: "ti" + 13 characters of the tid fits in 15. */
 	snprintf(veth, sizeof(veth), "ti%.13s", p->tid);
-	jsongen_kv_str(g, "io.isorun.net.veth", veth);
-	jsongen_kv_str(g, "io.isorun.net.address", n->address);
+	jsongen_kv_str(g, ANNOTATION_NET_VETH, veth);
+	jsongen_kv_str(g, ANNOTATION_NET_ADDRESS, n->address);
 	if (n->host_address)
-		jsongen_kv_str(g, "io.isorun.net.host-address", n->host_address);
+		jsongen_kv_str(g, ANNOTATION_NET_HOST_ADDRESS, n->host_address);
 	if (n->bridge)
-		jsongen_kv_str(g, "io.isorun.net.bridge", n->bridge);
+		jsongen_kv_str(g, ANNOTATION_NET_BRIDGE, n->bridge);
 	if (n->gateway)
-		jsongen_kv_str(g, "io.isorun.net.gateway", n->gateway);
+		jsongen_kv_str(g, ANNOTATION_NET_GATEWAY, n->gateway);
 	if (n->has_mtu) {
 		snprintf(mtu, sizeof(mtu), "%" PRIu32, n->mtu);
-		jsongen_kv_str(g, "io.isorun.net.mtu", mtu);
+		jsongen_kv_str(g, ANNOTATION_NET_MTU, mtu);
 	}
 }
 
@@ -289,12 +289,12 @@ static void gen_annotations(yajl_gen g, const struct bundle_params *p, const str
 {
 	jsongen_key(g, "annotations");
 	yajl_gen_map_open(g);
-	jsongen_kv_str(g, OVERLAY_ROOT_LOWER, p->store->base);
-	jsongen_kv_str(g, OVERLAY_ROOT_UPPER, t->upper);
-	jsongen_kv_str(g, OVERLAY_ROOT_WORK, t->work);
-	jsongen_kv_str(g, "io.isorun.tenant.id", p->tid);
-	jsongen_kv_str(g, "io.isorun.tenant.cname", p->pkg->cname);
-	jsongen_kv_str(g, "io.isorun.tenant.mode", p->configure ? "configure" : "run");
+	jsongen_kv_str(g, ANNOTATION_ROOTFS_LOWER, p->store->base);
+	jsongen_kv_str(g, ANNOTATION_ROOTFS_UPPER, t->upper);
+	jsongen_kv_str(g, ANNOTATION_ROOTFS_WORK, t->work);
+	jsongen_kv_str(g, ANNOTATION_TENANT_ID, p->tid);
+	jsongen_kv_str(g, ANNOTATION_TENANT_CNAME, p->pkg->cname);
+	jsongen_kv_str(g, ANNOTATION_TENANT_MODE, p->configure ? "configure" : "run");
 	gen_network_annotations(g, p);
 	yajl_gen_map_close(g);
 }

@@ -21,6 +21,14 @@ static inline void cleanup_closep(int *fd)
 		close(*fd);
 }
 
+/* Closes *fd at this point, where the moment matters (a peer waits for EOF, or a child must
+ * hold the only copy), and leaves -1 behind for a _cleanup_close_ variable. */
+static inline void close_now(int *fd)
+{
+	cleanup_closep(fd);
+	*fd = -1;
+}
+
 static inline void cleanup_fclosep(FILE **f)
 {
 	if (*f)

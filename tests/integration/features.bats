@@ -219,3 +219,30 @@ EOF
 	[ "$n" -ge 9 ] || fail "only $n annotations"
 	assert_no_leftovers
 }
+
+@test "features: an io.isorun.* annotation isorun does not know is refused, naming it; other namespaces' are ignored" {
+	local key what
+	while IFS='|' read -r key what; do
+		cp "$ISORUN_SRCDIR/bundles/hello/config.json" "$BUNDLE/config.json"
+		update_config --arg k "$key" '.annotations[$k] = "x"'
+		run_true
+		assert_failure
+		assert_one_line_error "config.json: annotations[\"$key\"]: unknown isorun $what"
+		assert_no_leftovers
+	done <<-'EOF'
+		io.isorun.rootfs.uper|rootfs annotation
+		io.isorun.net.foo|network annotation
+		io.isorun.tenant.name|tenant annotation
+		io.isorun.nope|annotation
+	EOF
+	cp "$ISORUN_SRCDIR/bundles/hello/config.json" "$BUNDLE/config.json"
+	update_config '.annotations += {"org.example.anything": "x", "io.isorunx": "y",
+		"io.isorun.tenant.id": "t1", "io.isorun.tenant.cname": "c", "io.isorun.tenant.mode": "run"}'
+	run_true
+	assert_success
+	update_config '.annotations["io.isorun.tenant.mode"] = "sometimes"'
+	run_true
+	assert_failure
+	assert_one_line_error 'config.json: annotations["io.isorun.tenant.mode"]: "sometimes" is neither "run" nor "configure"'
+	assert_no_leftovers
+}

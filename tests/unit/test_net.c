@@ -12,6 +12,7 @@
 #include "net/net_config.h"
 #include "net/net_text.h"
 #include "net/nl_helper_proto.h"
+#include "runtime/annotations.h"
 #include "runtime/spec/spec.h"
 #include "unit.h"
 
@@ -138,6 +139,70 @@ static void test_annotations(void)
 	       "duplicate keys");
 }
 
+/* annotations_check() over a config.json holding these annotations. */
+static int check_table(const char *annotations, struct iso_error *err)
+{
+	char doc[1024];
+	struct spec *spec = NULL;
+	int r;
+
+	snprintf(doc, sizeof(doc), "{\"ociVersion\": \"1.2.0\", \"annotations\": {%s}}",
+		 annotations);
+	r = spec_parse(doc, strlen(doc), "config.json", &spec, err);
+	if (r == 0)
+		r = annotations_check(spec, err);
+	spec_free(spec);
+	return r;
+}
+
+#define TABLE_OK(ann, what)                                                                        \
+	do {                                                                                       \
+		struct iso_error e_ = {0};                                                         \
+		UNIT_CHECK(check_table(ann, &e_) == 0, "%s (%s)", what, e_.msg);                   \
+	} while (0)
+
+#define TABLE_ERR(ann, want)                                                                       \
+	do {                                                                                       \
+		struct iso_error e_ = {0};                                                         \
+		int r_ = check_table(ann, &e_);                                                    \
+		UNIT_CHECK(r_ == -EINVAL && strstr(e_.msg, want), "refused: %s (got \"%s\")",      \
+			   want, e_.msg);                                                          \
+	} while (0)
+
+static void test_annotation_table(void)
+{
+	size_t net = 0;
+
+	for (size_t i = 0; i < annotation_n_defs; i++) {
+		const struct annotation_def *d = &annotation_defs[i];
+
+		UNIT_CHECK(annotation_find(d->key) == d, "%s is found in the table", d->key);
+		UNIT_CHECK(strncmp(d->key, ANNOTATION_PREFIX, strlen(ANNOTATION_PREFIX)) == 0,
+			   "%s is in isorun's namespace", d->key);
+		net += d->owner == ANNOTATION_OWNER_NET;
+	}
+	UNIT_CHECK(net == 6, "six network keys (%zu)", net);
+	UNIT_CHECK(annotation_find("io.isorun.net.foo") == NULL, "an unknown key is not found");
+
+	TABLE_OK("", "no annotation");
+	TABLE_OK("\"org.example.x\": \"1\", \"io.isorunx\": \"2\"", "other namespaces are ignored");
+	TABLE_OK("\"io.isorun.tenant.id\": \"t\", \"io.isorun.tenant.mode\": \"configure\"",
+		 "tenant keys");
+	TABLE_OK("\"io.isorun.rootfs.lower\": \"relative\"",
+		 "rootfs paths are the owner's to check");
+	TABLE_ERR("\"io.isorun.nope\": \"1\"",
+		  "annotations[\"io.isorun.nope\"]: unknown isorun annotation");
+	TABLE_ERR("\"io.isorun.rootfs.uper\": \"/u\"", "unknown isorun rootfs annotation");
+	TABLE_ERR("\"io.isorun.net.foo\": \"1\"", "unknown isorun network annotation");
+	TABLE_ERR("\"io.isorun.tenant.mode\": \"x\"", "is neither \"run\" nor \"configure\"");
+	/* The network values are checked by net's own parser, without the other keys. */
+	TABLE_ERR("\"io.isorun.net.mtu\": \"67\"",
+		  "annotations[\"io.isorun.net.mtu\"]: \"67\" is not an MTU");
+	TABLE_ERR("\"io.isorun.net.veth\": \"a/b\"", "is not an interface name");
+	TABLE_OK("\"io.isorun.net.veth\": \"a/b\", \"io.isorun.net.veth\": \"vh0\"",
+		 "the last of duplicate keys wins");
+}
+
 static void test_net_devices(void)
 {
 	struct net_config cfg;
@@ -205,6 +270,7 @@ int main(void)
 	test_addr_parse();
 	test_link_names();
 	test_annotations();
+	test_annotation_table();
 	test_net_devices();
 	test_helper_messages();
 	return unit_done();

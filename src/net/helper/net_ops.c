@@ -10,10 +10,10 @@
 #include "net/helper/addr.h"
 #include "net/helper/link.h"
 #include "net/helper/route.h"
+#include "runtime/annotations.h"
 #include "util/cleanup.h"
 
-#define CTX_VETH     "io.isorun.net.veth"
-#define BRIDGE_WHERE "config.json: annotations[\"io.isorun.net.bridge\"]"
+#define BRIDGE_WHERE "config.json: annotations[\"" ANNOTATION_NET_BRIDGE "\"]"
 
 /* ---- create: checks before anything is made ---- */
 
@@ -138,7 +138,7 @@ static int create_veth(struct nl_sock *host, int netns_fd, const struct net_conf
 	int r;
 
 	nl_batch_init(&b);
-	link_add_veth(&b, CTX_VETH, cfg->veth, NET_CONTAINER_IFNAME, netns_fd, cfg->mtu);
+	link_add_veth(&b, ANNOTATION_NET_VETH, cfg->veth, NET_CONTAINER_IFNAME, netns_fd, cfg->mtu);
 	r = nl_batch_commit(host, &b, err);
 	if (r < 0)
 		return r;
@@ -146,14 +146,14 @@ static int create_veth(struct nl_sock *host, int netns_fd, const struct net_conf
 	snprintf(ret->host_name, sizeof(ret->host_name), "%s", cfg->veth);
 	r = link_get(host, 0, cfg->veth, &info, err);
 	if (r < 0)
-		return iso_error_wrap(err, CTX_VETH);
+		return iso_error_wrap(err, ANNOTATION_NET_VETH);
 	ret->host_ifindex = info.ifindex;
 
 	nl_batch_init(&b);
 	for (size_t i = 0; i < cfg->n_host_addrs; i++)
-		addr_add(&b, "io.isorun.net.host-address", info.ifindex, cfg->veth,
+		addr_add(&b, ANNOTATION_NET_HOST_ADDRESS, info.ifindex, cfg->veth,
 			 &cfg->host_addrs[i]);
-	link_change(&b, cfg->bridge[0] ? "io.isorun.net.bridge" : CTX_VETH,
+	link_change(&b, cfg->bridge[0] ? ANNOTATION_NET_BRIDGE : ANNOTATION_NET_VETH,
 		    &(struct link_change){.ifindex = info.ifindex,
 					  .name = cfg->veth,
 					  .master = cfg->bridge_ifindex,
@@ -172,14 +172,14 @@ static int configure_eth0(struct nl_sock *ctr, const struct net_config *cfg, str
 
 	r = link_get(ctr, 0, NET_CONTAINER_IFNAME, &info, err);
 	if (r < 0)
-		return iso_error_wrap(err, CTX_VETH ": the container's end");
+		return iso_error_wrap(err, ANNOTATION_NET_VETH ": the container's end");
 	for (size_t i = 0; i < cfg->n_addrs; i++)
-		addr_add(b, "io.isorun.net.address", info.ifindex, info.name, &cfg->addrs[i]);
-	link_change(b, CTX_VETH,
+		addr_add(b, ANNOTATION_NET_ADDRESS, info.ifindex, info.name, &cfg->addrs[i]);
+	link_change(b, ANNOTATION_NET_VETH,
 		    &(struct link_change){
 			.ifindex = info.ifindex, .name = info.name, .netns_fd = -1, .up = true});
 	for (size_t i = 0; i < cfg->n_gateways; i++)
-		route_add_default(b, "io.isorun.net.gateway", info.ifindex, info.name,
+		route_add_default(b, ANNOTATION_NET_GATEWAY, info.ifindex, info.name,
 				  &cfg->gateways[i]);
 	return 0;
 }
@@ -227,7 +227,7 @@ int net_ops_delete_veth(int ifindex, const char *name, struct iso_error *err)
 	if (strcmp(info.name, name) != 0 || strcmp(info.kind, "veth") != 0)
 		return -ENODEV; /* not ours any more */
 	nl_batch_init(&b);
-	link_delete(&b, CTX_VETH, info.ifindex, info.name);
+	link_delete(&b, ANNOTATION_NET_VETH, info.ifindex, info.name);
 	return nl_batch_commit(&s, &b, err);
 }
 

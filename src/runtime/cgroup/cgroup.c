@@ -514,6 +514,8 @@ static void create_ctx_clear(struct create_ctx *c)
 	free(c->norm);
 }
 
+#define _cleanup_create_ctx_ __attribute__((cleanup(create_ctx_clear)))
+
 static int create_dirs(struct create_ctx *c, struct iso_error *err)
 {
 	unsigned v1 = v1_served(&c->layout);
@@ -624,7 +626,7 @@ static int create_or_plan(const struct spec *spec, const char *id, const char *u
 			  const struct cgroup_create_hook *hook, struct state_cgroup **ret,
 			  size_t *ret_n, struct iso_error *err)
 {
-	struct create_ctx c = {.res = &spec->linux_.resources};
+	_cleanup_create_ctx_ struct create_ctx c = {.res = &spec->linux_.resources};
 	long long t0 = timefmt_monotonic_us();
 	int r;
 
@@ -640,7 +642,7 @@ static int create_or_plan(const struct spec *spec, const char *id, const char *u
 		      : cgroup_path_normalize(spec->linux_.cgroups_path, id, &c.norm, err);
 	if (r < 0 || (r = cgroup_layout_detect(&c.layout, err)) < 0 ||
 	    (r = check_enforceable(&c.layout, c.res, err)) < 0)
-		goto out;
+		return r;
 	/* Recorded before anything is made: a create killed at any point leaves nothing that
 	 * delete cannot find. */
 	r = plan_dirs(&c, err);
@@ -658,7 +660,7 @@ static int create_or_plan(const struct spec *spec, const char *id, const char *u
 	if (r < 0) {
 		for (size_t i = c.n; i-- > 0;)
 			rmdir_created(&c.dirs[i]);
-		goto out;
+		return r;
 	}
 	/* Step timings under --debug: tests/bench/cgroup-cost.sh adds them up. */
 	log_debug("cgroup: cgroup2 directory %s in %.3f ms", unit_path ? "planned" : "made",
@@ -666,9 +668,7 @@ static int create_or_plan(const struct spec *spec, const char *id, const char *u
 	*ret = steal_ptr(c.dirs);
 	*ret_n = c.n;
 	c.n = 0;
-out:
-	create_ctx_clear(&c);
-	return r;
+	return 0;
 }
 
 int cgroup_create(const struct spec *spec, const char *id, const struct cgroup_create_hook *hook,

@@ -131,6 +131,7 @@ int cgroup_resources_parse_text(const char *text, size_t len, const char *name,
 				struct cgroup_resources *res, struct iso_error *err);
 
 void cgroup_resources_clear(struct cgroup_resources *res);
+#define _cleanup_cgroup_resources_ __attribute__((cleanup(cgroup_resources_clear)))
 
 /* "rwm" -> CGROUP_DEV_* bits, and back (buf holds at least 4 bytes).  An 'a' is accepted and
  * grants nothing, as in runc ("rwa" is "rw"); "a" alone is -ENODATA, other letters -EINVAL. */

@@ -3,20 +3,18 @@
 #include "runtime/rootfs/idmap_mount.h"
 #include "runtime/rootfs/safe_path.h"
 #include "util/cleanup.h"
+#include "util/dir_copy.h"
 #include "util/fsutil.h"
 #include "util/mountinfo.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -352,107 +350,6 @@ static int mount_bind(int rootfd, const struct spec_mount *m, const char *source
 
 /* ---- tmpcopyup: a tmpfs that starts with the content of the directory it covers ---------- */
 
-static int copy_dir(int src, int dst, struct iso_error *err);
-
-static int copy_file(int src, int dst, const char *name, struct iso_error *err)
-{
-	_cleanup_close_ int in = openat(src, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
-	_cleanup_close_ int out = -1;
-	ssize_t n;
-
-	if (in < 0)
-		return iso_error_set(err, errno, "tmpcopyup: open %s", name);
-	out = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (out < 0)
-		return iso_error_set(err, errno, "tmpcopyup: create %s", name);
-	while ((n = sendfile(out, in, NULL, 1 << 30)) > 0)
-		;
-	if (n < 0)
-		return iso_error_set(err, errno, "tmpcopyup: copy %s", name);
-	return 0;
-}
-
-static int copy_subdir(int src, int dst, const char *name, struct iso_error *err)
-{
-	_cleanup_close_ int s = -1, d = -1;
-
-	if (mkdirat(dst, name, 0700) < 0)
-		return iso_error_set(err, errno, "tmpcopyup: mkdir %s", name);
-	s = openat(src, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	d = openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (s < 0 || d < 0)
-		return iso_error_set(err, errno, "tmpcopyup: open %s", name);
-	return copy_dir(s, d, err);
-}
-
-/* Owner, then mode (chown clears set-id bits), then times (copying a directory's content
- * changed its mtime).  The new tmpfs is detached: nobody else can swap `name` for a symlink,
- * so fchmodat following it is harmless. */
-static int copy_metadata(int dst, const char *name, const struct stat *st, struct iso_error *err)
-{
-	struct timespec times[2] = {st->st_atim, st->st_mtim};
-
-	if (fchownat(dst, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    (!S_ISLNK(st->st_mode) && fchmodat(dst, name, st->st_mode & 07777, 0) < 0) ||
-	    utimensat(dst, name, times, AT_SYMLINK_NOFOLLOW) < 0)
-		return iso_error_set(err, errno, "tmpcopyup: metadata of %s", name);
-	return 0;
-}
-
-static int copy_entry(int src, int dst, const char *name, struct iso_error *err)
-{
-	char target[PATH_MAX];
-	struct stat st;
-	ssize_t n;
-	int r = 0;
-
-	if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return iso_error_set(err, errno, "tmpcopyup: stat %s", name);
-	if (S_ISDIR(st.st_mode)) {
-		r = copy_subdir(src, dst, name, err);
-	} else if (S_ISREG(st.st_mode)) {
-		r = copy_file(src, dst, name, err);
-	} else if (S_ISLNK(st.st_mode)) {
-		n = readlinkat(src, name, target, sizeof(target) - 1);
-		if (n < 0)
-			return iso_error_set(err, errno, "tmpcopyup: readlink %s", name);
-		target[n] = '\0';
-		if (symlinkat(target, dst, name) < 0)
-			return iso_error_set(err, errno, "tmpcopyup: symlink %s", name);
-	} else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISFIFO(st.st_mode)) {
-		if (mknodat(dst, name, st.st_mode, st.st_rdev) < 0)
-			return iso_error_set(err, errno, "tmpcopyup: mknod %s", name);
-	} else {
-		return 0; /* sockets are not content */
-	}
-	return r < 0 ? r : copy_metadata(dst, name, &st, err);
-}
-
-static int copy_dir(int src, int dst, struct iso_error *err)
-{
-	_cleanup_closedir_ DIR *dir = NULL;
-	int dupfd = fcntl(src, F_DUPFD_CLOEXEC, 0);
-	struct dirent *de;
-
-	if (dupfd < 0 || !(dir = fdopendir(dupfd))) {
-		if (dupfd >= 0)
-			close(dupfd);
-		return iso_error_set(err, errno, "tmpcopyup: read directory");
-	}
-	while ((errno = 0, de = readdir(dir))) {
-		int r;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		r = copy_entry(src, dst, de->d_name, err);
-		if (r < 0)
-			return r;
-	}
-	if (errno)
-		return iso_error_set(err, errno, "tmpcopyup: read directory");
-	return 0;
-}
-
 /* Whether the comma-separated opts ("size=1m,mode=1777") hold an option key ("mode="). */
 static bool has_option_key(const char *opts, const char *key)
 {
@@ -483,6 +380,15 @@ static int copy_root_metadata(int dst, const struct stat *st, const char *opts,
 	return 0;
 }
 
+/* The directory covered is the image's: it is copied as it is, owners, set-id bits, device
+ * nodes and all, and its symlinks are container paths, resolved later inside the root.  The new
+ * tmpfs is detached while it is filled, so nobody else can change a name in it. */
+static const struct dir_copy_rules tmpcopyup_rules = {
+    .src_label = "tmpcopyup: ",
+    .dst_label = "tmpcopyup: ",
+    .keep_all = true,
+};
+
 /* Copies the directory target (an O_PATH fd) into the root of the detached mount mnt, made
  * with the filesystem options opts. */
 static int copy_up(int target, int mnt, const char *opts, struct iso_error *err)
@@ -494,7 +400,7 @@ static int copy_up(int target, int mnt, const char *opts, struct iso_error *err)
 
 	if (src < 0 || dst < 0 || fstat(src, &st) < 0)
 		return iso_error_set(err, errno, "tmpcopyup: open");
-	r = copy_dir(src, dst, err);
+	r = dir_copy(src, dst, &tmpcopyup_rules, err);
 	if (r < 0)
 		return r;
 	return copy_root_metadata(dst, &st, opts, err);

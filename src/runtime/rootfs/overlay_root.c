@@ -39,8 +39,8 @@ static int check_layer_path(const char *key, const char *path, struct stat *st,
 
 int overlay_root_from_spec(const struct spec *spec, struct overlay_root *ret, struct iso_error *err)
 {
-	static const char *const keys[] = {OVERLAY_ROOT_LOWER, OVERLAY_ROOT_UPPER,
-					   OVERLAY_ROOT_WORK};
+	static const char *const keys[] = {ANNOTATION_ROOTFS_LOWER, ANNOTATION_ROOTFS_UPPER,
+					   ANNOTATION_ROOTFS_WORK};
 	const char *v[3];
 	struct stat st[3];
 	int n = 0;
@@ -65,7 +65,7 @@ int overlay_root_from_spec(const struct spec *spec, struct overlay_root *ret, st
 		return iso_error_invalid(err,
 					 "config.json: annotations.%s: %s is not on the same "
 					 "file system as %s",
-					 OVERLAY_ROOT_WORK, v[2], v[1]);
+					 ANNOTATION_ROOTFS_WORK, v[2], v[1]);
 	*ret = (struct overlay_root){.lower = v[0], .upper = v[1], .work = v[2]};
 	return 1;
 }
@@ -80,7 +80,7 @@ int overlay_root_mount(const struct overlay_root *o, const char *rootfs, struct 
 	/* nodev: device nodes come from the container's /dev, never from a layer. */
 	mnt = mount_new_fs("overlay", "overlay", data, MS_NODEV, err);
 	if (mnt < 0)
-		return iso_error_wrap(err, "overlay root (%s)", OVERLAY_ROOT_UPPER);
+		return iso_error_wrap(err, "overlay root (%s)", ANNOTATION_ROOTFS_UPPER);
 	if (move_mount(mnt, "", AT_FDCWD, rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return iso_error_set(err, errno, "overlay root: mount onto %s", rootfs);
 	/* Once attached, the fd refers to the new mount's root. */

@@ -20,11 +20,8 @@
 
 #include <stdbool.h>
 
+#include "runtime/annotations.h"
 #include "runtime/spec/spec.h"
-
-#define OVERLAY_ROOT_LOWER "io.isorun.rootfs.lower"
-#define OVERLAY_ROOT_UPPER "io.isorun.rootfs.upper"
-#define OVERLAY_ROOT_WORK  "io.isorun.rootfs.work"
 
 struct overlay_root {
 	const char *lower; /* borrowed from the spec's annotations */

@@ -71,11 +71,6 @@ int safe_open_in_root_resolve(int rootfd, const char *path, int flags, uint64_t 
 	return fd;
 }
 
-int safe_open_in_root(int rootfd, const char *path, int flags, struct iso_error *err)
-{
-	return safe_open_in_root_resolve(rootfd, path, flags, 0, err);
-}
-
 /* A component-by-component walk from the root.  Every step is an *at() call on the fd of the
  * directory reached so far with a single name and O_NOFOLLOW, so nothing is ever followed by the
  * kernel; symlinks are read and spliced into the rest of the path here, with absolute targets

@@ -13,12 +13,10 @@
 
 #include "util/error.h"
 
-/* Opens an existing path with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS).  flags are
- * open(2) flags (O_CLOEXEC is always added; O_CREAT is refused: use the creating functions).
- * Returns the fd, or a negative errno with "PATH: ..." in err (-ENOENT when missing). */
-int safe_open_in_root(int rootfd, const char *path, int flags, struct iso_error *err);
-
-/* The same with additional RESOLVE_* flags (e.g. RESOLVE_NO_SYMLINKS). */
+/* Opens an existing path with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | resolve), resolve
+ * adding RESOLVE_* flags (e.g. RESOLVE_NO_SYMLINKS) or 0.  flags are open(2) flags (O_CLOEXEC is
+ * always added; O_CREAT is refused: use the creating functions).  Returns the fd, or a negative
+ * errno with "PATH: ..." in err (-ENOENT when missing). */
 int safe_open_in_root_resolve(int rootfd, const char *path, int flags, uint64_t resolve,
 			      struct iso_error *err);
 
