@@ -100,7 +100,7 @@ int overlay_root_mount_idmapped(const struct overlay_root *o, const char *rootfs
 
 	base = idmap_mount_clone(AT_FDCWD, o->lower, &lower, userns_fd, err);
 	if (base < 0)
-		return iso_error_wrap(err, "overlay root (%s)", OVERLAY_ROOT_LOWER);
+		return iso_error_wrap(err, "overlay root (%s)", ANNOTATION_ROOTFS_LOWER);
 	if (move_mount(base, "", AT_FDCWD, rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return iso_error_set(err, errno, "overlay root: mount the idmapped %s onto %s",
 				     o->lower, rootfs);
@@ -112,7 +112,7 @@ int overlay_root_mount_idmapped(const struct overlay_root *o, const char *rootfs
 		return iso_error_set(err, errno,
 				     "overlay root (%s) over the idmapped %s (overlayfs takes "
 				     "idmapped layers since Linux 5.19)",
-				     OVERLAY_ROOT_UPPER, o->lower);
+				     ANNOTATION_ROOTFS_UPPER, o->lower);
 	root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return iso_error_set(err, errno, "overlay root: open %s", rootfs);
@@ -123,6 +123,6 @@ bool overlay_root_by_runtime(const struct spec *spec)
 {
 	const struct spec_namespace *user = spec_find_namespace(spec, CLONE_NEWUSER);
 
-	return user && !user->path && spec_annotation(spec, OVERLAY_ROOT_LOWER) &&
+	return user && !user->path && spec_annotation(spec, ANNOTATION_ROOTFS_LOWER) &&
 	       !rootless_unprivileged();
 }
