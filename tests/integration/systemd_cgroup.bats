@@ -4,8 +4,10 @@
 # scope's cgroup files, and every verb on a live cgroup working on it; delete, a failed create
 # and delete --force after a crash leave no unit and no cgroup.
 #
-# Needs systemd as PID 1: run it in the systemd VM,
+# Needs systemd as PID 1: run it in the systemd VMs, pure cgroup v2 and hybrid (v1 controllers,
+# name=systemd; the tests read each limit from the file of the host's layout),
 #   tests/vm/run-vm.sh systemd tests/integration/systemd_cgroup.bats
+#   tests/vm/run-vm.sh systemd-hybrid tests/integration/systemd_cgroup.bats
 # Elsewhere every test skips but the one for a host whose systemd cannot be reached.
 
 load helpers
@@ -22,8 +24,15 @@ teardown() { iso_teardown; }
 need_systemd() {
 	[ -d /run/systemd/system ] && [ -S /run/dbus/system_bus_socket ] && command -v systemctl >/dev/null ||
 		skip "systemd is not PID 1 here (run it in the systemd VM: tests/vm/run-vm.sh systemd $BATS_TEST_FILENAME)"
-	grep -q '^0::' /proc/self/cgroup && ! grep -q '^[1-9]' /proc/self/cgroup ||
-		skip "not a pure cgroup v2 host (the tests read the v2 files)"
+}
+
+# A v1 or hybrid host: systemd's name=systemd hierarchy and the v1 controllers' beside it.
+v1_host() {
+	grep -q '^[1-9][0-9]*:' /proc/self/cgroup
+}
+
+need_v1() {
+	v1_host || skip "not a cgroup v1 or hybrid host (run it in the hybrid VM: tests/vm/run-vm.sh systemd-hybrid $BATS_TEST_FILENAME)"
 }
 
 sd() {
@@ -53,8 +62,47 @@ assert_no_unit() {
 	[ "$st" = not-found ] || fail "unit $1 is left: $st, $(prop "$1" ActiveState)"
 }
 
+# The scope's directory that has FILE: on v1, in the hierarchy of the controller the file is
+# named for (cgroup.* in name=systemd's); on v2, the one directory.
+cg_dir() {
+	local h=
+	if v1_host; then
+		case $1 in
+		cgroup.*) h=systemd/ ;;
+		*) h=${1%%.*}/ ;;
+		esac
+	fi
+	echo "/sys/fs/cgroup/${h}system.slice/isorun-$CTR.scope"
+}
+
 cg_file() {
-	cat "/sys/fs/cgroup/system.slice/isorun-$CTR.scope/$1"
+	cat "$(cg_dir "$1")/$1"
+}
+
+# The v1 hierarchies isorun puts a container in (those of the controllers it knows, and
+# name=systemd), as /proc/PID/cgroup names them.
+V1_HIERARCHIES='name=systemd memory pids cpu,cpuacct devices blkio freezer cpuset hugetlb net_cls,net_prio'
+
+# The scope's v1 devices cgroup has isorun's rules (/dev/null, not every device), not the
+# "a *:* rwm" that systemd writes for a unit without a DevicePolicy.
+assert_device_rules() {
+	local list
+	list=$(cg_file devices.list)
+	! grep -qx 'a \*:\* rwm' <<<"$list" || fail "every device is allowed: $list"
+	grep -qx 'c 1:3 rwm' <<<"$list" || fail "/dev/null is not allowed: $list"
+}
+
+# PID is in the unit's cgroup in every hierarchy isorun knows.
+assert_in_unit() {
+	local pid=$1 path=$2 h
+	if ! v1_host; then
+		assert_equal "$(cat /proc/$pid/cgroup)" "0::$path"
+		return
+	fi
+	for h in $V1_HIERARCHIES; do
+		grep -qx "[0-9]*:$h:$path" /proc/$pid/cgroup ||
+			fail "$pid is not in $path of the $h hierarchy: $(cat /proc/$pid/cgroup)"
+	done
 }
 
 create_started() {
@@ -76,7 +124,7 @@ create_started() {
 	assert_equal "$(prop "$unit" DefaultDependencies)" no
 	assert_equal "$(prop "$unit" Description)" "isorun container $CTR"
 	pid=$(ctr_pid "$CTR")
-	assert_equal "$(cat /proc/$pid/cgroup)" "0::/system.slice/$unit"
+	assert_in_unit "$pid" "/system.slice/$unit"
 	# The init is the scope's only process: the helper that started it has left.
 	assert_equal "$(cg_file cgroup.procs)" "$pid"
 	assert_equal "$(jq -r '.cgroupManager + " " + .systemdUnit' "$ROOT/$CTR/state.json")" "systemd $unit"
@@ -98,20 +146,30 @@ create_started() {
 		| .annotations["org.systemd.property.RuntimeMaxSec"] = "3600"
 		| .annotations["org.systemd.property.TimeoutStopUSec"] = "uint64 7000000"'
 	create_started
-	assert_equal "$(cg_file memory.max)" 67108864
-	assert_equal "$(cg_file memory.low)" 33554432
 	assert_equal "$(cg_file pids.max)" 32
-	assert_equal "$(cg_file cpu.max)" "50000 100000"
-	# shares 512 -> weight 1 + (510 * 9999) / 262142, as runc converts them
-	assert_equal "$(cg_file cpu.weight)" 20
 	assert_equal "$(cg_file cpuset.cpus)" 0
-	assert_equal "$(prop "$unit" MemoryMax)" 67108864
-	assert_equal "$(prop "$unit" MemoryLow)" 33554432
 	assert_equal "$(prop "$unit" TasksMax)" 32
-	assert_equal "$(prop "$unit" CPUWeight)" 20
 	assert_equal "$(prop "$unit" CPUQuotaPerSecUSec)" 500ms
 	assert_equal "$(prop "$unit" CPUQuotaPeriodUSec)" 100ms
-	assert_equal "$(prop "$unit" AllowedCPUs)" 0
+	if v1_host; then
+		assert_equal "$(cg_file memory.limit_in_bytes)" 67108864
+		assert_equal "$(cg_file memory.soft_limit_in_bytes)" 33554432
+		assert_equal "$(cg_file cpu.cfs_quota_us)" 50000
+		assert_equal "$(cg_file cpu.cfs_period_us)" 100000
+		assert_equal "$(cg_file cpu.shares)" 512
+		assert_equal "$(prop "$unit" MemoryLimit)" 67108864
+		assert_equal "$(prop "$unit" CPUShares)" 512
+	else
+		assert_equal "$(cg_file memory.max)" 67108864
+		assert_equal "$(cg_file memory.low)" 33554432
+		assert_equal "$(cg_file cpu.max)" "50000 100000"
+		# shares 512 -> weight 1 + (510 * 9999) / 262142, as runc converts them
+		assert_equal "$(cg_file cpu.weight)" 20
+		assert_equal "$(prop "$unit" MemoryMax)" 67108864
+		assert_equal "$(prop "$unit" MemoryLow)" 33554432
+		assert_equal "$(prop "$unit" CPUWeight)" 20
+		assert_equal "$(prop "$unit" AllowedCPUs)" 0
+	fi
 	assert_equal "$(prop "$unit" CollectMode)" inactive-or-failed
 	assert_equal "$(prop "$unit" RuntimeMaxUSec)" 1h
 	assert_equal "$(prop "$unit" TimeoutStopUSec)" 7s
@@ -124,17 +182,29 @@ create_started() {
 	create_started
 	iso_run isorun update --memory 134217728 --pids-limit 50 --cpu-shares 2048 "$CTR"
 	assert_success
-	assert_equal "$(cg_file memory.max)" 134217728
-	assert_equal "$(prop "$unit" MemoryMax)" 134217728
 	assert_equal "$(cg_file pids.max)" 50
 	assert_equal "$(prop "$unit" TasksMax)" 50
-	# shares 2048 -> weight 1 + (2046 * 9999) / 262142
-	assert_equal "$(cg_file cpu.weight)" 79
-	assert_equal "$(prop "$unit" CPUWeight)" 79
+	if v1_host; then
+		assert_equal "$(cg_file memory.limit_in_bytes)" 134217728
+		assert_equal "$(prop "$unit" MemoryLimit)" 134217728
+		assert_equal "$(cg_file cpu.shares)" 2048
+		assert_equal "$(prop "$unit" CPUShares)" 2048
+	else
+		assert_equal "$(cg_file memory.max)" 134217728
+		assert_equal "$(prop "$unit" MemoryMax)" 134217728
+		# shares 2048 -> weight 1 + (2046 * 9999) / 262142
+		assert_equal "$(cg_file cpu.weight)" 79
+		assert_equal "$(prop "$unit" CPUWeight)" 79
+	fi
 	# systemd applying the unit's settings again (as at daemon-reload) keeps the new ones.
 	sctl daemon-reload
-	assert_equal "$(cg_file memory.max)" 134217728
 	assert_equal "$(cg_file pids.max)" 50
+	if v1_host; then
+		assert_equal "$(cg_file memory.limit_in_bytes)" 134217728
+		assert_equal "$(cg_file cpu.shares)" 2048
+	else
+		assert_equal "$(cg_file memory.max)" 134217728
+	fi
 }
 
 @test "systemd: pause, resume, ps, events --stats and kill --all work on the scope" {
@@ -151,11 +221,19 @@ create_started() {
 	iso_run isorun pause "$CTR"
 	assert_success
 	assert_equal "$(ctr_status "$CTR")" paused
-	assert_equal "$(cg_file cgroup.freeze)" 1
+	if v1_host; then
+		assert_equal "$(cg_file freezer.state)" FROZEN
+	else
+		assert_equal "$(cg_file cgroup.freeze)" 1
+	fi
 	iso_run isorun resume "$CTR"
 	assert_success
 	assert_equal "$(ctr_status "$CTR")" running
-	assert_equal "$(cg_file cgroup.freeze)" 0
+	if v1_host; then
+		assert_equal "$(cg_file freezer.state)" THAWED
+	else
+		assert_equal "$(cg_file cgroup.freeze)" 0
+	fi
 	iso_run isorun events --stats "$CTR"
 	assert_success
 	[ "$(jq '.data.pids.current' <<<"$output")" = 2 ] || fail "events --stats: $output"
@@ -166,6 +244,61 @@ create_started() {
 	iso_run isorun delete "$CTR"
 	assert_success
 	assert_no_unit "isorun-$CTR.scope"
+	assert_no_leftovers
+}
+
+@test "systemd (v1): the scope is in every v1 hierarchy, with isorun's device rules; delete leaves none" {
+	need_systemd
+	need_v1
+	local unit="isorun-$CTR.scope" pid h d
+	create_started
+	pid=$(ctr_pid "$CTR")
+	for h in $V1_HIERARCHIES; do
+		d=$(awk -F: -v h="$h" '$2 == h { print $3 }' /proc/$pid/cgroup)
+		h=${h#name=}
+		[ "$d" = "/system.slice/$unit" ] || fail "the init is in $d of $h"
+		assert_equal "$(cat "/sys/fs/cgroup/$h$d/cgroup.procs")" "$pid"
+	done
+	# isorun's rules, not systemd's "a *:* rwm" of a unit without a DevicePolicy: /dev/sda
+	# (block 8:0) is not the container's.
+	assert_device_rules
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	for h in $V1_HIERARCHIES; do
+		[ ! -e "/sys/fs/cgroup/${h#name=}/system.slice/$unit" ] || fail "the scope's $h cgroup is left"
+	done
+	assert_no_unit "$unit"
+	assert_no_leftovers
+}
+
+@test "systemd (v1): systemd applying the unit again keeps the v1 limits it does not manage" {
+	need_systemd
+	need_v1
+	resources '{"memory": {"limit": 67108864}, "cpu": {"cpus": "0"}}'
+	create_started
+	sctl daemon-reload
+	assert_equal "$(cg_file cpuset.cpus)" 0
+	assert_equal "$(cg_file memory.limit_in_bytes)" 67108864
+	iso_run isorun exec "$CTR" sh -c 'head -c 1 /dev/null && echo ok'
+	assert_success
+	assert_equal "$output" ok
+}
+
+@test "systemd: a unit of the same name under another --root: create fails and stops nothing of the first" {
+	need_systemd
+	local unit="isorun-$CTR.scope" other="$BATS_TEST_TMPDIR/root2" pid
+	create_started
+	pid=$(ctr_pid "$CTR")
+	mkdir -p "$other"
+	iso_run "$ISORUN" --root "$other" --systemd-cgroup create --bundle "$BUNDLE" "$CTR"
+	assert_failure
+	assert_stderr_contains "systemd: starting unit $unit: "
+	assert_equal "$(prop "$unit" ActiveState)" active
+	assert_in_unit "$pid" "/system.slice/$unit"
+	assert_equal "$(ctr_status "$CTR")" running
+	iso_run isorun delete --force "$CTR"
+	assert_success
+	assert_no_unit "$unit"
 	assert_no_leftovers
 }
 

@@ -3,8 +3,8 @@
 # and the kernel modules named in /modules.order).  It mounts the host's / (9p tag "host",
 # read-only) under a tmpfs overlay, the results share (9p tag "out") at /isovm/out of the new
 # root, reads the job there, puts a tmpfs on /tmp (the job's paths under it bound back), and
-# switch_roots: in bare mode into tests/vm/guest.sh of the job's source tree, in systemd mode
-# into systemd with the isorun-vm.target of that tree.
+# switch_roots: in bare mode into tests/vm/guest.sh of the job's source tree, in the systemd
+# modes into systemd with the isorun-vm.target of that tree.
 /bin/busybox --install -s /bin
 export PATH=/bin
 
@@ -69,7 +69,7 @@ case $mode in
 bare)
 	exec switch_root /newroot /bin/bash "$src/tests/vm/guest.sh" bare
 	;;
-systemd)
+systemd | systemd-hybrid | systemd-legacy)
 	for u in isorun-vm.target isorun-vm.service; do
 		cp "/newroot$src/tests/vm/$u" /newroot/etc/systemd/system/$u || die "cannot install $u"
 	done

@@ -13,6 +13,12 @@
 #                  the root's children), devpts, then runs the tests as PID 1 (tests/vm/guest.sh)
 #   MODE systemd   switch_root to /lib/systemd/systemd; isorun-vm.service runs the tests once
 #                  D-Bus is up, then powers off
+#   MODE systemd-hybrid  the same, with the v1 controllers: systemd mounts its hybrid layout
+#                  (name=systemd and every v1 controller hierarchy, cgroup2 on
+#                  /sys/fs/cgroup/unified), as a host booted with
+#                  systemd.unified_cgroup_hierarchy=0 has it
+#   MODE systemd-legacy  the same without the cgroup2 mount (also
+#                  systemd.legacy_systemd_cgroup_controller=1): cgroup v1 only
 #
 # The files run through tests/integration/run-in-ns.sh in the guest (--automake is passed on to
 # it), with ISORUN (default: the isorun of the build tree), ISORUN_SRCDIR, ISORUN_BUILDDIR and
@@ -40,7 +46,7 @@ if [ "${1:-}" = --automake ]; then
 	shift
 fi
 if [ $# -lt 2 ]; then
-	echo "usage: $0 [--automake] bare|systemd FILE.bats..." >&2
+	echo "usage: $0 [--automake] bare|systemd|systemd-hybrid|systemd-legacy FILE.bats..." >&2
 	exit 2
 fi
 mode=$1
@@ -69,9 +75,9 @@ bail() {
 }
 
 case $mode in
-bare | systemd) ;;
+bare | systemd | systemd-hybrid | systemd-legacy) ;;
 *)
-	echo "run-vm.sh: unknown mode '$mode' (bare or systemd)" >&2
+	echo "run-vm.sh: unknown mode '$mode' (bare, systemd, systemd-hybrid or systemd-legacy)" >&2
 	exit 2
 	;;
 esac
@@ -223,8 +229,15 @@ if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 fi
 # no_timer_check: under TCG on a loaded machine the kernel's IO-APIC timer check can miss its
 # ticks and panic at boot ("IO-APIC + timer doesn't work"), seen here with four VMs on 2 cores
-cmdline="console=ttyS0 panic=-1 cgroup_no_v1=all no_timer_check quiet loglevel=4${ISORUN_VM_APPEND:+ $ISORUN_VM_APPEND}"
-if [ "$mode" = systemd ]; then
+cmdline="console=ttyS0 panic=-1 no_timer_check quiet loglevel=4"
+# systemd 252 still mounts the v1 layouts when asked on its command line
+case $mode in
+systemd-hybrid) cmdline+=" systemd.unified_cgroup_hierarchy=0" ;;
+systemd-legacy) cmdline+=" systemd.unified_cgroup_hierarchy=0 systemd.legacy_systemd_cgroup_controller=1" ;;
+*) cmdline+=" cgroup_no_v1=all" ;;
+esac
+cmdline+="${ISORUN_VM_APPEND:+ $ISORUN_VM_APPEND}"
+if [ "$mode" != bare ]; then
 	cmdline+=" systemd.unit=isorun-vm.target systemd.mask=tmp.mount systemd.mask=systemd-tmpfiles-setup.service"
 	cmdline+=" systemd.mask=systemd-tmpfiles-setup-dev.service systemd.mask=systemd-tmpfiles-setup-dev-early.service"
 	cmdline+=" systemd.mask=systemd-tmpfiles-clean.timer systemd.show_status=0"

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,8 @@
 #define WHERE_CONFIG	   "config.json: linux.resources"
 #define SYSTEMD_USER_SLICE "user.slice"
 #define CGROUP_V2_ROOT	   "/sys/fs/cgroup"
+/* The v1 hierarchy of systemd's own, as struct state_cgroup names it (cgroup_layout.c). */
+#define SYSTEMD_V1_HIERARCHY "name=systemd"
 
 static int annotation_props(const struct spec *spec, struct systemd_props *ps,
 			    struct iso_error *err)
@@ -197,6 +200,28 @@ static int enter(const char *unit, const struct state_cgroup *cg, size_t n, pid_
 	return systemd_helper_attach(unit, pid, hold, err);
 }
 
+/* cgroup_create_v1() counts a directory that exists as another's; but on a v1 or hybrid host
+ * systemd has just made the unit's in the hierarchies it manages (name=systemd, memory, pids,
+ * cpu,cpuacct, devices, blkio), and those are the container's as the plan counted them: delete
+ * removes them, and name=systemd's tells a unit isorun started from another's of the same name
+ * where there is no cgroup2 hierarchy (cgroup_systemd_destroy()). */
+static int create_v1_keeping_claim(const struct spec *spec, struct state_cgroup *cg, size_t n,
+				   struct iso_error *err)
+{
+	_cleanup_free_ uint32_t *planned = calloc(n ? n : 1, sizeof(*planned));
+	int r;
+
+	if (!planned)
+		return iso_error_set(err, ENOMEM, "cgroup");
+	for (size_t i = 0; i < n; i++)
+		planned[i] = cg[i].created;
+	r = cgroup_create_v1(spec, cg, n, err);
+	for (size_t i = 0; i < n; i++)
+		if (cg[i].created < planned[i])
+			cg[i].created = planned[i];
+	return r;
+}
+
 int cgroup_systemd_join(const struct spec *spec, const char *id, const struct systemd_unit *u,
 			struct state_cgroup *cg, size_t n, pid_t pid,
 			const struct cgroup_create_hook *recorded, struct iso_error *err)
@@ -209,7 +234,7 @@ int cgroup_systemd_join(const struct spec *spec, const char *id, const struct sy
 		return r;
 	/* The unit's cgroup exists now (and with it isorun's claim to its leaf); the v1
 	 * hierarchies systemd does not manage get theirs as under the cgroupfs driver. */
-	if ((r = cgroup_create_v1(spec, cg, n, err)) == 0) {
+	if ((r = create_v1_keeping_claim(spec, cg, n, err)) == 0) {
 		fault_inject_point(FAULT_CGROUP_V1_MADE);
 		r = recorded->planned(recorded->arg, cg, n, err);
 	}
@@ -217,6 +242,26 @@ int cgroup_systemd_join(const struct spec *spec, const char *id, const struct sy
 		r = enter(u->name, cg, n, pid, &hold, err);
 	systemd_helper_release(&hold);
 	return r;
+}
+
+/* A unit whose cgroup existed before create planned it is another's of the same name (a
+ * container of another --root): its start failed, and it is not ours to stop.  Its cgroup is
+ * the one in cgroup2, or on a host without cgroup2 (legacy v1), the one in name=systemd, the
+ * hierarchies where systemd always makes it. */
+static bool unit_cgroup_preexisted(const struct state_cgroup *cg, size_t n)
+{
+	bool has_v2 = false;
+
+	for (size_t i = 0; i < n; i++)
+		has_v2 = has_v2 || !cg[i].controllers[0];
+	for (size_t i = 0; i < n; i++) {
+		bool owner = has_v2 ? !cg[i].controllers[0]
+				    : !strcmp(cg[i].controllers, SYSTEMD_V1_HIERARCHY);
+
+		if (owner && cg[i].created == 0)
+			return true;
+	}
+	return false;
 }
 
 int cgroup_systemd_destroy(const char *unit, const struct state_cgroup *cg, size_t n, bool quiet,
@@ -229,11 +274,8 @@ int cgroup_systemd_destroy(const char *unit, const struct state_cgroup *cg, size
 	 * default) for a process that ignores it. */
 	if ((r = cgroup_destroy(cg, n, err)) < 0)
 		return r;
-	/* A unit whose cgroup existed before create planned it is another's of the same name
-	 * (a container of another --root): its start failed, and it is not ours to stop. */
-	for (size_t i = 0; i < n; i++)
-		if (!cg[i].controllers[0] && cg[i].created == 0)
-			return 0;
+	if (unit_cgroup_preexisted(cg, n))
+		return 0;
 	if (systemd_helper_stop(unit, &stop_err) < 0 && !quiet)
 		log_warning("%s (its cgroup is removed)", stop_err.msg);
 	return 0;
