@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd/cmd_foreground.h"
 #include "cmd/cmd_options.h"
 #include "runtime/container_exec.h"
+#include "runtime/foreground.h"
 #include "runtime/process/listen_fds.h"
 #include "util/cleanup.h"
 
@@ -197,7 +197,7 @@ static int exec_foreground(struct exec_cli *c, struct iso_error *err)
 	status = foreground_wait(&f, res.pid, res.pidfd);
 	foreground_end(&f);
 	close(res.pidfd);
-	return status;
+	return foreground_exit_code(status);
 }
 
 int cmd_exec(const struct global_options *g, int argc, char **argv, struct iso_error *err)

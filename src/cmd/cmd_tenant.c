@@ -11,6 +11,7 @@
 
 #include "cmd/cmd_options.h"
 #include "cmd/cmd_trace.h"
+#include "runtime/foreground.h"
 #include "tenant/base.h"
 #include "tenant/store.h"
 #include "tenant/tenant_allowlist.h"
@@ -247,7 +248,7 @@ static int sub_run(struct tenant_cmd *t, int argc, char **argv, struct iso_error
 	fflush(stdout);
 	tenant_describe_status(status, what, sizeof(what));
 	fprintf(stderr, "child exit status: %s\n", what);
-	return tenant_exit_code(status);
+	return foreground_exit_code(status);
 }
 
 static int sub_list(struct tenant_cmd *t, int argc, char **argv, struct iso_error *err)
