@@ -44,6 +44,20 @@ static const struct option exec_options_table[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct verb cmd_exec_verb = {
+    .name = "exec",
+    .run = cmd_exec,
+    .summary = "Run a new process in a running container.",
+    .usage =
+	"exec [--tty|-t] [--detach|-d] [--console-socket SOCKET] [--pid-file FILE]\n"
+	"                   [--process|-p FILE] [--env|-e K=V]... [--cwd DIR]\n"
+	"                   [--user|-u UID[:GID]] [--additional-gids|-g GID]... [--cap|-c CAP]...\n"
+	"                   [--no-new-privs] [--apparmor PROFILE] [--process-label LABEL]\n"
+	"                   [--preserve-fds N] [--ignore-paused]\n"
+	"                   [--cgroup [CONTROLLER:]SUBPATH]... ID [COMMAND...]",
+    .options = VERB_OPTIONS(exec_options_table),
+};
+
 struct exec_cli {
 	struct exec_options o;
 	bool detach;

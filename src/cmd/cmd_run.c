@@ -15,6 +15,16 @@ static const struct option run_options_table[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct verb cmd_run_verb = {
+    .name = "run",
+    .run = cmd_run,
+    .summary = "Create and start a container, wait for it, and delete it.",
+    .usage = "run [--bundle|-b DIR] [--detach|-d] [--pid-file FILE] [--console-socket SOCKET]\n"
+	     "                  [--preserve-fds N] [--no-new-keyring] [--no-pivot] [--keep] ID",
+    .options = VERB_OPTIONS(run_options_table),
+    .spawns_container = true,
+};
+
 static int run_container(struct container_run_options *o, struct iso_error *err)
 {
 	struct container_run_result res;
