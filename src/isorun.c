@@ -1,5 +1,5 @@
-/* isorun: an OCI container runtime.  This file is the table of contents: global options and
- * the verb table.  The verbs live in src/cmd/, the runtime in src/runtime/. */
+/* isorun: an OCI container runtime.  This file holds the global options and the dispatch; the
+ * verbs (src/cmd/cmd_verbs.c lists them) live in src/cmd/, the runtime in src/runtime/. */
 #include "config.h"
 
 #include <getopt.h>
@@ -20,70 +20,6 @@
 
 extern char **environ;
 
-static const struct verb verbs[] = {
-    {"create", cmd_create, "Create a container from a bundle; it waits for start.",
-     "create [--bundle|-b DIR] [--pid-file FILE] [--console-socket SOCKET]\n"
-     "                     [--preserve-fds N] [--no-new-keyring] [--no-pivot] ID",
-     true, false},
-    {"start", cmd_start, "Start the user process of a created container.", "start ID", false,
-     false},
-    {"state", cmd_state, "Print the OCI state of a container as JSON.", "state ID", false, false},
-    {"kill", cmd_kill,
-     "Send a signal (default TERM) to a container's init, or with --all to "
-     "all its processes.",
-     "kill [--all|-a] ID [SIGNAL]", false, false},
-    {"delete", cmd_delete, "Delete a stopped or created container; --force kills it first.",
-     "delete [--force|-f] ID", false, false},
-    {"run", cmd_run, "Create and start a container, wait for it, and delete it.",
-     "run [--bundle|-b DIR] [--detach|-d] [--pid-file FILE] [--console-socket SOCKET]\n"
-     "                  [--preserve-fds N] [--no-new-keyring] [--no-pivot] [--keep] ID",
-     true, false},
-    {"exec", cmd_exec, "Run a new process in a running container.",
-     "exec [--tty|-t] [--detach|-d] [--console-socket SOCKET] [--pid-file FILE]\n"
-     "                   [--process|-p FILE] [--env|-e K=V]... [--cwd DIR]\n"
-     "                   [--user|-u UID[:GID]] [--additional-gids|-g GID]... [--cap|-c CAP]...\n"
-     "                   [--no-new-privs] [--preserve-fds N] [--ignore-paused]\n"
-     "                   [--cgroup [CONTROLLER:]SUBPATH]... ID [COMMAND...]",
-     false, false},
-    {"pause", cmd_pause, "Freeze every process of a container.", "pause ID", false, false},
-    {"resume", cmd_resume, "Thaw a paused container.", "resume ID", false, false},
-    {"update", cmd_update, "Change the resource limits of a running container.",
-     "update [-r|--resources FILE|-] [--memory N] [--memory-reservation N]\n"
-     "                     [--memory-swap N] [--cpu-quota N] [--cpu-period N] [--cpu-shares N]\n"
-     "                     [--pids-limit N] [--cpuset-cpus LIST] [--cpuset-mems LIST] ID",
-     false, false},
-    {"ps", cmd_ps, "List a container's processes (json: host pids).",
-     "ps [--format|-f table|json] ID [PS-ARGS...]", false, false},
-    {"events", cmd_events, "Print a container's stats and OOM events as JSON lines.",
-     "events [--stats] [--interval DURATION] ID", false, false},
-    {"trace", cmd_trace, "Run a bundle once and write the seccomp allowlist it needs.",
-     "trace [--output|-o FILE] [--duration SECONDS] [--merge FILE]\n"
-     "                    [--default-action KILL_PROCESS|ERRNO] [--strict] [--recorded-only]\n"
-     "                    [--bundle|-b DIR] ID",
-     true, false},
-    {"tenant", cmd_tenant, "Tenant packages as bundles over a shared base (see tenant --help).",
-     "tenant [--tenant-root DIR] base|add|allowlist|run|list|show|delete ...", true, true},
-    {"list", cmd_list, "List the containers under --root.",
-     "list [--quiet|-q] [--format|-f table|json]", false, false},
-    {"features", cmd_features, "Print the OCI features document of this build as JSON.", "features",
-     false, false},
-    {"spec", cmd_spec,
-     "Write a default config.json for a busybox-like rootfs, hardened: the default seccomp\n"
-     "profile, pids.limit 2048, memory 1 GiB (no swap), a 64 MiB tmpfs /tmp (no limits with\n"
-     "--rootless; --no-seccomp leaves the profile out; --seccomp is accepted, a no-op).",
-     "spec [--bundle|-b DIR] [--rootless] [--no-seccomp]", false, false},
-    {"seccomp", cmd_seccomp, "Convert a Docker seccomp profile to linux.seccomp (stdout).",
-     "seccomp convert [--config|-c CONFIG.json] PROFILE.json", false, false},
-};
-
-const struct verb *cmd_find_verb(const char *name)
-{
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (!strcmp(verbs[i].name, name))
-			return &verbs[i];
-	return NULL;
-}
-
 /* Only in a build configured with --enable-fault-injection (tests/integration/crash.bats). */
 static void print_fault_steps(void)
 {
@@ -100,8 +36,8 @@ static void print_help(void)
 	printf("isorun %s: an OCI container runtime for hostile tenants\n\n"
 	       "Usage: isorun [global options] COMMAND [options] ...\n\nCommands:\n",
 	       PACKAGE_VERSION);
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		printf("  %-8s %s\n", verbs[i].name, verbs[i].summary);
+	for (size_t i = 0; cmd_verb_at(i); i++)
+		printf("  %-8s %s\n", cmd_verb_at(i)->name, cmd_verb_at(i)->summary);
 	printf(
 	    "\nGlobal options:\n"
 	    "  --root DIR            state directory (default " STATE_DEFAULT_ROOT ", or\n"

@@ -4,6 +4,7 @@
 #define ISORUN_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "util/error.h"
 #include "util/log.h"
@@ -25,14 +26,20 @@ struct global_options {
 	const char *tenant_root;
 };
 
+struct option;
+
 /* Returns the process exit status (>= 0) or a negative errno with err set. */
 typedef int (*cmd_fn)(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 
+/* Each cmd_X.c defines its verb next to its option table: every long option in the tables
+ * appears in the usage text (tests/unit/test_cmd_help.c). */
 struct verb {
 	const char *name;
 	cmd_fn run;
 	const char *summary;
-	const char *usage;     /* the lines after "Usage: isorun " */
+	const char *usage; /* the lines after "Usage: isorun " */
+	/* The option tables the verb parses with, NULL-terminated (VERB_OPTIONS). */
+	const struct option *const *options;
 	bool spawns_container; /* creates containers: --systemd-cgroup is refused */
 	/* Re-executes from a sealed copy before it runs (CVE-2019-5736).  create and run decide
 	 * inside container_create(), after reading the config; a verb that changes things before
@@ -41,8 +48,18 @@ struct verb {
 	bool protect_first;
 };
 
-/* The verb named `name`, or NULL (the table lives in isorun.c). */
+#define VERB_OPTIONS(...) ((const struct option *const[]){__VA_ARGS__, NULL})
+
+/* The verb named `name`, or NULL (the table lives in cmd_verbs.c). */
 const struct verb *cmd_find_verb(const char *name);
+
+/* The i-th verb in the order `isorun --help` lists them, or NULL past the last. */
+const struct verb *cmd_verb_at(size_t i);
+
+extern const struct verb cmd_create_verb, cmd_start_verb, cmd_state_verb, cmd_kill_verb,
+    cmd_delete_verb, cmd_run_verb, cmd_exec_verb, cmd_pause_verb, cmd_resume_verb, cmd_update_verb,
+    cmd_ps_verb, cmd_events_verb, cmd_trace_verb, cmd_tenant_verb, cmd_list_verb, cmd_features_verb,
+    cmd_spec_verb, cmd_seccomp_verb;
 
 int cmd_create(const struct global_options *g, int argc, char **argv, struct iso_error *err);
 int cmd_start(const struct global_options *g, int argc, char **argv, struct iso_error *err);

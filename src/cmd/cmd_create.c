@@ -44,6 +44,16 @@ static const struct option create_options_table[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct verb cmd_create_verb = {
+    .name = "create",
+    .run = cmd_create,
+    .summary = "Create a container from a bundle; it waits for start.",
+    .usage = "create [--bundle|-b DIR] [--pid-file FILE] [--console-socket SOCKET]\n"
+	     "                     [--preserve-fds N] [--no-new-keyring] [--no-pivot] ID",
+    .options = VERB_OPTIONS(create_options_table),
+    .spawns_container = true,
+};
+
 int cmd_create(const struct global_options *g, int argc, char **argv, struct iso_error *err)
 {
 	struct create_options o = {.root = g->root,

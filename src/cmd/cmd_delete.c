@@ -11,6 +11,14 @@ static const struct option delete_options_table[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct verb cmd_delete_verb = {
+    .name = "delete",
+    .run = cmd_delete,
+    .summary = "Delete a stopped or created container; --force kills it first.",
+    .usage = "delete [--force|-f] ID",
+    .options = VERB_OPTIONS(delete_options_table),
+};
+
 int cmd_delete(const struct global_options *g, int argc, char **argv, struct iso_error *err)
 {
 	bool force = false;

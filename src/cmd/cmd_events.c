@@ -15,6 +15,14 @@ static const struct option events_options_table[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct verb cmd_events_verb = {
+    .name = "events",
+    .run = cmd_events,
+    .summary = "Print a container's stats and OOM events as JSON lines.",
+    .usage = "events [--stats] [--interval DURATION] ID",
+    .options = VERB_OPTIONS(events_options_table),
+};
+
 /* A Go duration as runc takes it: "5s", "100ms", "1m", "1.5s"; a bare number is seconds. */
 static int parse_duration_ms(const char *s, int *ret, struct iso_error *err)
 {

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd/cmd_foreground.h"
 #include "cmd/cmd_options.h"
 #include "runtime/container_exec.h"
+#include "runtime/foreground.h"
 #include "runtime/process/listen_fds.h"
 #include "util/cleanup.h"
 
@@ -42,6 +42,20 @@ static const struct option exec_options_table[] = {
     {"ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
+};
+
+const struct verb cmd_exec_verb = {
+    .name = "exec",
+    .run = cmd_exec,
+    .summary = "Run a new process in a running container.",
+    .usage =
+	"exec [--tty|-t] [--detach|-d] [--console-socket SOCKET] [--pid-file FILE]\n"
+	"                   [--process|-p FILE] [--env|-e K=V]... [--cwd DIR]\n"
+	"                   [--user|-u UID[:GID]] [--additional-gids|-g GID]... [--cap|-c CAP]...\n"
+	"                   [--no-new-privs] [--apparmor PROFILE] [--process-label LABEL]\n"
+	"                   [--preserve-fds N] [--ignore-paused]\n"
+	"                   [--cgroup [CONTROLLER:]SUBPATH]... ID [COMMAND...]",
+    .options = VERB_OPTIONS(exec_options_table),
 };
 
 struct exec_cli {
@@ -197,7 +211,7 @@ static int exec_foreground(struct exec_cli *c, struct iso_error *err)
 	status = foreground_wait(&f, res.pid, res.pidfd);
 	foreground_end(&f);
 	close(res.pidfd);
-	return status;
+	return foreground_exit_code(status);
 }
 
 int cmd_exec(const struct global_options *g, int argc, char **argv, struct iso_error *err)

@@ -226,6 +226,14 @@ static const struct option features_options_table[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct verb cmd_features_verb = {
+    .name = "features",
+    .run = cmd_features,
+    .summary = "Print the OCI features document of this build as JSON.",
+    .usage = "features",
+    .options = VERB_OPTIONS(features_options_table),
+};
+
 int cmd_features(const struct global_options *g, int argc, char **argv, struct iso_error *err)
 {
 	_cleanup_free_ char *json = NULL;

@@ -14,6 +14,15 @@ static const struct option kill_options_table[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct verb cmd_kill_verb = {
+    .name = "kill",
+    .run = cmd_kill,
+    .summary = "Send a signal (default TERM) to a container's init, or with --all to "
+	       "all its processes.",
+    .usage = "kill [--all|-a] ID [SIGNAL]",
+    .options = VERB_OPTIONS(kill_options_table),
+};
+
 int cmd_kill(const struct global_options *g, int argc, char **argv, struct iso_error *err)
 {
 	bool all = false;

@@ -19,6 +19,14 @@ static const struct option list_options_table[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct verb cmd_list_verb = {
+    .name = "list",
+    .run = cmd_list,
+    .summary = "List the containers under --root.",
+    .usage = "list [--quiet|-q] [--format|-f table|json]",
+    .options = VERB_OPTIONS(list_options_table),
+};
+
 enum list_format { LIST_TABLE, LIST_JSON, LIST_QUIET };
 
 static void print_row(const struct container_state *st, enum list_format fmt, yajl_gen g)

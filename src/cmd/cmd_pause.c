@@ -8,6 +8,22 @@ static const struct option pause_options_table[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct verb cmd_resume_verb = {
+    .name = "resume",
+    .run = cmd_resume,
+    .summary = "Thaw a paused container.",
+    .usage = "resume ID",
+    .options = VERB_OPTIONS(pause_options_table),
+};
+
+const struct verb cmd_pause_verb = {
+    .name = "pause",
+    .run = cmd_pause,
+    .summary = "Freeze every process of a container.",
+    .usage = "pause ID",
+    .options = VERB_OPTIONS(pause_options_table),
+};
+
 /* pause and resume differ only in the direction. */
 static int pause_or_resume(const char *verb, const struct global_options *g, int argc, char **argv,
 			   struct iso_error *err)

@@ -19,6 +19,14 @@ static const struct option ps_options_table[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct verb cmd_ps_verb = {
+    .name = "ps",
+    .run = cmd_ps,
+    .summary = "List a container's processes (json: host pids).",
+    .usage = "ps [--format|-f table|json] ID [PS-ARGS...]",
+    .options = VERB_OPTIONS(ps_options_table),
+};
+
 /* What containerd parses: a JSON array of host pids. */
 static int print_json(const pid_t *pids, size_t n, struct iso_error *err)
 {

@@ -1,13 +1,10 @@
 #include "config.h"
 
-#include <unistd.h>
-
 #include "cmd/cmd_create_options.h"
-#include "cmd/cmd_foreground.h"
-#include "runtime/container.h"
+#include "runtime/container_run.h"
+#include "runtime/foreground.h"
 #include "runtime/process/listen_fds.h"
 #include "util/cleanup.h"
-#include "util/log.h"
 
 enum { OPT_KEEP = OPT_CREATE_END };
 
@@ -18,64 +15,27 @@ static const struct option run_options_table[] = {
     {NULL, 0, NULL, 0},
 };
 
-struct run_options {
-	struct create_options create;
-	bool detach;
-	bool keep;
+const struct verb cmd_run_verb = {
+    .name = "run",
+    .run = cmd_run,
+    .summary = "Create and start a container, wait for it, and delete it.",
+    .usage = "run [--bundle|-b DIR] [--detach|-d] [--pid-file FILE] [--console-socket SOCKET]\n"
+	     "                  [--preserve-fds N] [--no-new-keyring] [--no-pivot] [--keep] ID",
+    .options = VERB_OPTIONS(run_options_table),
+    .spawns_container = true,
 };
 
-static int create_and_start(const struct global_options *g, struct run_options *o,
-			    struct foreground *f, struct created_container *c,
-			    struct iso_error *err)
+static int run_container(struct container_run_options *o, struct iso_error *err)
 {
-	struct iso_error ignored;
-	int r;
+	struct container_run_result res;
+	int r = container_run(o, &res, err);
 
-	o->create.console_fd = f->console_fd;
-	o->create.caller_waits = !o->detach;
-	o->create.start = true;
-	r = container_create(&o->create, c, err);
-	if (r < 0)
+	if (r < 0 || o->detach)
 		return r;
-	r = foreground_take_terminal(f, c->terminal, err);
-	if (r == 0 && !c->started)
-		r = container_start(g->root, o->create.id, err);
-	if (r < 0) {
-		container_delete(g->root, o->create.id, true, &ignored);
-		close(c->pidfd);
-		container_created_release(c);
-	}
-	return r;
+	return foreground_exit_code(res.wait_status);
 }
 
-static int run_container(const struct global_options *g, struct run_options *o,
-			 struct iso_error *err)
-{
-	struct created_container c;
-	struct foreground f;
-	struct iso_error cleanup_err = {0};
-	int r, status;
-
-	/* A detached run has nobody left to hold the terminal, so it needs a console socket. */
-	r = foreground_begin(&f, !o->create.console_socket && !o->detach, err);
-	if (r == 0)
-		r = create_and_start(g, o, &f, &c, err);
-	if (r < 0 || o->detach) {
-		foreground_end(&f);
-		if (r == 0)
-			close(c.pidfd);
-		return r;
-	}
-	status = foreground_wait(&f, c.pid, c.pidfd);
-	foreground_end(&f);
-	close(c.pidfd);
-	container_created_release(&c);
-	if (!o->keep && container_delete(g->root, o->create.id, true, &cleanup_err) < 0)
-		log_warning("%s", cleanup_err.msg);
-	return status;
-}
-
-static int parse_run_option(int opt, struct run_options *o, struct iso_error *err)
+static int parse_run_option(int opt, struct container_run_options *o, struct iso_error *err)
 {
 	int r = cmd_parse_create_option("run", opt, &o->create, err);
 
@@ -95,7 +55,7 @@ static int parse_run_option(int opt, struct run_options *o, struct iso_error *er
 
 int cmd_run(const struct global_options *g, int argc, char **argv, struct iso_error *err)
 {
-	struct run_options o = {
+	struct container_run_options o = {
 	    .create = {.root = g->root,
 		       .console_fd = -1,
 		       .no_cgroups = g->cgroup_manager == CGROUP_MANAGER_DISABLED,
@@ -121,5 +81,5 @@ int cmd_run(const struct global_options *g, int argc, char **argv, struct iso_er
 	o.create.config_text = config_text;
 	o.create.listen_fds = listen_fds_from_env();
 	o.create.preserve_fds += o.create.listen_fds;
-	return run_container(g, &o, err);
+	return run_container(&o, err);
 }

@@ -21,6 +21,14 @@ static const struct option convert_options_table[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct verb cmd_seccomp_verb = {
+    .name = "seccomp",
+    .run = cmd_seccomp,
+    .summary = "Convert a Docker seccomp profile to linux.seccomp (stdout).",
+    .usage = "seccomp convert [--config|-c CONFIG.json] PROFILE.json",
+    .options = VERB_OPTIONS(convert_options_table),
+};
+
 static int config_bounding(const char *path, uint64_t *ret, struct iso_error *err)
 {
 	_cleanup_free_ char *text = NULL;

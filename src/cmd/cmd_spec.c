@@ -16,6 +16,17 @@ static const struct option spec_options_table[] = {
     {"help", no_argument, NULL, OPT_HELP},    {NULL, 0, NULL, 0},
 };
 
+const struct verb cmd_spec_verb = {
+    .name = "spec",
+    .run = cmd_spec,
+    .summary =
+	"Write a default config.json for a busybox-like rootfs, hardened: the default seccomp\n"
+	"profile, pids.limit 2048, memory 1 GiB (no swap), a 64 MiB tmpfs /tmp (no limits with\n"
+	"--rootless; --no-seccomp leaves the profile out; --seccomp is accepted, a no-op).",
+    .usage = "spec [--bundle|-b DIR] [--rootless] [--no-seccomp]",
+    .options = VERB_OPTIONS(spec_options_table),
+};
+
 /* isorun's default profile (contrib/seccomp/default.json) for the default config's caps. */
 static int default_seccomp(struct seccomp_config *cfg, struct iso_error *err)
 {

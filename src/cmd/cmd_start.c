@@ -10,6 +10,14 @@ static const struct option start_options_table[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct verb cmd_start_verb = {
+    .name = "start",
+    .run = cmd_start,
+    .summary = "Start the user process of a created container.",
+    .usage = "start ID",
+    .options = VERB_OPTIONS(start_options_table),
+};
+
 int cmd_start(const struct global_options *g, int argc, char **argv, struct iso_error *err)
 {
 	int opt, r;

@@ -12,6 +12,14 @@ static const struct option state_options_table[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct verb cmd_state_verb = {
+    .name = "state",
+    .run = cmd_state,
+    .summary = "Print the OCI state of a container as JSON.",
+    .usage = "state ID",
+    .options = VERB_OPTIONS(state_options_table),
+};
+
 int cmd_state(const struct global_options *g, int argc, char **argv, struct iso_error *err)
 {
 	struct container_state st = {0};

@@ -11,6 +11,7 @@
 
 #include "cmd/cmd_options.h"
 #include "cmd/cmd_trace.h"
+#include "runtime/foreground.h"
 #include "tenant/base.h"
 #include "tenant/store.h"
 #include "tenant/tenant_allowlist.h"
@@ -40,6 +41,47 @@ struct tenant_cmd {
 };
 
 typedef int (*tenant_sub_fn)(struct tenant_cmd *t, int argc, char **argv, struct iso_error *err);
+
+/* Understood by every subcommand. */
+static const struct option common_options[] = {
+    {"tenant-root", required_argument, NULL, OPT_TENANT_ROOT},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+static const struct option base_options[] = {{"from", required_argument, NULL, OPT_FROM},
+					     {"force", no_argument, NULL, OPT_FORCE},
+					     {NULL, 0, NULL, 0}};
+
+static const struct option add_options[] = {
+    {"default-seccomp", required_argument, NULL, OPT_DEFAULT_SECCOMP},
+    {"duration", required_argument, NULL, OPT_DURATION},
+    {"ids-size", required_argument, NULL, OPT_IDS_SIZE},
+    {"ids-start", required_argument, NULL, OPT_IDS_START},
+    {NULL, 0, NULL, 0}};
+
+static const struct option allowlist_options[] = {
+    {"duration", required_argument, NULL, OPT_DURATION}, {NULL, 0, NULL, 0}};
+
+static const struct option run_options[] = {{"configure", no_argument, NULL, OPT_CONFIGURE},
+					    {NULL, 0, NULL, 0}};
+
+static const struct option list_options[] = {{"format", required_argument, NULL, OPT_FORMAT},
+					     {NULL, 0, NULL, 0}};
+
+static const struct option delete_options[] = {{"force", no_argument, NULL, 'f'},
+					       {NULL, 0, NULL, 0}};
+
+const struct verb cmd_tenant_verb = {
+    .name = "tenant",
+    .run = cmd_tenant,
+    .summary = "Tenant packages as bundles over a shared base (see tenant --help).",
+    .usage = "tenant [--tenant-root DIR] base|add|allowlist|run|list|show|delete ...",
+    .options = VERB_OPTIONS(common_options, base_options, add_options, allowlist_options,
+			    run_options, list_options, delete_options),
+    .spawns_container = true,
+    .protect_first = true,
+};
 
 static const char tenant_usage[] =
     "Usage: isorun tenant [--tenant-root DIR] SUBCOMMAND ...\n\n"
@@ -73,10 +115,7 @@ static int sub_usage(void)
 static int sub_getopt_with(struct tenant_cmd *t, const char *name, int argc, char **argv,
 			   const struct option *extra, size_t n_extra, struct iso_error *err)
 {
-	struct option opts[12] = {
-	    {"tenant-root", required_argument, NULL, OPT_TENANT_ROOT},
-	    {"help", no_argument, NULL, OPT_HELP},
-	};
+	struct option opts[12] = {common_options[0], common_options[1]};
 	int opt;
 
 	/* Two common options, the extra ones, and the all-zero entry getopt stops at. */
@@ -95,7 +134,7 @@ static int sub_getopt_with(struct tenant_cmd *t, const char *name, int argc, cha
 
 /* The count comes from the array, never typed by hand. */
 #define sub_getopt(t, name, argc, argv, extra, err)                                                \
-	sub_getopt_with(t, name, argc, argv, extra, ARRAY_SIZE(extra), err)
+	sub_getopt_with(t, name, argc, argv, extra, ARRAY_SIZE(extra) - 1, err)
 #define sub_getopt_common(t, name, argc, argv, err)                                                \
 	sub_getopt_with(t, name, argc, argv, NULL, 0, err)
 
@@ -106,13 +145,11 @@ static int open_store(struct tenant_cmd *t, struct iso_error *err)
 
 static int sub_base(struct tenant_cmd *t, int argc, char **argv, struct iso_error *err)
 {
-	static const struct option opts[] = {{"from", required_argument, NULL, OPT_FROM},
-					     {"force", no_argument, NULL, OPT_FORCE}};
 	const char *from = "busybox";
 	bool force = false;
 	int opt, r;
 
-	while ((opt = sub_getopt(t, "tenant base", argc, argv, opts, err)) != -1) {
+	while ((opt = sub_getopt(t, "tenant base", argc, argv, base_options, err)) != -1) {
 		if (opt == OPT_HELP)
 			return sub_usage();
 		if (opt == OPT_FROM)
@@ -147,11 +184,6 @@ static int parse_ids_option(int opt, const char *value, struct tenant_ids_reques
 
 static int sub_add(struct tenant_cmd *t, int argc, char **argv, struct iso_error *err)
 {
-	static const struct option opts[] = {
-	    {"default-seccomp", required_argument, NULL, OPT_DEFAULT_SECCOMP},
-	    {"duration", required_argument, NULL, OPT_DURATION},
-	    {"ids-size", required_argument, NULL, OPT_IDS_SIZE},
-	    {"ids-start", required_argument, NULL, OPT_IDS_START}};
 	struct syscall_set recorded = {0};
 	struct tenant_add_options o = {.state_root = t->g->root,
 				       .record_duration_ms = ADD_RECORD_DURATION_S * 1000,
@@ -159,7 +191,7 @@ static int sub_add(struct tenant_cmd *t, int argc, char **argv, struct iso_error
 	char tid[TID_LEN + 1];
 	int opt, r, seconds;
 
-	while ((opt = sub_getopt(t, "tenant add", argc, argv, opts, err)) != -1) {
+	while ((opt = sub_getopt(t, "tenant add", argc, argv, add_options, err)) != -1) {
 		if (opt == OPT_HELP)
 			return sub_usage();
 		if (opt == OPT_DEFAULT_SECCOMP) {
@@ -188,12 +220,12 @@ static int sub_add(struct tenant_cmd *t, int argc, char **argv, struct iso_error
 
 static int sub_allowlist(struct tenant_cmd *t, int argc, char **argv, struct iso_error *err)
 {
-	static const struct option opts[] = {{"duration", required_argument, NULL, OPT_DURATION}};
 	struct syscall_set recorded = {0};
 	struct tenant_allowlist_options o = {.state_root = t->g->root, .ret_profile = &recorded};
 	int opt, r, seconds;
 
-	while ((opt = sub_getopt(t, "tenant allowlist", argc, argv, opts, err)) != -1) {
+	while ((opt = sub_getopt(t, "tenant allowlist", argc, argv, allowlist_options, err)) !=
+	       -1) {
 		if (opt == OPT_HELP)
 			return sub_usage();
 		if (opt != OPT_DURATION)
@@ -216,12 +248,11 @@ static int sub_run(struct tenant_cmd *t, int argc, char **argv, struct iso_error
 {
 	/* Configure mode without a command: a shell (interactive when stdin is a terminal). */
 	static char *const default_shell[] = {(char *)"/bin/sh", NULL};
-	static const struct option opts[] = {{"configure", no_argument, NULL, OPT_CONFIGURE}};
 	struct tenant_run_options o = {.state_root = t->g->root};
 	char what[64];
 	int opt, r, status = 0;
 
-	while ((opt = sub_getopt(t, "tenant run", argc, argv, opts, err)) != -1) {
+	while ((opt = sub_getopt(t, "tenant run", argc, argv, run_options, err)) != -1) {
 		if (opt == OPT_HELP)
 			return sub_usage();
 		if (opt != OPT_CONFIGURE)
@@ -247,16 +278,15 @@ static int sub_run(struct tenant_cmd *t, int argc, char **argv, struct iso_error
 	fflush(stdout);
 	tenant_describe_status(status, what, sizeof(what));
 	fprintf(stderr, "child exit status: %s\n", what);
-	return tenant_exit_code(status);
+	return foreground_exit_code(status);
 }
 
 static int sub_list(struct tenant_cmd *t, int argc, char **argv, struct iso_error *err)
 {
-	static const struct option opts[] = {{"format", required_argument, NULL, OPT_FORMAT}};
 	bool json = false;
 	int opt, r;
 
-	while ((opt = sub_getopt(t, "tenant list", argc, argv, opts, err)) != -1) {
+	while ((opt = sub_getopt(t, "tenant list", argc, argv, list_options, err)) != -1) {
 		if (opt == OPT_HELP)
 			return sub_usage();
 		if (opt != OPT_FORMAT)
@@ -291,11 +321,10 @@ static int sub_show(struct tenant_cmd *t, int argc, char **argv, struct iso_erro
 
 static int sub_delete(struct tenant_cmd *t, int argc, char **argv, struct iso_error *err)
 {
-	static const struct option opts[] = {{"force", no_argument, NULL, 'f'}};
 	bool force = false;
 	int opt, r;
 
-	while ((opt = sub_getopt(t, "tenant delete", argc, argv, opts, err)) != -1) {
+	while ((opt = sub_getopt(t, "tenant delete", argc, argv, delete_options, err)) != -1) {
 		if (opt == OPT_HELP)
 			return sub_usage();
 		if (opt != 'f')

@@ -33,6 +33,18 @@ static const struct option trace_options_table[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct verb cmd_trace_verb = {
+    .name = "trace",
+    .run = cmd_trace,
+    .summary = "Run a bundle once and write the seccomp allowlist it needs.",
+    .usage =
+	"trace [--output|-o FILE] [--duration SECONDS] [--merge FILE]\n"
+	"                    [--default-action KILL_PROCESS|ERRNO] [--strict] [--recorded-only]\n"
+	"                    [--bundle|-b DIR] ID",
+    .options = VERB_OPTIONS(trace_options_table),
+    .spawns_container = true,
+};
+
 struct trace_cmd {
 	struct trace_options run;
 	const char *output; /* NULL: stdout */

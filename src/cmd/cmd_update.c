@@ -41,6 +41,17 @@ static const struct option update_options_table[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct verb cmd_update_verb = {
+    .name = "update",
+    .run = cmd_update,
+    .summary = "Change the resource limits of a running container.",
+    .usage = "update [-r|--resources FILE|-] [--memory N] [--memory-reservation N]\n"
+	     "                     [--memory-swap N] [--cpu-quota N] [--cpu-period N]\n"
+	     "                     [--cpu-shares|--cpu-share N] [--pids-limit N]\n"
+	     "                     [--cpuset-cpus LIST] [--cpuset-mems LIST] ID",
+    .options = VERB_OPTIONS(update_options_table),
+};
+
 /* runc's sizes: "-1", or a number with an optional binary unit (k, m, g, t; "b" optional). */
 static int parse_size(const char *opt, const char *s, int64_t *ret, struct iso_error *err)
 {

@@ -1,7 +1,7 @@
 #include "config.h"
 #include "tenant/tenant_run.h"
 #include "tenant/tenant_owner.h"
-#include "runtime/container.h"
+#include "runtime/container_run.h"
 #include "tenant/bundle.h"
 #include "tenant/tenant_seccomp.h"
 #include "util/cleanup.h"
@@ -11,14 +11,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #define PACKAGE_COPY_MAX (1024 * 1024)
 #define SECCOMP_MAX	 (4 * 1024 * 1024)
@@ -66,77 +62,15 @@ void tenant_describe_status(int status, char *buf, size_t len)
 	}
 }
 
-int tenant_exit_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 1;
-}
-
-static void forwarded_signals(sigset_t *set)
-{
-	static const int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH};
-
-	sigemptyset(set);
-	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-		sigaddset(set, sigs[i]);
-}
-
-/* Forwards signals to the init until it exits; returns its wait status. */
-static int wait_forwarding(const struct created_container *c, const sigset_t *set)
-{
-	_cleanup_close_ int sfd = signalfd(-1, set, SFD_CLOEXEC);
-	struct pollfd pfd[2] = {{.fd = c->pidfd, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
-	int status = 0;
-
-	for (;;) {
-		struct signalfd_siginfo si;
-
-		if (poll(pfd, sfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
-			break;
-		if (pfd[0].revents)
-			break;
-		if (sfd >= 0 && (pfd[1].revents & POLLIN) &&
-		    read(sfd, &si, sizeof(si)) == sizeof(si))
-			kill(c->pid, (int)si.ssi_signo);
-	}
-	while (waitpid(c->pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return W_EXITCODE(1, 0);
-	return status;
-}
-
 static int run_bundle(const char *state_root, const char *tid, const char *bundle, int *ret_status,
 		      struct iso_error *err)
 {
-	struct create_options co = {
-	    .root = state_root, .id = tid, .bundle = bundle, .caller_waits = true, .start = true};
-	struct created_container c;
-	struct iso_error cleanup_err = {0};
-	sigset_t set, old;
-	int r;
+	struct container_run_options o = {
+	    .create = {.root = state_root, .id = tid, .bundle = bundle, .console_fd = -1}};
+	struct container_run_result res;
+	int r = container_run(&o, &res, err);
 
-	forwarded_signals(&set);
-	sigprocmask(SIG_BLOCK, &set, &old);
-	r = container_create(&co, &c, err);
-	if (r == 0) {
-		r = c.started ? 0 : container_start(state_root, tid, err);
-		if (r < 0) {
-			container_delete(state_root, tid, true, &cleanup_err);
-			close(c.pidfd);
-			container_created_release(&c);
-		}
-	}
-	if (r == 0) {
-		*ret_status = wait_forwarding(&c, &set);
-		close(c.pidfd);
-		container_created_release(&c);
-		if (container_delete(state_root, tid, true, &cleanup_err) < 0)
-			log_warning("%s", cleanup_err.msg);
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	*ret_status = res.wait_status;
 	return r;
 }
 

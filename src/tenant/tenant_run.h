@@ -1,5 +1,5 @@
-/* Running a tenant through the OCI runtime, in this process: create, start, wait (forwarding
- * signals), delete, with the tenant's tid as the container id. */
+/* Running a tenant through the OCI runtime, in this process (container_run.h: create, start,
+ * wait forwarding signals, delete), with the tenant's tid as the container id. */
 #ifndef ISORUN_TENANT_RUN_H
 #define ISORUN_TENANT_RUN_H
 
@@ -26,9 +26,6 @@ int tenant_run_locked(const struct tenant_store *s, const char *tid,
 
 /* "successful", "exit code N" or "killed by SIGNAME" (the seed's words). */
 void tenant_describe_status(int status, char *buf, size_t len);
-
-/* The exit status `tenant run` itself returns: the code, or 128 + the signal. */
-int tenant_exit_code(int status);
 
 /* Reads tenants/TID/package.json and tenants/TID/seccomp.json (absent: none). */
 int tenant_load_package(const struct tenant_store *s, const char *tid,

@@ -440,6 +440,26 @@ delete_from_foreign_pidns() {
 	assert_equal "$st" 42
 }
 
+@test "run: passes on the caller's signals as runc does, SIGPWR and SIGRTMIN+3 too" {
+	bind_shared
+	# 37: glibc's SIGRTMIN+3, which stops a systemd running as the container's init
+	set_cmd 'trap "echo PWR >>/shared/signals" PWR
+		trap "echo RTMIN+3 >>/shared/signals; exit 5" 37
+		echo ready >/shared/ready
+		while :; do sleep 0.05; done'
+	local out="$BATS_TEST_TMPDIR/run.out" pid st
+	"$ISORUN" --root "$ROOT" run --bundle "$BUNDLE" "$CTR" </dev/null >"$out" 2>&1 3>&- &
+	pid=$!
+	wait_for_file "$SHARED/ready"
+	kill -PWR "$pid"
+	wait_for_content "$SHARED/signals" PWR
+	kill -n 37 "$pid"
+	wait "$pid" && st=0 || st=$?
+	assert_equal "$st" 5
+	assert_equal "$(cat "$SHARED/signals")" "$(printf 'PWR\nRTMIN+3')"
+	assert_no_leftovers
+}
+
 @test "delete --force: removes a running container and its processes" {
 	wait_for_go_cmd
 	create_and_start "$CTR"

@@ -248,6 +248,23 @@ teardown() {
 	assert_one_line_error "is not a tenant id"
 }
 
+@test "tenant run: passes on the caller's signals as run does (SIGALRM reaches the program)" {
+	make_base
+	add_pkg "$ISO_PACKAGES/simple_test"
+	local out="$BATS_TEST_TMPDIR/bg.out" bg st=0
+	"$ISORUN" --root "$ROOT" tenant --tenant-root "$TROOT" run "$TID" -- /bin/sh -c \
+		'trap "echo got ALRM; exit 3" ALRM; echo ready; while :; do sleep 0.05; done' \
+		</dev/null >"$out" 2>&1 3>&- &
+	bg=$!
+	wait_for_content "$out" ready
+	kill -ALRM "$bg"
+	wait "$bg" || st=$?
+	assert_equal "$st" 3
+	grep -q "got ALRM" "$out" || fail "$(cat "$out")"
+	grep -q "child exit status: exit code 3" "$out" || fail "$(cat "$out")"
+	assert_no_leftovers
+}
+
 @test "tenant bundle runs with plain isorun run -b too" {
 	make_base
 	add_pkg "$ISO_PACKAGES/hello_container"

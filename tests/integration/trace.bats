@@ -252,6 +252,26 @@ openat read close pread64 access uname futex"
 	assert_no_leftovers
 }
 
+@test "trace: the caller's SIGUSR1 reaches the container; SIGTERM stops it and the profile is written" {
+	bind_shared
+	set_cmd 'trap "echo USR1 >>/shared/signals" USR1
+		echo ready >/shared/ready
+		while :; do sleep 0.05; done'
+	local pid st
+	"$ISORUN" --root "$ROOT" trace -o "$PROFILE" -b "$BUNDLE" "$CTR" </dev/null \
+		>"$BATS_TEST_TMPDIR/trace.out" 2>&1 3>&- &
+	pid=$!
+	wait_for_file "$SHARED/ready"
+	kill -USR1 "$pid"
+	wait_for_content "$SHARED/signals" USR1
+	# trace's own rule for SIGINT, SIGTERM and SIGHUP: stop the container, keep the recording
+	kill -TERM "$pid"
+	wait "$pid" && st=0 || st=$?
+	assert_equal "$st" 0
+	names "$PROFILE" | grep -qxE 'nanosleep|clock_nanosleep' || fail "no sleep recorded"
+	assert_no_leftovers
+}
+
 @test "trace --merge: the union with an earlier profile's ALLOW names" {
 	echo '{"defaultAction": "SCMP_ACT_KILL_PROCESS", "syscalls": [
 		{"names": ["socket", "bind"], "action": "SCMP_ACT_ALLOW"},

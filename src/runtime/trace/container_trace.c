@@ -2,77 +2,19 @@
 #include "runtime/trace/container_trace.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "runtime/cgroup/cgroup.h"
-#include "runtime/container.h"
+#include "runtime/container_run.h"
+#include "runtime/foreground.h"
+#include "runtime/spec/spec.h"
 #include "runtime/trace/syscall_recorder_bpf.h"
 #include "util/cleanup.h"
+#include "util/fsutil.h"
 #include "util/log.h"
-
-/* pid 1 of a pid namespace ignores SIGTERM unless it handles it: do not wait long for it. */
-#define STOP_GRACE_MS 500
-
-static int wait_status(pid_t pid)
-{
-	int status;
-
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-}
-
-/* Polls the pidfd and the signals; returns 1 when the init exited, 0 on timeout or signal. */
-static int wait_exit(int pidfd, int sigfd, int timeout_ms)
-{
-	struct pollfd fds[2] = {{.fd = pidfd, .events = POLLIN}, {.fd = sigfd, .events = POLLIN}};
-
-	for (;;) {
-		int n = poll(fds, sigfd >= 0 ? 2 : 1, timeout_ms);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return 0;
-		return (fds[0].revents & POLLIN) ? 1 : 0;
-	}
-}
-
-static void stop_container(const struct trace_options *o, int pidfd)
-{
-	struct iso_error ignored = {0};
-
-	if (container_kill(o->root, o->id, SIGTERM, true, &ignored) < 0)
-		log_debug("trace: SIGTERM: %s", ignored.msg);
-	if (wait_exit(pidfd, -1, STOP_GRACE_MS))
-		return;
-	iso_error_clear(&ignored);
-	if (container_kill(o->root, o->id, SIGKILL, true, &ignored) < 0)
-		log_debug("trace: SIGKILL: %s", ignored.msg);
-}
-
-static int run_recorded(const struct trace_options *o, const struct created_container *c, int sigfd,
-			struct trace_result *ret, struct iso_error *err)
-{
-	int r = container_start(o->root, o->id, err);
-
-	if (r < 0)
-		return r;
-	if (!wait_exit(c->pidfd, sigfd, o->duration_ms > 0 ? o->duration_ms : -1)) {
-		ret->stopped = true;
-		stop_container(o, c->pidfd);
-	}
-	ret->status = wait_status(c->pid);
-	return 0;
-}
 
 /* Whether a cgroup2 hierarchy is mounted: then the container gets a directory in it
  * (cgroup.h), which tells its processes apart for the in-kernel recorder. */
@@ -131,8 +73,8 @@ static int prepare_recorder(bool in_kernel, struct syscall_recorder_bpf *bpf,
 
 /* Everything recorded, once every process of the container is gone. */
 static int collect(bool in_kernel, const struct syscall_recorder_bpf *bpf,
-		   struct syscall_recorder *rec, bool with_init_calls, struct trace_result *ret,
-		   struct iso_error *err)
+		   struct syscall_recorder *rec, bool filter_held_init_calls,
+		   struct trace_result *ret, struct iso_error *err)
 {
 	int r = 0;
 
@@ -147,9 +89,45 @@ static int collect(bool in_kernel, const struct syscall_recorder_bpf *bpf,
 	log_debug("trace: recorded with %s: %lu round trips through the runtime%s", ret->recorder,
 		  ret->notified,
 		  rec->exec_seen ? "" : " (the container's program was never executed)");
-	if (with_init_calls)
+	/* The init's own calls before its exec ran under the container's filter: loaded before
+	 * the user changes (noNewPrivileges false: process_setup.h), or with startContainer
+	 * hooks, which run under it (init_filter.h). */
+	if (filter_held_init_calls)
 		for (size_t i = 0; i < SYSCALL_SET_MAX / 64; i++)
 			ret->seen.bits[i] |= rec->runtime_seen.bits[i];
+	return 0;
+}
+
+/* Said once the bundle proved good: bad input gets its one error line, nothing else. */
+static void warn_not_in_kernel(void *arg)
+{
+	const struct iso_error *why_not_bpf = arg;
+
+	if (why_not_bpf->msg[0])
+		log_warning("trace: %s: recording with seccomp user notification instead (one "
+			    "round trip per syscall)",
+			    why_not_bpf->msg);
+}
+
+/* The container runs under the recording filter until it exits or is stopped. */
+static int run_recorded(const struct trace_options *o, struct container_run_options *ro,
+			struct trace_result *ret, bool *ret_filter_held, struct iso_error *err)
+{
+	struct container_run_result res;
+	int r;
+
+	ro->create.root = o->root;
+	ro->create.id = o->id;
+	ro->create.bundle = o->bundle;
+	ro->create.console_fd = -1;
+	ro->stop_after_ms = o->duration_ms;
+	ro->stop_on_interrupt = true;
+	r = container_run(ro, &res, err);
+	if (r < 0)
+		return r;
+	ret->stopped = res.stopped;
+	*ret_filter_held = res.filter_holds_init_calls;
+	ret->status = foreground_exit_code(res.wait_status);
 	return 0;
 }
 
@@ -157,53 +135,29 @@ int container_trace(const struct trace_options *o, struct trace_result *ret, str
 {
 	struct syscall_recorder rec = {.listener_fd = -1, .stop_fd = -1};
 	struct syscall_recorder_bpf bpf = SYSCALL_RECORDER_BPF_INIT;
-	struct create_options co = {
-	    .root = o->root, .id = o->id, .bundle = o->bundle, .console_fd = -1};
+	struct iso_error why_not_bpf = {0};
+	struct container_run_options ro = {.on_created = warn_not_in_kernel,
+					   .on_created_arg = &why_not_bpf};
 	struct seccomp_program prog = {0};
-	struct created_container c = {.pidfd = -1};
-	struct iso_error ignored = {0}, why_not_bpf = {0};
-	_cleanup_close_ int sigfd = -1;
-	sigset_t stop_signals, saved;
-	bool in_kernel;
+	bool in_kernel, filter_held = false;
 	int r;
 
 	memset(ret, 0, sizeof(*ret));
 	r = choose_recorder(&bpf, &in_kernel, &why_not_bpf, err);
 	if (r == 0)
-		r = prepare_recorder(in_kernel, &bpf, &rec, &co, &prog, err);
-	if (r < 0) {
-		iso_error_clear(&why_not_bpf);
-		syscall_recorder_bpf_close(&bpf);
-		return r;
-	}
-	co.seccomp_override = &prog;
-	/* Blocked before the supervisor thread exists, so that it inherits the mask and the
-	 * signals reach only the signalfd. */
-	sigemptyset(&stop_signals);
-	sigaddset(&stop_signals, SIGINT);
-	sigaddset(&stop_signals, SIGTERM);
-	sigaddset(&stop_signals, SIGHUP);
-	sigprocmask(SIG_BLOCK, &stop_signals, &saved);
-	sigfd = signalfd(-1, &stop_signals, SFD_CLOEXEC);
-	r = container_create(&co, &c, err);
-	seccomp_program_free(&prog);
-	/* Said once the bundle proved good: bad input gets its one error line, nothing else. */
-	if (r == 0 && why_not_bpf.msg[0])
-		log_warning("trace: %s: recording with seccomp user notification instead (one "
-			    "round trip per syscall)",
-			    why_not_bpf.msg);
-	iso_error_clear(&why_not_bpf);
+		r = prepare_recorder(in_kernel, &bpf, &rec, &ro.create, &prog, err);
 	if (r == 0) {
-		r = run_recorded(o, &c, sigfd, ret, err);
-		close(c.pidfd);
-		if (container_delete(o->root, o->id, true, &ignored) < 0)
-			log_warning("%s", ignored.msg);
-		container_created_release(&c);
+		ro.create.seccomp_override = &prog;
+		/* The runner blocks the signals it forwards before the notify recorder's
+		 * supervisor thread exists: the thread inherits the mask, and the signals reach
+		 * only the runner. */
+		r = run_recorded(o, &ro, ret, &filter_held, err);
 	}
+	seccomp_program_free(&prog);
+	iso_error_clear(&why_not_bpf);
 	syscall_recorder_stop(&rec);
-	sigprocmask(SIG_SETMASK, &saved, NULL);
 	if (r == 0)
-		r = collect(in_kernel, &bpf, &rec, c.filter_holds_init_calls, ret, err);
+		r = collect(in_kernel, &bpf, &rec, filter_held, ret, err);
 	syscall_recorder_bpf_close(&bpf);
 	return r;
 }

@@ -1,8 +1,9 @@
 /* One recorded run of a bundle (isorun trace, tenant allowlist): the container runs recorded
  * in the kernel (syscall_recorder_bpf.h), or where that cannot work under the notify recorder
- * (syscall_recorder.h), until it exits, or until `duration` seconds have passed or the caller
- * gets SIGINT/SIGTERM/SIGHUP, when it is stopped with SIGTERM and, after a short grace,
- * SIGKILL.  The container is deleted in every case: nothing is left behind. */
+ * (syscall_recorder.h), in the foreground runner (container_run.h), until it exits, or until
+ * `duration` seconds have passed or the caller gets SIGINT/SIGTERM/SIGHUP, when it is stopped
+ * with SIGTERM and, after a short grace, SIGKILL; the caller's other signals are passed on to
+ * it.  The container is deleted in every case: nothing is left behind. */
 #ifndef ISORUN_CONTAINER_TRACE_H
 #define ISORUN_CONTAINER_TRACE_H
 

@@ -1,33 +1,46 @@
 #include "config.h"
-#include "cmd/cmd_foreground.h"
+#include "runtime/foreground.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
 #include "util/fdpass.h"
 
-/* The signals a foreground parent passes on to the container. */
-static void forwarded_signals(sigset_t *set)
+/* Signals about this process itself rather than about the container: its own faults and
+ * resource limits, its children, writes to a closed pipe, and the terminal stopping it for
+ * reading or writing in the background (blocked, they would turn into EIO for the proxy). */
+static bool is_own_signal(int sig)
 {
-	static const int sigs[] = {SIGHUP,  SIGINT,   SIGQUIT, SIGTERM, SIGUSR1,
-				   SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP, SIGALRM};
+	static const int own[] = {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS,  SIGFPE,  SIGILL,	SIGTRAP,
+				  SIGSYS,  SIGCHLD, SIGPIPE, SIGTTIN, SIGTTOU, SIGXCPU, SIGXFSZ};
 
-	sigemptyset(set);
-	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-		sigaddset(set, sigs[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(own); i++)
+		if (own[i] == sig)
+			return true;
+	return false;
 }
 
-static int exit_status_of(int status)
+static void forwarded_signals(sigset_t *set)
 {
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
+	sigemptyset(set);
+	/* sigaddset refuses the real-time signals glibc keeps for itself: they stay out. */
+	for (int sig = 1; sig <= SIGRTMAX; sig++)
+		if (!is_own_signal(sig))
+			sigaddset(set, sig);
+}
+
+int foreground_exit_code(int wait_status)
+{
+	if (WIFEXITED(wait_status))
+		return WEXITSTATUS(wait_status);
+	if (WIFSIGNALED(wait_status))
+		return 128 + WTERMSIG(wait_status);
 	return 1;
 }
 
@@ -67,18 +80,63 @@ int foreground_take_terminal(struct foreground *f, bool terminal, struct iso_err
 	return r;
 }
 
-/* One round of the wait loop's work after poll(). */
+static void stop_once(struct foreground *f)
+{
+	if (f->stopped || !f->stop)
+		return;
+	f->stopped = true;
+	f->stop(f->stop_arg);
+}
+
+static bool is_interrupt(int sig)
+{
+	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP;
+}
+
 static void forward_signal(struct foreground *f, int sfd, pid_t pid)
 {
 	struct signalfd_siginfo si;
+	int sig;
 
 	if (read(sfd, &si, sizeof(si)) != sizeof(si))
 		return;
+	sig = (int)si.ssi_signo;
 	/* The pty signals the container's foreground group itself on a resize. */
-	if (f->has_proxy && si.ssi_signo == SIGWINCH)
+	if (f->has_proxy && sig == SIGWINCH)
 		terminal_proxy_resize(&f->proxy);
+	else if (f->stop_on_interrupt && is_interrupt(sig))
+		stop_once(f);
 	else
-		kill(pid, (int)si.ssi_signo);
+		kill(pid, sig);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* poll()'s timeout until stop_after_ms runs out: -1 without one, or once stopped. */
+static int poll_timeout(const struct foreground *f, long long deadline)
+{
+	long long left;
+
+	if (f->stop_after_ms <= 0 || f->stopped)
+		return -1;
+	left = deadline - now_ms();
+	return left > 0 ? (int)left : 0;
+}
+
+static int reap(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return W_EXITCODE(1, 0);
+	return status;
 }
 
 int foreground_wait(struct foreground *f, pid_t pid, int pidfd)
@@ -89,11 +147,17 @@ int foreground_wait(struct foreground *f, pid_t pid, int pidfd)
 				{.fd = sfd, .events = POLLIN},
 				{.fd = tp ? tp->in_fd : -1, .events = POLLIN},
 				{.fd = tp ? tp->master : -1, .events = POLLIN}};
-	int status;
+	long long deadline = now_ms() + f->stop_after_ms;
+	int n;
 
 	for (;;) {
-		if (poll(pfd, ARRAY_SIZE(pfd), -1) < 0 && errno != EINTR)
+		n = poll(pfd, ARRAY_SIZE(pfd), poll_timeout(f, deadline));
+		if (n < 0 && errno != EINTR)
 			break;
+		if (n == 0)
+			stop_once(f);
+		if (n <= 0)
+			continue;
 		if (pfd[0].revents)
 			break;
 		if (sfd >= 0 && (pfd[1].revents & POLLIN))
@@ -107,10 +171,7 @@ int foreground_wait(struct foreground *f, pid_t pid, int pidfd)
 		terminal_proxy_end(tp);
 		f->has_proxy = false;
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 1;
-	return exit_status_of(status);
+	return reap(pid);
 }
 
 void foreground_end(struct foreground *f)
