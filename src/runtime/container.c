@@ -2,7 +2,7 @@
 #include "runtime/container.h"
 
 #include "runtime/container_parts.h"
-#include "runtime/spec/config_load.h"
+#include "runtime/config_load.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 

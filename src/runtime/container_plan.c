@@ -17,7 +17,7 @@
 #include "runtime/rootfs/overlay_root.h"
 #include "runtime/rootfs/sysctl.h"
 #include "runtime/rootless.h"
-#include "runtime/spec/config_load.h"
+#include "runtime/config_load.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 #include "util/jsongen.h"

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "runtime/cgroup/cgroup_resources.h"
+#include "runtime/spec/cgroup_resources.h"
 #include "util/error.h"
 
 int container_pause(const char *root, const char *id, struct iso_error *err);

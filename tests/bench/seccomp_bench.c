@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runtime/spec/config_load.h"
+#include "runtime/config_load.h"
 #include "util/json_walk.h"
 #include "runtime/seccomp/seccomp.h"
 #include "runtime/spec/seccomp_config.h"

@@ -17,7 +17,7 @@
 
 #include "unit.h"
 #include "runtime/spec/cap_names.h"
-#include "runtime/spec/config_load.h"
+#include "runtime/config_load.h"
 #include "runtime/spec/mount_options.h"
 #include "runtime/spec/spec.h"
 #include "util/cleanup.h"

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "runtime/cgroup/cgroup_resources.h"
+#include "runtime/spec/cgroup_resources.h"
 #include "runtime/spec/spec.h"
 #include "runtime/state.h"
 #include "util/error.h"

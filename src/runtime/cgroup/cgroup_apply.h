@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "runtime/cgroup/cgroup_resources.h"
+#include "runtime/spec/cgroup_resources.h"
 #include "util/error.h"
 
 struct cgroup_target {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "runtime/cgroup/cgroup_resources.h"
+#include "runtime/spec/cgroup_resources.h"
 #include "util/error.h"
 
 #define SYSTEMD_DEFAULT_SLICE  "system.slice"

@@ -16,7 +16,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
-#include "runtime/cgroup/cgroup_resources.h"
+#include "runtime/spec/cgroup_resources.h"
 #include "util/error.h"
 #include "util/json_span.h"
 

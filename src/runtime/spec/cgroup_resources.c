@@ -1,5 +1,5 @@
 #include "config.h"
-#include "runtime/cgroup/cgroup_resources.h"
+#include "runtime/spec/cgroup_resources.h"
 
 #include <errno.h>
 #include <stdint.h>

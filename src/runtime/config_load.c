@@ -1,5 +1,5 @@
 #include "config.h"
-#include "runtime/spec/config_load.h"
+#include "runtime/config_load.h"
 
 #include <errno.h>
 #include <fcntl.h>
