@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "net/net_text.h"
-#include "runtime/annotations.h"
+#include "runtime/spec/annotation_keys.h"
 #include "util/cleanup.h"
 
 #define WHERE "config.json: annotations[\"%s\"]: "

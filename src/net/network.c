@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runtime/annotations.h"
+#include "runtime/spec/annotation_keys.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 

@@ -3,7 +3,7 @@
 #include "tenant/tenant_ids.h"
 #include "tenant/tenant_owner.h"
 #include "util/json_walk.h"
-#include "runtime/annotations.h"
+#include "runtime/spec/annotation_keys.h"
 #include "runtime/spec/cap_names.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"

@@ -10,7 +10,7 @@
 #include "net/helper/addr.h"
 #include "net/helper/link.h"
 #include "net/helper/route.h"
-#include "runtime/annotations.h"
+#include "runtime/spec/annotation_keys.h"
 #include "util/cleanup.h"
 
 #define BRIDGE_WHERE "config.json: annotations[\"" ANNOTATION_NET_BRIDGE "\"]"

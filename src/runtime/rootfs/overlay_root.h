@@ -20,7 +20,7 @@
 
 #include <stdbool.h>
 
-#include "runtime/annotations.h"
+#include "runtime/spec/annotation_keys.h"
 #include "runtime/spec/spec.h"
 
 struct overlay_root {
