@@ -4,6 +4,7 @@
 #include "tenant/tenant_owner.h"
 #include "util/json_walk.h"
 #include "runtime/spec/annotation_keys.h"
+#include "runtime/spec/spec.h"
 #include "runtime/spec/cap_names.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
