@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "net/network.h"
+#include "runtime/annotations.h"
 #include "runtime/container_parts.h"
 #include "runtime/id_maps.h"
 #include "runtime/namespaces.h"
