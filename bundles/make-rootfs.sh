@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make-rootfs.sh DIR: populate DIR as a minimal busybox root file system.
 #
 # Uses Debian's busybox-static (/bin/busybox, statically linked, so the rootfs needs no

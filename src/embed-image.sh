@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # embed-image.sh IMAGE SYMBOL HEADER: writes C source for a byte array SYMBOL[] holding the file
 # IMAGE, and SYMBOL_size, declared in HEADER.  For the programs isorun carries inside itself and
 # executes from sealed memfds (the exec stub, the netlink helper).  od is POSIX; xxd is not

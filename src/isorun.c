@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* isorun: an OCI container runtime.  This file holds the global options and the dispatch; the
  * verbs (src/cmd/cmd_verbs.c lists them) live in src/cmd/, the runtime in src/runtime/. */
 #include "config.h"

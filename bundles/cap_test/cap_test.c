@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cap_test: mount() and reboot() need CAP_SYS_ADMIN and CAP_SYS_BOOT, which a tenant does not
  * have: both must fail with EPERM.  Exit 0 when they do, 1 otherwise.
  *

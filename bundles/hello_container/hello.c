@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hello_container's program: the seed's first tenant.  Prints what shows that it is isolated:
  * pid 1 of its own pid namespace, and the tenant id as its hostname. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ipc_test: connects to the host broker's socket in /tmp/tenant_ipc (bound read-only from the
  * host), receives a file descriptor over SCM_RIGHTS and reads from it. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* persist_test: /home persists across runs.  The first run writes /home/persist.txt, the next
  * ones find it (and count the runs in it). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* seccomp_test: calls socket(AF_INET6), which the package's allowlist does not allow: the
  * process must be killed by the filter before it can print "not killed".
  * With the argument "skip-socket" it stops right before the call (isorun trace records a run

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* simple_test: a container can be spawned and print. */
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* isorun-broker: a small host broker for tenants (the seed's Sunneed, reduced to its IPC).
  *
  *   isorun-broker SOCKET FILE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The verbs.  Each parses its own options and calls into the runtime library; errors come back
  * in err and are printed once, by main. */
 #ifndef ISORUN_CMD_H

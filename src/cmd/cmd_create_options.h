@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The options that create and run share, spelled as runc spells them. */
 #ifndef ISORUN_CMD_CREATE_OPTIONS_H
 #define ISORUN_CMD_CREATE_OPTIONS_H

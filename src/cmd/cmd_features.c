@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* isorun features: the OCI features document (runtime-spec features.md).  Every list is read
  * from the table the runtime itself parses config.json with, so the document cannot claim what
  * the parser refuses.  isorun's own config annotations that change what the runtime does

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Option parsing shared by the verbs (getopt_long with runc's spellings). */
 #ifndef ISORUN_CMD_OPTIONS_H
 #define ISORUN_CMD_OPTIONS_H

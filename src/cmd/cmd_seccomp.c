@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* isorun seccomp convert PROFILE.json [--config config.json]: a Docker-format profile as an OCI
  * linux.seccomp object on stdout, resolved for the config's bounding capabilities (default: those
  * of `isorun spec`), this machine's architecture and its kernel. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* isorun tenant SUBCOMMAND: the tenant layer (src/tenant/).  Each subcommand parses its own
  * options; --tenant-root may come before or after the subcommand, or before `tenant` itself
  * (global_options.tenant_root), the later one winning. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What `trace` and `tenant allowlist` share when a recorded set becomes a profile. */
 #ifndef ISORUN_CMD_TRACE_H
 #define ISORUN_CMD_TRACE_H

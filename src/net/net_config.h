@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What a container asks of the network, gathered and checked at create time before anything
  * is made: isorun's io.isorun.net.* annotations and OCI linux.netDevices. */
 #ifndef ISORUN_NET_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Text forms of what a container's network is made of, parsed and checked without a system
  * call: IP addresses in CIDR notation and interface names.  Shared by the runtime, which parses
  * the configuration, and its netlink helper, which turns it into requests. */

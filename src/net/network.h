@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A container's network, from the runtime's side: checked at create before anything is made,
  * set up right after the init is cloned (while it mounts its file system), undone when create
  * fails, and the host side removed at delete.

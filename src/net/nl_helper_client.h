@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The runtime's side of the netlink helper (nl_helper_proto.h): starting it, asking it, and
  * reaping it.  A process has at most one: an exec of it costs 4-6 ms here (it is dynamically
  * linked), so `run` and `tenant run` delete with the helper that created. */

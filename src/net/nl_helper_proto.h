@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The runtime and its netlink helper.
  *
  * isorun is linked statically where it can be: the dynamic loader costs every exec of the

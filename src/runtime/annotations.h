@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* isorun's own config annotations, the io.isorun.* namespace: every key in one table, with the
  * part of isorun that reads it and the check of its value.  `features`, the runtime's checks,
  * the network and overlay-root parsers and the tenant bundle writer all name keys from here.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The container lifecycle as seen from the runtime (parent) side: create, start, kill, delete.
  * Each function takes the per-container lock for its whole duration. */
 #ifndef ISORUN_CONTAINER_H

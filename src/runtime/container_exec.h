@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* exec: a new process in a running container, in all of its namespaces and cgroups, with the
  * container's process settings or those of a process.json (runc's `exec --process`). */
 #ifndef ISORUN_CONTAINER_EXEC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The container's init: what runs in the cloned child, from clone to the execve of the user's
  * program.  The whole sequence is container_init_main(), read top to bottom. */
 #ifndef ISORUN_CONTAINER_INIT_H

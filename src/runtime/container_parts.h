@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the lifecycle's files (container*.c, late_hooks.c) share, and no other caller needs. */
 #ifndef ISORUN_CONTAINER_PARTS_H
 #define ISORUN_CONTAINER_PARTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What create gathers and checks before anything is made on the host: the config read and
  * parsed, the plan checked, the root resolved, the runtime's image protected, the namespaces
  * being made by the spawn helper (container_create.c then makes the container from it). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The verbs that act on a container's cgroup: pause, resume, update, ps, events. */
 #ifndef ISORUN_CONTAINER_RESOURCES_H
 #define ISORUN_CONTAINER_RESOURCES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One container in the foreground, the way run, tenant run and trace have it: create, start,
  * wait (foreground.h: the caller's signals passed on, the terminal proxied when there is no
  * console socket), delete.  On failure nothing is left behind. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fault injection, for the crash-safety tests (tests/integration/crash.bats): with
  * ISORUN_FAULT_INJECT=STEP in its environment, `create` (and so `run` and `tenant run`) SIGKILLs
  * itself at STEP, one of the steps of fault_inject.c's table (also listed by `isorun --help`),

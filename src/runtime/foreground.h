@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A process of a container in the foreground (run, exec, tenant run, trace): the caller's
  * signals are passed on to it, its terminal is proxied when there is no --console-socket, and
  * the caller ends with its exit status (foreground_exit_code()). */

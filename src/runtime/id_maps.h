@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The uid and gid maps of a new user namespace, written by the runtime.
  *
  * Root writes /proc/PID/uid_map and gid_map itself, whatever they say.  An unprivileged caller

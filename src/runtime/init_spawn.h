@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Cloning the container's init without copying the runtime's address space.
  *
  * On these VMs every new address space is dear: a fork costs about 0.5 ms of page-table work

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Poststart and poststop hooks, for start and delete. */
 #ifndef ISORUN_LATE_HOOKS_H
 #define ISORUN_LATE_HOOKS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Processes by pidfd: cloning, signalling and waiting without pid-reuse races. */
 #ifndef ISORUN_PROCESS_H
 #define ISORUN_PROCESS_H

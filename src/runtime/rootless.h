@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What changes when an unprivileged user runs isorun (runc's "rootless" mode).
  *
  * The container then lives in a user namespace the caller owns: its root is the caller (and the

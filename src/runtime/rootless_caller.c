@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Who the runtime is (rootless.h): apart from the rest of rootless.c, so that the cgroup code
  * and its unit tests may ask without the network's and the state's code. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The state directory of one container: ROOT/ID/ holding state.json (written atomically),
  * config.json (the config the container was created with, for delete's poststop hooks),
  * exec.fifo (the start barrier), network (net/network.h) and, while create runs, creating.json.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Parent/child synchronisation during create, over socketpair(AF_UNIX, SOCK_SEQPACKET).
  * Each step is numbered and named on both sides; the child reports failures as SYNC_ERROR with
  * its errno and message, so the parent prints one error and undoes what it made.  EOF before

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The exec stub: the last image a container's init runs before the user's program.
  *
  * Why it exists (CVE-2019-5736): until its final execve the init is a clone of the runtime,

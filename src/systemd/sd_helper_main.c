@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* isorun-systemd: the only code linked against libsystemd, a program of its own that isorun
  * carries inside itself and executes from a sealed memfd (src/runtime/cgroup/systemd_helper.c), so
  * that isorun stays one static binary and pays for libsystemd's loading only when the systemd

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The shared lower layer of every tenant's root (tenant-root/base).
  *
  *   busybox           Debian's busybox-static (/bin/busybox, statically linked: no network and

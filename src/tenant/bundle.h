@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A tenant's OCI bundle: config.json generated from its package and the store's paths.
  *
  * Everything the tenant layer knows ends up in this file (and its annotations), so that the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Copying a package's progs/ into a tenant's home.  The package is untrusted: only regular
  * files, directories and symlinks that resolve inside progs/ are copied (modes kept, setuid and
  * setgid bits dropped, owner root); anything else is an error naming the entry. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Each tenant's own range of user and group ids, for the user namespace it runs in.
  *
  * Ranges are disjoint between tenants and lie above every range of /etc/subuid and /etc/subgid,

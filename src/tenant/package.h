@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A tenant package: a directory holding config.json (the seed's fields plus isorun's, see
  * schema/tenant-package.schema.json) and progs/ (the files that become the tenant's /home).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The tenant store (--tenant-root, default /var/lib/isorun):
  *
  *	base/		the shared lower layer of every tenant's root

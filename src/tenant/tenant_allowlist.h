@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `isorun tenant allowlist` and package seccomp.mode "recorded": the tenant's init program runs
  * once under the syscall recorder (runtime/trace/container_trace.h), with the tenant's own bundle,
  * and what it did becomes its seccomp profile: tenants/TID/seccomp.json and linux.seccomp of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A tenant's id range in the store: reserved when the tenant is added (tenants/TID/ids), before
  * anything of the tenant is made, so that its files can be owned by the range from the start;
  * freed with the tenant's directory. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `tenant list` and `tenant show`: the registry, with each tenant's live status. */
 #ifndef ISORUN_TENANT_LIST_H
 #define ISORUN_TENANT_LIST_H

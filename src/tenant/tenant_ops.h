@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The tenant layer's operations, as `isorun tenant ...` calls them. */
 #ifndef ISORUN_TENANT_OPS_H
 #define ISORUN_TENANT_OPS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Who owns a tenant's files on the host.
  *
  * A tenant in a user namespace is root only as the first id of its range: its home, its

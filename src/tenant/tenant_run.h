@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Running a tenant through the OCI runtime, in this process (container_run.h: create, start,
  * wait forwarding signals, delete), with the tenant's tid as the container id. */
 #ifndef ISORUN_TENANT_RUN_H

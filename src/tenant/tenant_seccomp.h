@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The seccomp filter a tenant's package asks for, as the text of an OCI linux.seccomp object:
  *   default   isorun's default profile (found as `isorun spec --seccomp` finds it:
  *             seccomp_profile_default_path()) or the Docker-format file given with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tenant ids: 32 random lowercase hex characters, as in the seed (uuid1().hex there). */
 #ifndef ISORUN_TENANT_TID_H
 #define ISORUN_TENANT_TID_H

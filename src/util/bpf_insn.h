@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eBPF instructions written by hand (struct bpf_insn), for the programs isorun assembles itself
  * and loads with bpf(2): the cgroup device filter (cgroup_bpf.c) and the syscall recorder
  * (syscall_recorder_bpf.c).  No libbpf, no compiler: each program is a few dozen instructions.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One cleanup idiom: variables declared with these attributes are released when they go out of
  * scope, so every error path frees and closes.  Ownership is handed over explicitly with
  * steal_ptr()/steal_fd(). */

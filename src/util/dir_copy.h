@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Copying the content of one directory into another, by fds, for tmpcopyup (a tmpfs filled
  * with what it covers) and for a tenant package's progs/ (copied into the tenant's home).
  *

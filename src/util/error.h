@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One error convention for all of isorun.
  *
  * A function that can fail takes `struct iso_error *err` as its last argument and returns a

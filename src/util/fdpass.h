@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Passing file descriptors over unix sockets (SCM_RIGHTS). */
 #ifndef ISORUN_FDPASS_H
 #define ISORUN_FDPASS_H

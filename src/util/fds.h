@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The fds a container's process starts with: 0-2, the --preserve-fds ones (3..3+N-1), and
  * nothing else of the caller's. */
 #ifndef ISORUN_FDS_H

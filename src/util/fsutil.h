@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Small file-system helpers shared by the runtime and the tenant layer. */
 #ifndef ISORUN_FSUTIL_H
 #define ISORUN_FSUTIL_H

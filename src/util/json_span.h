@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where a member's value lies in a JSON text, found without building a tree.
  *
  * For fast paths that must not parse a large member (the seccomp profile in config.json) when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A table-driven walker from yajl trees into C structs.
  *
  * Each JSON object is described by one table of struct json_field (terminated by an entry with a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Thin helpers over yajl_gen: JSON out is always generated, never printed with format strings. */
 #ifndef ISORUN_JSONGEN_H
 #define ISORUN_JSONGEN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Messages to the user: stderr always, and the --log file (text or one JSON object per line, as
  * containerd-shim and conmon read it). Only entry points (verbs) call these. */
 #ifndef ISORUN_LOG_H

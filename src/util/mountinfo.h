@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One line of /proc/PID/mountinfo (proc(5)), split in place. */
 #ifndef ISORUN_MOUNTINFO_H
 #define ISORUN_MOUNTINFO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Executable memfds sealed against writing: how isorun runs the programs it carries (the exec
  * stub, the netlink and systemd helpers) and its own re-executed copy, so that nothing that can
  * reach the fd later, a container included, can change what runs. */

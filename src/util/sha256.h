@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* SHA-256 (FIPS 180-4), for content-addressed caches.  None of the libraries isorun links
  * (libseccomp, libcap, yajl, libmnl) offers a hash, and the cache key must be collision-resistant:
  * a key collision would load one tenant's filter for another's profile. */

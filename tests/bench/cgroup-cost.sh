@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # cgroup-cost.sh [-n N] [-w W]: what cgroups cost `isorun run`, next to runc.
 #
 # Two bundles on one busybox rootfs, config.json from `runc spec` (terminal off, /bin/true, no
@@ -27,7 +28,7 @@ while getopts "n:w:h" opt; do
 	case $opt in
 	n) n=$OPTARG ;;
 	w) warm=$OPTARG ;;
-	*) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '3,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "cgroup-cost.sh: -n wants a positive number" >&2; exit 2; }

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the benchmark scripts (sourced): medians and interleaved rounds.
 
 # bench_median FILE [DIVISOR [DECIMALS]]: the median of the numbers in FILE (one a line), divided

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # net-setup.sh [-n N]: what a veth pair with addresses and a default route adds to `isorun run`.
 #
 # One busybox bundle running /bin/true, in a network namespace made for the benchmark; `run`
@@ -21,7 +22,7 @@ n=30
 while getopts "n:" opt; do
 	case $opt in
 	n) n=$OPTARG ;;
-	*) sed -n '2,/^set -euo/p' "$0" >&2; exit 2 ;;
+	*) sed -n '3,/^set -euo/p' "$0" >&2; exit 2 ;;
 	esac
 done
 ISORUN=${ISORUN:-$srcdir/isorun}

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs tests/bench/podman-systemd.sh where it can run: in the systemd test VM, in the host's pid
 # namespace, and shows its report in the TAP stream.
 #

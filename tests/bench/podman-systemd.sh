@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # podman-systemd.sh [-n N] [-w W]: `podman run --rm IMAGE true` with podman's defaults on a host
 # whose PID 1 is systemd (cgroup_manager systemd: the runtime gets --systemd-cgroup and makes the
 # container's scope through D-Bus), on isorun versus on runc.
@@ -32,7 +33,7 @@ while getopts "n:w:h" opt; do
 	n) n=$OPTARG ;;
 	w) warm=$OPTARG ;;
 	*)
-		sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
+		sed -n '3,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
 		exit 2
 		;;
 	esac

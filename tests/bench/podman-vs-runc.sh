@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # podman-vs-runc.sh [-n N] [-N]: podman (conmon) on isorun versus on runc.
 #
 #   run    `podman run --rm IMAGE true`, N times per runtime, interleaved
@@ -28,7 +29,7 @@ while getopts "n:N" opt; do
 	case $opt in
 	n) n=$OPTARG ;;
 	N) network=(--network none) ;;
-	*) sed -n '2,/^set -euo/p' "$0" >&2; exit 2 ;;
+	*) sed -n '3,/^set -euo/p' "$0" >&2; exit 2 ;;
 	esac
 done
 ISORUN=${ISORUN:-$srcdir/isorun}

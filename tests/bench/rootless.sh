@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # rootless.sh [-n N] [-w W] [-m] [-k]: rootless isorun against rootless runc, same bundle.
 #
 # Started as root, it makes a throw-away user in an overlay over /etc inside a private mount
@@ -29,7 +30,7 @@ keep=0
 subids=0
 
 usage() {
-	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+	sed -n '3,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
 	exit "${1:-0}"
 }
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-vs-runc.sh [-n N] [-w W] [-k]: isorun against runc on the same busybox bundle.
 #
 # One bundle (a busybox rootfs from bundles/make-rootfs.sh and the config.json of `runc spec`,
@@ -36,7 +37,7 @@ keep=0
 disk=0
 
 usage() {
-	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+	sed -n '3,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
 	exit "${1:-0}"
 }
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # seccomp-load.sh [-n N]: what the default seccomp profile (contrib/seccomp/default.json, ~360
 # syscalls, x86_64 only: its archMap lists no sub-architectures) costs `run` of /bin/true,
 # with and without the compiled-filter cache, against runc with the same profile.
@@ -27,7 +28,7 @@ n=30
 while getopts "n:h" opt; do
 	case $opt in
 	n) n=$OPTARG ;;
-	*) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '3,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "seccomp-load.sh: -n wants a positive number" >&2; exit 2; }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* seccomp_bench: where the time of a seccomp profile goes at container start, measured in
  * process (a loaded 2-core VM makes whole `run` timings too noisy for sub-millisecond effects).
  *

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tenant-scale.sh [-n N] [PACKAGE]: add N tenants (default 100) from one package (default
 # bundles/hello_container) to a fresh private tenant store, and report
 #   - the time of each `tenant add` (median, min, max; dependencies included when the package

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tenant-userns.sh [-n N] [PACKAGE]: what a tenant's user namespace costs its start.
 #
 # Two tenants of one package (default bundles/simple_test) in a fresh private store: one as
@@ -22,7 +23,7 @@ n=30
 while getopts "n:h" opt; do
 	case $opt in
 	n) n=$OPTARG ;;
-	*) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '3,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # trace-overhead.sh [-n N] [-c CALLS]: what recording costs a syscall-heavy program.
 #
 # tests/fixtures/trace_getpid (static, built by make) makes CALLS (default 100000) getpid calls
@@ -27,7 +28,7 @@ while getopts "n:c:h" opt; do
 	case $opt in
 	n) n=$OPTARG ;;
 	c) calls=$OPTARG ;;
-	*) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '3,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "trace-overhead.sh: -n wants a positive number" >&2; exit 2; }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cgroup escapes: a v1 hierarchy's release_agent (CVE-2022-0492, also from a new user, mount
  * and cgroup namespace), and moving ourselves into a parent cgroup (out of our limits). */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What a process may hold, read from the inside: capabilities that reach the host, no seccomp
  * filter, the host's cgroup namespace, a /sys that can be made writable.  Each is the
  * precondition of a whole family of escapes, so it is checked on its own as well. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The escape battery: one static program, `escape TECHNIQUE [ARG...]`, run inside a container.
  * Each technique tries one known way out and reports on one line:
  *   ESCAPED TECHNIQUE: what got through          exit 0 (the attack worked, and was checked)

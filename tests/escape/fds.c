@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* CVE-2024-21626: a host directory (or any host file) reachable through an fd the runtime
  * leaked into the container, or through the working directory it left us in. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The host's file system and kernel: another root through /proc, /proc/sys and /sys writes,
  * sysrq, kcore, kernel modules, kexec, open_by_handle_at, block devices and mknod. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Dispatch and the helpers shared by every technique (see escape.h). */
 #define _GNU_SOURCE
 #include "escape.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A tenant without a network: raw and packet sockets, and the host's addresses (a TCP
  * listener the test started on the host, which sends MARKER) and abstract unix sockets. */
 #define _GNU_SOURCE

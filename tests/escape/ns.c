@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Mounts, pivot_root, new namespaces, a user namespace to regain capabilities, chroot. */
 #define _GNU_SOURCE
 #include "escape.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Processes outside the container's pid namespace: the test starts a host process whose
  * command line carries MARKER and passes its host pid; the probe looks for it, signals that
  * pid, ptraces it and opens a pidfd for it.  Success only against the marked process. */

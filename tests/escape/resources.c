@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Resource abuse: a fork bomb against pids.limit, a memory balloon against the memory limit,
  * and filling a tmpfs against its size.  The test passes the bound the configuration sets;
  * getting past it is the escape (the probe stops there rather than harm the host). */

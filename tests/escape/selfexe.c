@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* CVE-2019-5736: overwrite the runtime binary through /proc/PID/exe of a runtime process that
  * is inside the container's pid namespace (the init before its exec, an `exec` joining it, or
  * the runtime run as a `#!/proc/self/exe` interpreter).  The test passes the runtime binary's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* After a start with a hostile rootfs (a /dev, /dev/null or mount destination swapped for a
  * symlink, before or while the container starts): every masked path must still be the null
  * device or an empty read-only tmpfs, not a host file bound in its place (runc's

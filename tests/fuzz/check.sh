@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The fuzz run of `make check` (and so of CI): tests/fuzz/run.sh with 20 s per harness
 # (FUZZ_SECONDS overrides), one TAP result per harness.  Without clang the harnesses are not
 # built (configure: CLANG): the test skips, except where ISORUN_REQUIRE_FUZZ=1 (.ci/run, which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: config.json (and exec's process.json) through the whole parser and the
  * checks create applies, as an untrusted bundle would feed them, and through the span scanner
  * and the masked parse of a seccomp cache hit.  Build and run with tests/fuzz/run.sh. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: a tenant package's config.json through package_load(), the function
  * `isorun tenant add PKGDIR` calls, so that the file reading, the NUL check, the parser, the
  * field checks and the progs/ checks all run as for a hostile package.  The package directory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: a Docker (moby) seccomp profile through seccomp_profile_convert(), what
  * `isorun seccomp convert PROFILE` and the tenant layer's default profile go through, with the
  * verb's target (this machine's architecture and kernel, the bounding set of `isorun spec`),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: ROOT/ID/state.json through state_read(), what `isorun state` and `isorun
  * list` read (container_load_state: read, then the live status), then what they print.  A state
  * that reads back must also survive being written and read again (pause, resume and start

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Scratch files for the libFuzzer harnesses whose verb reads a file, not a buffer: the input is
  * written where the verb would find it, and the verb's own reader parses it. */
 #ifndef ISORUN_FUZZ_HARNESS_DIR_H

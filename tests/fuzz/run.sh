@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/fuzz/run.sh [HARNESS...]: runs the libFuzzer harnesses (tests/fuzz/fuzz_*.c: config,
 # package, seccomp_profile, state; built by clang with ASan, UBSan and LeakSanitizer), each
 #   1. over every input in tests/fuzz/regressions/HARNESS/ (inputs that once crashed, leaked or

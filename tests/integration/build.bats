@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The binary as a command: --version, --help, every verb's --help, unknown verbs and flags,
 # global flags in both forms, and the flags isorun refuses.
 

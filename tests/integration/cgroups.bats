@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # cgroups: linux.cgroupsPath, every linux.resources field the host's hierarchies enforce,
 # and the verbs on a live cgroup: pause, resume, update, ps, events.
 #

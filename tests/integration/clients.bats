@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end: podman (through conmon, netavark) and containerd (through containerd-shim-runc-v2
 # and ctr) driving isorun as their OCI runtime (see shared/design/CLIENTS.md and HOST.md).
 #

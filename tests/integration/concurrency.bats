@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Many runtimes at once, and many containers in a row: the state directory is never corrupt,
 # exactly one create of an id wins, and nothing accumulates.
 

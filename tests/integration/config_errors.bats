@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Bad input: each case in its own test, with the message it must give (one line on stderr,
 # naming the file and the field or object at fault), a non-zero status, and nothing left behind
 # (no mount, cgroup, --root entry or process: assert_no_leftovers right after the failure).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A containerd of the test's own, for the end-to-end client tests (clients.bats, cri.bats).
 # Load after helpers (`load helpers; load containerd`).  The caller writes the config; its
 # root, state and grpc.address lie in the test's temp dir (HOST.md), and the test's mount

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # contrib/: the bash completion completes verbs, flags and container ids from the runtime
 # itself.  (The podman and containerd snippets are exercised by the end-to-end client tests.)
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Crash safety: `create` SIGKILLed at each of its steps (ISORUN_FAULT_INJECT=STEP, in a build
 # configured with --enable-fault-injection; the steps are listed by `isorun --help`).  For every
 # step: `list` and `state` never show the half-made container as live (created only where it

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Kubernetes picks isorun through a RuntimeClass (contrib/kubernetes/runtimeclass.yaml, handler
 # "isorun").  Debian 12 has no kubelet and no crictl, so these tests do what the kubelet does
 # with such a pod: they speak the CRI (runtime.v1, over gRPC; tests/integration/cri_client.py) to

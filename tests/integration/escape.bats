@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The escape battery: tests/escape/*.c, one static program (`escape TECHNIQUE [ARG...]`)
 # compiled here, run as a hostile tenant under the two configurations isorun gives by default:
 #   spec    a bundle from `isorun spec` (hardened defaults) with the busybox rootfs

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # exec: a new process in a running container: its namespaces and cgroups, the config's process
 # settings with runc's overrides (-e, --cwd, -u, -g, --cap, --no-new-privs, --process), exit
 # status, terminals, --detach/--pid-file, and which fds reach it.

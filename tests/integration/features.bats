@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # isorun features: the OCI features document.  Each list is checked against what the runtime
 # really does with a config.json: every name listed is accepted (and works), a name not listed
 # is refused.

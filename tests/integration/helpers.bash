@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Common setup for isorun's integration tests.  Load with `load helpers` from a .bats file.
 #
 # The runtime under test is $ISORUN (set by `make check`; default: ./isorun of the source tree).

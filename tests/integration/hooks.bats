@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # OCI hooks: prestart, createRuntime, createContainer, startContainer, poststart, poststop.
 #
 # Every hook is `/bin/sh $SHARED/hook.sh KIND [ARGS...]`.  $SHARED is bind-mounted into the

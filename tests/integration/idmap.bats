@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Idmapped bind mounts (OCI runtime spec 1.2): mounts[].uidMappings and gidMappings, and the
 # options "idmap" (the top mount only) and "ridmap" (every mount of an rbind).  A mapping reads
 # as linux.uidMappings does: an id stored in the source is a containerID and shows through the

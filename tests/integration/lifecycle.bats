@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The container lifecycle: run, create, start, state, kill, delete, list, and --root.
 
 load helpers

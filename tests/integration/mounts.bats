@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The container's file system: mounts, read-only root, masked and read-only paths, devices,
 # mount destinations that are symlinks out of the rootfs, hostname/domainname, the loopback
 # interface of a new network namespace, and sysctls.

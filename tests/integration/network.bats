@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Networking over rtnetlink: lo in a new network namespace, veth pairs with addresses, MTU and
 # routes (io.isorun.net.* annotations), bridges, OCI linux.netDevices, and joining a namespace by
 # path.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The container's process: user and groups, umask, cwd, env, args, stdio, capabilities,
 # no_new_privs, oom_score_adj, rlimits, and which file descriptors reach it.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Rootless: isorun run by an unprivileged user, as runc and crun run: the container in a user
 # namespace of the user's (its own id mapped directly, or subordinate ranges through
 # newuidmap/newgidmap), state under $XDG_RUNTIME_DIR/isorun, no cgroups, only lo; bad input

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Rootless with --systemd-cgroup, on a host with systemd as PID 1 and pure cgroup v2 (the
 # systemd mode of the test VM):
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-in-ns.sh [BATS-OPTION...] FILE.bats...
 #
 # Runs bats files (TAP on stdout) inside a private mount + uts namespace, so that no test,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # linux.seccomp: every action observed from inside a busybox container, argument filters with
 # each operator, flags, architectures, unknown names, errors with their JSON path, noNewPrivileges
 # false with a non-root user, the compiled-filter cache (miss, hit, corruption, stale entry),

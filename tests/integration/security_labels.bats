@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # LSM labels: process.apparmorProfile (and exec --apparmor), process.selinuxLabel and
 # linux.mountLabel (and exec --process-label).
 #

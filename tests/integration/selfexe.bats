@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # CVE-2019-5736: nothing in a container may overwrite the runtime binary through the
 # /proc/PID/exe of a runtime process.  The init is a clone of the runtime until its last exec:
 #   - with a pid namespace of its own and no CAP_SYS_PTRACE, only its own final exec could

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `spec`: writes a default config.json (runc's defaults, hardened: the default seccomp profile,
 # pids and memory limits, a bounded tmpfs /tmp), which runs with the busybox rootfs, and never
 # overwrites an existing one.  tests/integration/escape.bats attacks these defaults.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The systemd cgroup driver (--systemd-cgroup, --cgroup-manager systemd): the container's
 # cgroup is a transient scope that systemd makes, with the limits as unit properties and in the
 # scope's cgroup files, and every verb on a live cgroup working on it; delete, a failed create

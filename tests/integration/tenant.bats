@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The tenant layer: `isorun tenant base|add|run|list|show|delete` over a private --tenant-root,
 # the fixture packages of bundles/ (built by `make`), the overlay root the runtime mounts inside
 # the container (io.isorun.rootfs.* annotations), and bad packages leaving nothing behind.

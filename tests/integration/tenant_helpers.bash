@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers of the tenant tests (tenant*.bats): a private store ($TROOT) and state root.
 
 # tenant ARGS...: `isorun tenant` on this test's store and state root, through iso_run.

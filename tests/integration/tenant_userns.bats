@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Tenants in user namespaces: each tenant's ids 0..size-1 are its own range of host ids, its
 # files on disk belong to that range, the shared base stays one copy owned by host root (seen
 # through an idmapped lower layer), configure mode runs in the same namespace, and a package may

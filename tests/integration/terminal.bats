@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # process.terminal: the runtime makes a pty in the container and sends its master over
 # --console-socket (SCM_RIGHTS).  tests/fixtures/recvtty.c is the receiving end (what conmon
 # and containerd-shim do), compiled once per file.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # isorun trace: syscall allowlists recorded from a container's own run (in the kernel by an eBPF
 # program on sys_enter; seccomp user notification where that cannot work, or with
 # ISORUN_TRACE_RECORDER=notify), and `isorun tenant allowlist` / seccomp.mode "recorded".

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Checks of config.json parsing shared by the unit tests: documents are written with single
  * quotes (unit.h's sq()) and parsed as "config.json". */
 #ifndef ISORUN_TEST_SPEC_CHECK_H

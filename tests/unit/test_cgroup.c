@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the cgroup code's pure parts: linux.resources parsing, the v1 -> v2
  * conversions, cgroupsPath normalization, layout detection from mountinfo text, stat-file
  * parsing, the device BPF program's shape, and the v1 and v2 appliers and the v2 stats run

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `isorun VERB --help` names every long option the verb accepts: each entry of each option
  * table a verb lists (struct verb.options) must appear as "--NAME" in what its --help prints. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for the one directory copier (util/dir_copy.h) under the rules of its two users:
  * tmpcopyup (everything kept as it is) and a tenant package's progs/ (an untrusted source). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* init_spawn: the init runs in the runtime's memory, on thread-local storage of its own, and
  * a failed spawn leaves no thread behind. */
 #include "config.h"

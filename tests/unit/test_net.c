@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for the network configuration parsers: CIDRs, interface names, the io.isorun.net.*
  * annotations and linux.netDevices, and the netlink helper's messages over a socketpair (these
  * run without privileges). */

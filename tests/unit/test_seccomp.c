@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for linux.seccomp: SHA-256 (known vectors), the parser (every error with its JSON
  * path), the canonical form, the compiler (unknown names, several conditions on one argument),
  * the compiled-filter cache (hit, corruption, stale key) and the Docker profile converter

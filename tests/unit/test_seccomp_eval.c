@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for seccomp_eval() (a filter's verdict worked out in user space), for
  * seccomp_optimize() (libseccomp's program with its dispatch rebuilt) and for where the init
  * loads its filter (init_filter_point()).

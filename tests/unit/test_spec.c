@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for config.json parsing: spec.c, json_walk.c, mount_options.c, spec_default.c.
  *
  * JSON in this file is written with single quotes for readability; sq() turns them into double

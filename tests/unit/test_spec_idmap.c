@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for idmapped mounts: the parsing of mounts[].uidMappings/gidMappings and of the
  * options "idmap"/"ridmap" (spec.c, mount_options.c), what spec_validate_for_start() refuses,
  * and, as root, the user namespace and the mount idmap_mount.c make (the direction of the map).

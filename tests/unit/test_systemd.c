@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the systemd cgroup driver's pure parts (src/runtime/cgroup/systemd_props.c):
  * cgroupsPath parsing and slice expansion, resources as unit properties (shares -> weight,
  * quota/period -> CPUQuotaPerSecUSec, cpusets as bitmasks), and annotation values. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the tenant package parser (src/tenant/package.c): what a package's
  * config.json may say, and the exact errors for what it may not. */
 #include "config.h"

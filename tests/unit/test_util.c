@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for the pure helpers: errors, signals, ids, state JSON round trip, JSON spans. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A minimal TAP producer for the C unit tests (read by automake's tap-driver). */
 #ifndef ISORUN_UNIT_H
 #define ISORUN_UNIT_H

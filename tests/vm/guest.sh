@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/vm/guest.sh MODE: runs inside the test VM (see run-vm.sh), as PID 1 in bare mode and as
 # isorun-vm.service under systemd in systemd mode.  It reads the job (/isovm/out/job.env,
 # written by run-vm.sh), prepares what a host has (bare mode: the API file systems, cgroup2 with

@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/vm/init.sh: the /init of the test VM's initramfs (run-vm.sh packs it with busybox-static
 # and the kernel modules named in /modules.order).  It mounts the host's / (9p tag "host",
 # read-only) under a tmpfs overlay, the results share (9p tag "out") at /isovm/out of the new

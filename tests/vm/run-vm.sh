@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/vm/run-vm.sh [--automake] MODE [BATS-OPTION...] FILE.bats...
 #
 # Runs bats files inside a VM that is a stock host: Debian's own kernel (linux-image-amd64)

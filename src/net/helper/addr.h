@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Address requests (RTM_NEWADDR) and the address dump a moved interface needs (RTM_GETADDR). */
 #ifndef ISORUN_NET_ADDR_H
 #define ISORUN_NET_ADDR_H

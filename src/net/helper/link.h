@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Link (network interface) requests: create a veth pair, change a link (name, MTU, master, up,
  * namespace), delete one, and look one up.  Requests are appended to a batch; `ctx` starts the
  * error message of each ("io.isorun.net.veth"). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The netlink work on a container's network, done by the netlink helper (nl_helper_proto.h)
  * on behalf of the runtime: the checks before create makes anything, the veth and the moved
  * devices, undoing them when create fails, and removing the host side at delete. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A small rtnetlink layer over libmnl: one socket per network namespace, requests sent in
  * batches (one sendmsg, one ACK per message, every sequence number checked), and kernel
  * refusals turned into one-line errors that name the operation and carry the kernel's extended

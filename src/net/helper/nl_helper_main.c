@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* isorun's netlink helper (nl_helper_proto.h): a separate program only because libmnl comes
  * as a shared library and the runtime is static.  It trusts its one peer, the runtime that
  * started it, and nothing else: its environment is empty and it reads nothing but its socket. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Route requests (RTM_NEWROUTE). */
 #ifndef ISORUN_NET_ROUTE_H
 #define ISORUN_NET_ROUTE_H

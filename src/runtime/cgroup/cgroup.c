@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The container's cgroup: created in every hierarchy before the init runs user code, resources
  * applied, removed on delete. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The container's cgroup: on cgroup v1 (one hierarchy per controller group), cgroup v2 (one
  * unified hierarchy) and the hybrid layout (v1 controllers plus a cgroup2 mount that holds what
  * v1 does not).  The layout is read at run time from /proc/self/mountinfo; nothing is

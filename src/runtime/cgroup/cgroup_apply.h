@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Writing linux.resources into one cgroup directory: the v1 files (cgroup_v1.c), the v2 files
  * (cgroup_v2.c) and the v2 device program (cgroup_bpf.c).  Each works on a directory fd, so the
  * unit tests run them against a fake cgroupfs tree in a temporary directory. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Device access on cgroup v2: a BPF_PROG_TYPE_CGROUP_DEVICE program, assembled here and loaded
  * with bpf(2) (the kernel's only interface for it), attached to the container's cgroup2
  * directory.  It also enforces in the hybrid layout: the kernel runs it for every device access

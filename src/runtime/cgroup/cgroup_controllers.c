@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The one table of linux.resources' parts (cgroup_apply.h), and the walks over it: what a
  * resources object needs, the field to blame, and applying it on cgroup v1 or v2. */
 #include "config.h"

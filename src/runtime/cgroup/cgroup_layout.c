@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Which cgroup hierarchies the host has, read from /proc/self/mountinfo and /proc/self/cgroup,
  * and the container's cgroup path. */
 #include "config.h"

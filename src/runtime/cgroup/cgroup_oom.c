@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* OOM notifications: on v1 the memory controller signals an eventfd registered through
  * cgroup.event_control; on v2 memory.events changes (inotify IN_MODIFY) and its oom_kill count
  * grows.  Either way the count in the file tells a real kill from a wake-up for another reason

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the verbs do to a live cgroup: freeze and thaw, list and signal its processes, remove it. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The container's resource usage as runc's `events` prints it ("data" of a "stats" event):
  * cpu, memory, pids, blkio and hugetlb, read from v1 files where the controller is a v1
  * hierarchy and from the v2 files otherwise.  Missing files leave zeros, as in runc. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Resource usage and OOM notifications of a container's cgroup, for `events`. */
 #ifndef ISORUN_CGROUP_STATS_H
 #define ISORUN_CGROUP_STATS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* exec --cgroup [CONTROLLER[,CONTROLLER...]:]PATH (runc 1.1): the exec'd process joins an
  * existing sub-cgroup of the container's instead of the container's own. */
 #include "config.h"

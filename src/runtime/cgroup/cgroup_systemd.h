@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The systemd cgroup driver (--systemd-cgroup, --cgroup-manager systemd): the container's
  * cgroup is a transient unit's, a scope (or a slice) that systemd makes and removes;
  * linux.resources go to the unit as properties where systemd has them, and to the unit's cgroup

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* linux.resources on cgroup v1: one file per knob, per controller hierarchy. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* linux.resources on cgroup v2: v1-shaped values converted to the unified files the way crun
  * documents (cpu.shares -> cpu.weight, blkio weight -> io.weight, memory+swap -> swap alone). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The runtime's side of isorun-systemd (src/systemd/sd_helper_main.c), the helper that talks
  * to systemd over D-Bus: one exec per operation, from a sealed memfd, answering one line.
  * Root's manager is systemd (PID 1); a rootless caller's is its own user manager (systemd

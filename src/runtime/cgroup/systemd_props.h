@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The pure half of the systemd cgroup driver: linux.cgroupsPath ("slice:prefix:name") as a
  * unit and its cgroup, and linux.resources and org.systemd.property.* annotations as unit
  * properties.  No D-Bus here: the properties are text ("NAME=SIG:VALUE", see

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* AppArmor: process.apparmorProfile (and `exec --apparmor`), applied at the process's exec
  * through the kernel's attr interface ("exec PROFILE"), as libapparmor's aa_change_onexec
  * does, so that no library is needed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Capabilities through libcap. The sequence in the container's init is:
  *   caps_drop_bounding();  credentials_apply() (keeps caps across setuid);  caps_apply_sets(). */
 #ifndef ISORUN_CAPS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef ISORUN_CREDENTIALS_H
 #define ISORUN_CREDENTIALS_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The init's protection against CVE-2019-5736 without re-executing the runtime: the final exec
  * goes through a tiny sealed stub (src/stub/exec_stub.c explains the attack).  The stub is
  * enough only when nothing in the container can open /proc/PID/exe of the init while it is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Finding and executing process.args[0] inside the container. */
 #ifndef ISORUN_EXECUTABLE_H
 #define ISORUN_EXECUTABLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef ISORUN_HOOKS_H
 #define ISORUN_HOOKS_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* systemd socket activation (sd_listen_fds(3)) through the runtime, as runc does it: when the
  * runtime itself was started with LISTEN_FDS=N and LISTEN_PID=its own pid, fds 3..3+N-1 are
  * listening sockets for the container.  They are passed on first (before the --preserve-fds

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The LSM attribute files of the calling thread (/proc/thread-self/attr/...), through which
  * AppArmor (apparmor.h) and SELinux (selinux.h) are told what the next exec becomes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What makes a process the container's process, once it is inside the container's namespaces
  * and root: shared by the init (create) and by exec. */
 #ifndef ISORUN_PROCESS_SETUP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* CVE-2019-5736: a container must never be able to overwrite the runtime binary through
  * /proc/self/exe or /proc/PID/exe of a runtime process that entered it. */
 #ifndef ISORUN_SELFEXE_H

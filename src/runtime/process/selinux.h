@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* SELinux: process.selinuxLabel (and `exec --process-label`) becomes the process's context at
  * its exec, through /proc/thread-self/attr/exec; linux.mountLabel becomes a context= option of
  * the mounts that runc gives it to.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `run` with process.terminal and no --console-socket: the runtime itself holds the pty master
  * and copies between it and its own stdin/stdout, as runc does.  When stdin is a terminal it is
  * put in raw mode for the duration, so that keys (^C, ^Z) reach the container's terminal

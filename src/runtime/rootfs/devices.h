@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Device nodes and /dev links inside the rootfs, created before pivot_root, every path
  * resolved inside the root (safe_path).  Where mknod is refused (a user namespace), the host's
  * node is bind-mounted onto an empty file instead, after checking it is the same device. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Idmapped bind mounts (runtime spec 1.2: mounts[].uidMappings/gidMappings, "idmap", "ridmap").
  *
  * The mapping of an idmapped mount is that of a user namespace (MOUNT_ATTR_IDMAP takes its fd).

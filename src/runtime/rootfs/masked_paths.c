@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 #include "runtime/rootfs/masked_paths.h"
 #include "runtime/rootfs/mounts.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* linux.maskedPaths and linux.readonlyPaths, applied after pivot_root.
  *
  * Targets are resolved inside rootfd with RESOLVE_NO_SYMLINKS: a symlink anywhere on the path

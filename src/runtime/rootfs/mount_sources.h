@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Bind sources that the container's root cannot reach.
  *
  * In a new user namespace the init mounts as the mapped root, an unprivileged user of the host:

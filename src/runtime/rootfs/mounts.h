@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Mounting one config.json mount onto its destination inside the rootfs.
  *
  * Everything goes through the new mount API: a filesystem is created detached (fsopen,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* An overlay file system as the container's root, described by three isorun annotations:
  *
  *	io.isorun.rootfs.lower	the shared, read-only lower layer (a directory)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The container's file system, set up by the container's init inside its new mount namespace.
  *
  * Order (OCI runtime spec): rootfs_mount_all() builds everything under the rootfs while the host

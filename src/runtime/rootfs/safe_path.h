@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Resolving container paths inside the rootfs.
  *
  * A container image is untrusted: any component of a destination path may be a symlink

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where the container's init loads a seccomp filter that process_setup_privileges() left for
  * it (process_filter_at_exec()).
  *

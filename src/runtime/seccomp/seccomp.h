@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* linux.seccomp: compiled by the runtime before the init is cloned, loaded by the init.
  *
  * seccomp_prepare() runs in `create` before anything exists on the host: it parses

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* struct seccomp_config -> libseccomp filter -> BPF.
  *
  * Several conditions in one rule are ANDed by libseccomp, but it refuses (EINVAL) two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Compiling a struct seccomp_config into classic BPF with libseccomp. */
 #ifndef ISORUN_SECCOMP_BUILD_H
 #define ISORUN_SECCOMP_BUILD_H

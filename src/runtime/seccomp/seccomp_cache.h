@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The compiled-filter cache: ROOT/.seccomp-cache/KEY, one file per filter.
  *
  * Compiling a Docker-like profile with libseccomp costs milliseconds (13-15 ms for three

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ENOSYS for the system calls a profile is too old to know.
  *
  * A profile that denies by default (an errno, a kill, a trap) also denies the system calls

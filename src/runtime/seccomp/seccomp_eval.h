@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A seccomp filter's verdict on one system call, worked out in user space.
  *
  * The init loads the container's filter before the last few system calls of its own (reading

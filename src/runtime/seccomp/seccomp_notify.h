@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* linux.seccomp.listenerPath: handing the seccomp notify fd to a seccomp agent. */
 #ifndef ISORUN_SECCOMP_NOTIFY_H
 #define ISORUN_SECCOMP_NOTIFY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A smaller program for the same filter: libseccomp's BPF with its syscall dispatch rebuilt.
  *
  * libseccomp tests a Docker-like profile's syscalls one number at a time: about 400

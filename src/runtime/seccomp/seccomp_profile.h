@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Docker (moby) seccomp profiles -> linux.seccomp.
  *
  * A Docker profile is linux.seccomp plus what Docker resolves when it writes config.json:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The keys of isorun's own annotations (io.isorun.*).  The table of what each means and how its
  * value is checked is runtime/annotations.h; the keys alone are here, for the code that only
  * reads or writes them (net/, and its helper, which must not depend on the runtime). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Capability names as config.json spells them ("CAP_SYS_ADMIN"), and the kernel's highest
  * capability: what parsing a spec needs of capabilities, without applying any. */
 #ifndef ISORUN_CAP_NAMES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* linux.resources (OCI runtime spec 1.2) as typed structs, parsed with the table-driven walker
  * so that every type and range error names its JSON path before any cgroup is made.  The same
  * parser reads `isorun update -r FILE`, whose document is a bare resources object. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.json mount options ("nosuid", "rbind", "size=65536k"...) to mount(2) arguments. */
 #ifndef ISORUN_MOUNT_OPTIONS_H
 #define ISORUN_MOUNT_OPTIONS_H

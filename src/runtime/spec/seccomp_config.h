@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* linux.seccomp as typed data: what seccomp_parse.c makes of the JSON, what seccomp_build.c
  * compiles, what seccomp_json.c writes back (canonical form for the cache key, and the output of
  * `isorun seccomp convert`). */

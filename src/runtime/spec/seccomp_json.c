@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* struct seccomp_config back to OCI JSON.  The field order is fixed and every name is written as
  * parsed, so two documents that mean the same filter (whitespace, key order, null fields) give
  * the same bytes: the cache key is a hash of this output. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* linux.seccomp (JSON) into struct seccomp_config, through the table-driven walker, so that
  * every error names its JSON path.  Names are checked against fixed tables here; syscall names
  * are left to seccomp_build.c, which knows what this libseccomp can resolve. */

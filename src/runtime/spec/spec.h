@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.json (OCI runtime spec 1.2) as typed structs.
  *
  * spec_parse() (through config_load(), config_load.h, the one way a bundle's config.json is read

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The config.json that `isorun spec` writes: what `runc spec` writes, for OCI 1.2.0 (an
  * interactive "sh" on a terminal, as scripts that follow `spec` with `run --console-socket`
  * expect), hardened for hostile tenants: the default seccomp profile, a pids and a memory

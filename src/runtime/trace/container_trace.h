@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One recorded run of a bundle (isorun trace, tenant allowlist): the container runs recorded
  * in the kernel (syscall_recorder_bpf.h), or where that cannot work under the notify recorder
  * (syscall_recorder.h), in the foreground runner (container_run.h), until it exits, or until

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A recorded syscall set as an OCI linux.seccomp allowlist (isorun trace). */
 #ifndef ISORUN_SYSCALL_PROFILE_H
 #define ISORUN_SYSCALL_PROFILE_H

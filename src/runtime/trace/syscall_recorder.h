@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Recording the syscalls a container makes (isorun trace) with seccomp user notification: the
  * fallback where the in-kernel recorder (syscall_recorder_bpf.h) cannot work (no cgroup2
  * hierarchy, bpf() refused), or when ISORUN_TRACE_RECORDER=notify asks for it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Recording the syscalls a container makes (isorun trace) in the kernel: after the first call
  * of each number, a recorded call costs a few loads and compares, no round trip.
  *
