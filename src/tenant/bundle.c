@@ -6,7 +6,7 @@
 #include "util/json_walk.h"
 #include "runtime/spec/annotation_keys.h"
 #include "runtime/spec/spec.h"
-#include "runtime/spec/cap_names.h"
+#include "runtime/spec/spec_gen.h"
 #include "util/cleanup.h"
 #include "util/fsutil.h"
 #include "util/jsongen.h"
@@ -34,27 +34,24 @@ static const char *const configure_caps[] = {
     "CAP_CHOWN",  "CAP_DAC_OVERRIDE",	  "CAP_FOWNER",	 "CAP_FSETID",	   "CAP_KILL", "CAP_SETGID",
     "CAP_SETUID", "CAP_NET_BIND_SERVICE", "CAP_SETFCAP", "CAP_SYS_CHROOT", NULL};
 
-static uint64_t mask_of(const char *const *caps)
-{
-	uint64_t mask = 0;
+static const struct spec_gen_mount tenant_proc_mount = {
+    "/proc", "proc", "proc", (const char *const[]){"nosuid", "noexec", "nodev", NULL}};
 
-	for (size_t i = 0; caps[i]; i++) {
-		int cap = caps_from_name(caps[i]);
-
-		if (cap >= 0)
-			mask |= UINT64_C(1) << cap;
-	}
-	return mask;
-}
+/* The kernel file systems of `isorun spec`, with a /proc that holds no device node or
+ * executable, and no /sys/fs/cgroup. */
+static const struct spec_gen_mount *const tenant_mounts[] = {
+    &tenant_proc_mount,	    &spec_gen_mount_dev,   &spec_gen_mount_devpts, &spec_gen_mount_shm,
+    &spec_gen_mount_mqueue, &spec_gen_mount_sysfs, &spec_gen_mount_tmp,	   NULL,
+};
 
 uint64_t bundle_tenant_bounding(void)
 {
-	return mask_of(tenant_caps);
+	return spec_gen_caps_mask(tenant_caps);
 }
 
 uint64_t bundle_configure_bounding(void)
 {
-	return mask_of(configure_caps);
+	return spec_gen_caps_mask(configure_caps);
 }
 
 struct tenant_paths {
@@ -82,45 +79,13 @@ static int paths_of(const struct bundle_params *p, struct tenant_paths *t, struc
 	return 0;
 }
 
-/* ---- generic pieces --------------------------------------------------------------------- */
-
-static void gen_caps(yajl_gen g, bool configure)
-{
-	static const char *const sets[] = {"bounding", "effective", "permitted"};
-
-	jsongen_key(g, "capabilities");
-	yajl_gen_map_open(g);
-	for (size_t i = 0; i < ARRAY_SIZE(sets); i++)
-		jsongen_kv_strv(g, sets[i], configure ? configure_caps : tenant_caps);
-	yajl_gen_map_close(g);
-}
-
-static void gen_mount(yajl_gen g, const char *dest, const char *type, const char *source,
-		      const char *const *options)
-{
-	yajl_gen_map_open(g);
-	jsongen_kv_str(g, "destination", dest);
-	jsongen_kv_str(g, "type", type);
-	jsongen_kv_str(g, "source", source);
-	jsongen_kv_strv(g, "options", options);
-	yajl_gen_map_close(g);
-}
-
 /* ---- the sections of config.json -------------------------------------------------------- */
 
-static void gen_process(yajl_gen g, const struct bundle_params *p)
+static void gen_tenant_args(yajl_gen g, const struct bundle_params *p)
 {
 	const struct tenant_package *pkg = p->pkg;
-	_cleanup_free_ char *init = NULL, *tid_env = NULL;
+	_cleanup_free_ char *init = NULL;
 
-	jsongen_key(g, "process");
-	yajl_gen_map_open(g);
-	jsongen_kv_bool(g, "terminal", false);
-	jsongen_key(g, "user");
-	yajl_gen_map_open(g);
-	jsongen_kv_int(g, "uid", 0);
-	jsongen_kv_int(g, "gid", 0);
-	yajl_gen_map_close(g);
 	jsongen_key(g, "args");
 	yajl_gen_array_open(g);
 	if (p->args) {
@@ -133,6 +98,13 @@ static void gen_process(yajl_gen g, const struct bundle_params *p)
 			jsongen_str(g, pkg->args[i]);
 	}
 	yajl_gen_array_close(g);
+}
+
+static void gen_tenant_env(yajl_gen g, const struct bundle_params *p)
+{
+	const struct tenant_package *pkg = p->pkg;
+	_cleanup_free_ char *tid_env = NULL;
+
 	jsongen_key(g, "env");
 	yajl_gen_array_open(g);
 	jsongen_str(g, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
@@ -144,13 +116,26 @@ static void gen_process(yajl_gen g, const struct bundle_params *p)
 	for (size_t i = 0; pkg->env && pkg->env[i]; i++)
 		jsongen_str(g, pkg->env[i]);
 	yajl_gen_array_close(g);
-	jsongen_kv_str(g, "cwd", "/home");
-	gen_caps(g, p->configure);
-	jsongen_kv_bool(g, "noNewPrivileges", true);
-	yajl_gen_map_close(g);
 }
 
-static void gen_mounts(yajl_gen g, const struct bundle_params *p, const struct tenant_paths *t)
+static void gen_tenant_process(yajl_gen g, const struct bundle_params *p)
+{
+	spec_gen_process_open(g, false);
+	gen_tenant_args(g, p);
+	gen_tenant_env(g, p);
+	jsongen_kv_str(g, "cwd", "/home");
+	spec_gen_capabilities(g, p->configure ? configure_caps : tenant_caps);
+	spec_gen_process_close(g);
+}
+
+static void gen_bind_mount(yajl_gen g, const char *dest, const char *source,
+			   const char *const *options)
+{
+	spec_gen_mount(g, &(struct spec_gen_mount){dest, "bind", source, options}, false);
+}
+
+static void gen_tenant_mounts(yajl_gen g, const struct bundle_params *p,
+			      const struct tenant_paths *t)
 {
 	static const char *const home_opts[] = {"rbind", "rw", "nosuid", "nodev", NULL};
 	static const char *const ipc_opts[] = {"rbind", "ro", "nosuid", "nodev", "noexec", NULL};
@@ -158,34 +143,19 @@ static void gen_mounts(yajl_gen g, const struct bundle_params *p, const struct t
 
 	jsongen_key(g, "mounts");
 	yajl_gen_array_open(g);
-	gen_mount(g, "/proc", "proc", "proc",
-		  (const char *const[]){"nosuid", "noexec", "nodev", NULL});
-	gen_mount(g, "/dev", "tmpfs", "tmpfs",
-		  (const char *const[]){"nosuid", "strictatime", "mode=755", "size=65536k", NULL});
-	gen_mount(g, "/dev/pts", "devpts", "devpts",
-		  (const char *const[]){"nosuid", "noexec", "newinstance", "ptmxmode=0666",
-					"mode=0620", "gid=5", NULL});
-	gen_mount(
-	    g, "/dev/shm", "tmpfs", "shm",
-	    (const char *const[]){"nosuid", "noexec", "nodev", "mode=1777", "size=65536k", NULL});
-	gen_mount(g, "/dev/mqueue", "mqueue", "mqueue",
-		  (const char *const[]){"nosuid", "noexec", "nodev", NULL});
-	gen_mount(g, "/sys", "sysfs", "sysfs",
-		  (const char *const[]){"nosuid", "noexec", "nodev", "ro", NULL});
-	gen_mount(g, "/tmp", "tmpfs", "tmpfs",
-		  (const char *const[]){"nosuid", "nodev", "mode=1777", "size=65536k", NULL});
-	gen_mount(g, "/home", "bind", t->home, home_opts);
+	spec_gen_mounts(g, tenant_mounts, false);
+	gen_bind_mount(g, "/home", t->home, home_opts);
 	if (package_ipc_enabled(p->pkg))
-		gen_mount(g, TENANT_IPC_DEST, "bind", p->store->ipc, ipc_opts);
+		gen_bind_mount(g, TENANT_IPC_DEST, p->store->ipc, ipc_opts);
 	/* Configure mode uses the host's network: give it the host's resolver too. */
 	if (p->configure && access("/etc/resolv.conf", R_OK) == 0)
-		gen_mount(g, "/etc/resolv.conf", "bind", "/etc/resolv.conf", resolv_opts);
+		gen_bind_mount(g, "/etc/resolv.conf", "/etc/resolv.conf", resolv_opts);
 	yajl_gen_array_close(g);
 }
 
 /* A package that says nothing about pids or memory still gets the limits of `isorun spec`:
  * without them one tenant's fork bomb or balloon takes the whole host down. */
-static void gen_resources(yajl_gen g, const struct package_resources *r)
+static void gen_tenant_resources(yajl_gen g, const struct package_resources *r)
 {
 	jsongen_key(g, "resources");
 	yajl_gen_map_open(g);
@@ -201,62 +171,26 @@ static void gen_resources(yajl_gen g, const struct package_resources *r)
 	yajl_gen_map_close(g);
 }
 
-static void gen_namespaces(yajl_gen g, bool configure, bool userns)
+static void gen_tenant_linux(yajl_gen g, const struct bundle_params *p, struct id_range ids,
+			     yajl_val seccomp)
 {
 	/* Configure mode stays in the host's network namespace (to download packages), but in a
 	 * cgroup namespace of its own: the host's cgroup tree is none of its business. */
-	static const char *const run[] = {"pid", "mount", "uts", "ipc", "network", NULL};
-	static const char *const conf[] = {"pid", "mount", "uts", "ipc", "cgroup", NULL};
-	const char *const *types = configure ? conf : run;
-
-	jsongen_key(g, "namespaces");
-	yajl_gen_array_open(g);
-	for (size_t i = 0; types[i]; i++) {
-		yajl_gen_map_open(g);
-		jsongen_kv_str(g, "type", types[i]);
-		yajl_gen_map_close(g);
-	}
-	if (userns) {
-		yajl_gen_map_open(g);
-		jsongen_kv_str(g, "type", "user");
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_array_close(g);
-}
-
-/* The tenant's ids 0..size-1 are its range on the host: its root is nobody the host knows. */
-static void gen_id_mappings(yajl_gen g, struct id_range ids)
-{
-	static const char *const keys[] = {"uidMappings", "gidMappings"};
-
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		jsongen_key(g, keys[i]);
-		yajl_gen_array_open(g);
-		yajl_gen_map_open(g);
-		jsongen_kv_int(g, "containerID", 0);
-		jsongen_kv_int(g, "hostID", ids.start);
-		jsongen_kv_int(g, "size", ids.size);
-		yajl_gen_map_close(g);
-		yajl_gen_array_close(g);
-	}
-}
-
-static void gen_linux(yajl_gen g, const struct bundle_params *p, struct id_range ids,
-		      yajl_val seccomp)
-{
+	static const char *const run_ns[] = {"pid", "mount", "uts", "ipc", "network", NULL};
+	static const char *const configure_ns[] = {"pid", "mount", "uts", "ipc", "cgroup", NULL};
 	_cleanup_free_ char *cgroup = NULL;
 
 	jsongen_key(g, "linux");
 	yajl_gen_map_open(g);
-	gen_namespaces(g, p->configure, ids.size > 0);
+	spec_gen_namespaces(g, p->configure ? configure_ns : run_ns, ids.size > 0);
+	/* The tenant's ids 0..size-1 are its range on the host: its root is nobody the host
+	 * knows. */
 	if (ids.size)
-		gen_id_mappings(g, ids);
-	/* The same paths as `isorun spec` (runc's defaults). */
-	jsongen_kv_strv(g, "maskedPaths", spec_default_masked_paths);
-	jsongen_kv_strv(g, "readonlyPaths", spec_default_readonly_paths);
+		spec_gen_id_mappings(g, ids.start, ids.start, ids.size);
+	spec_gen_masked_paths(g);
 	if (asprintf(&cgroup, "/isorun/tenant-%s", p->tid) > 0)
 		jsongen_kv_str(g, "cgroupsPath", cgroup);
-	gen_resources(g, &p->pkg->resources);
+	gen_tenant_resources(g, &p->pkg->resources);
 	if (seccomp) {
 		jsongen_key(g, "seccomp");
 		jsongen_value(g, seccomp);
@@ -310,16 +244,12 @@ static int gen_config(const struct bundle_params *p, const struct tenant_paths *
 	if (!g)
 		return iso_error_set(err, ENOMEM, "config.json");
 	yajl_gen_map_open(g);
-	jsongen_kv_str(g, "ociVersion", "1.2.0");
-	gen_process(g, p);
-	jsongen_key(g, "root");
-	yajl_gen_map_open(g);
-	jsongen_kv_str(g, "path", t->rootfs);
-	jsongen_kv_bool(g, "readonly", false);
-	yajl_gen_map_close(g);
+	spec_gen_oci_version(g);
+	gen_tenant_process(g, p);
+	spec_gen_root(g, t->rootfs, false);
 	jsongen_kv_str(g, "hostname", p->tid);
-	gen_mounts(g, p, t);
-	gen_linux(g, p, ids, seccomp);
+	gen_tenant_mounts(g, p, t);
+	gen_tenant_linux(g, p, ids, seccomp);
 	gen_annotations(g, p, t);
 	yajl_gen_map_close(g);
 	return jsongen_finish(g, ret, ret_len, err);

@@ -231,11 +231,6 @@ static inline void cleanup_spec_freep(struct spec **s)
 }
 #define _cleanup_spec_ __attribute__((cleanup(cleanup_spec_freep)))
 
-/* The maskedPaths and readonlyPaths of the default spec (runc's), NULL-terminated; the tenant
- * layer's bundles use them too. */
-extern const char *const spec_default_masked_paths[];
-extern const char *const spec_default_readonly_paths[];
-
 /* The namespace entry of the given CLONE_NEW* type, or NULL. */
 const struct spec_namespace *spec_find_namespace(const struct spec *spec, int type);
 
@@ -248,11 +243,6 @@ struct seccomp_config;
  * bound that a build or a test suite fits in while a balloon cannot take the host. */
 #define SPEC_DEFAULT_PIDS_LIMIT	  2048
 #define SPEC_DEFAULT_MEMORY_LIMIT (1024LL * 1024 * 1024)
-
-/* Writes "memory" and "pids" into an open linux.resources object, as the default config and
- * every tenant bound a container: `memory` bytes with no swap on top of them (OCI "swap" is the
- * total of memory and swap), and `pids` tasks. */
-void spec_gen_task_limits(yajl_gen g, int64_t memory, int64_t pids);
 
 /* Writes the default config.json (what `isorun spec` prints) to `path` atomically, with
  * linux.seccomp when seccomp is not NULL. */
