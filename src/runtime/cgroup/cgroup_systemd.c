@@ -57,8 +57,9 @@ static int device_props(const struct spec *spec, struct systemd_props *ps, struc
 	if (r > 0)
 		log_warning(WHERE_CONFIG
 			    ".devices: systemd's DeviceAllow= cannot say every rule (a "
-			    "deny list, or \"*:MINOR\"); once systemd applies the unit "
-			    "again, the container has fewer devices than the rules allow");
+			    "deny list, a \"*:MINOR\" rule, a number beyond systemd's "
+			    "limits); once systemd applies the unit again, the container "
+			    "has fewer devices than the rules allow");
 	return 0;
 }
 
