@@ -160,6 +160,24 @@ static int append_ay_hex(sd_bus_message *m, const char *hex)
 	return sd_bus_message_append_array(m, 'y', buf, n);
 }
 
+/* "FIRST SECOND,FIRST SECOND" (systemd_props.h); "" is the empty array. */
+static int append_a_ss(sd_bus_message *m, const char *value)
+{
+	int r = sd_bus_message_open_container(m, 'a', "(ss)");
+
+	for (const char *p = value; r >= 0 && *p; p += strcspn(p, ","), p += *p == ',') {
+		size_t len = strcspn(p, ","), first = strcspn(p, " ");
+		char pair[512];
+
+		if (first >= len || len >= sizeof(pair))
+			return -EINVAL;
+		snprintf(pair, sizeof(pair), "%.*s", (int)len, p);
+		pair[first] = '\0';
+		r = sd_bus_message_append(m, "(ss)", pair, pair + first + 1);
+	}
+	return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
 static int append_value(sd_bus_message *m, const char *sig, const char *v)
 {
 	if (!strcmp(sig, "s"))
@@ -170,6 +188,8 @@ static int append_value(sd_bus_message *m, const char *sig, const char *v)
 		return append_au(m, v);
 	if (!strcmp(sig, "ay"))
 		return append_ay_hex(m, v);
+	if (!strcmp(sig, "a(ss)"))
+		return append_a_ss(m, v);
 	switch (sig[1] ? 0 : sig[0]) {
 	case 't':
 		return sd_bus_message_append(m, "t", (uint64_t)strtoull(v, NULL, 10));
@@ -193,7 +213,7 @@ static int append_value(sd_bus_message *m, const char *sig, const char *v)
 static int append_prop(sd_bus_message *m, const char *arg)
 {
 	const char *eq = strchr(arg, '='), *colon = eq ? strchr(eq, ':') : NULL;
-	char name[256], sig[4];
+	char name[256], sig[8];
 	int r;
 
 	if (!colon || eq - arg >= (long)sizeof(name) || colon - eq - 1 >= (long)sizeof(sig))

@@ -272,17 +272,31 @@ create_started() {
 	assert_no_leftovers
 }
 
-@test "systemd (v1): systemd applying the unit again keeps the v1 limits it does not manage" {
+# systemd writes the unit's devices list again on every daemon-reload: without DevicePolicy= and
+# DeviceAllow= of isorun's rules, it writes "a *:* rwm" and the container may open any device.
+@test "systemd (v1): systemd applying the unit again keeps the v1 limits and device rules" {
 	need_systemd
 	need_v1
+	local before after
 	resources '{"memory": {"limit": 67108864}, "cpu": {"cpus": "0"}}'
+	# /dev/kmsg (c 1:11) is not in the rules; opened write-only it needs no capability, so
+	# only the devices cgroup can refuse it.
+	update_config '.mounts += [{"destination": "/dev/kmsg", "type": "bind", "source": "/dev/kmsg",
+		"options": ["bind"]}]'
 	create_started
+	before=$(sort "$(cg_dir devices.list)/devices.list")
 	sctl daemon-reload
 	assert_equal "$(cg_file cpuset.cpus)" 0
 	assert_equal "$(cg_file memory.limit_in_bytes)" 67108864
+	assert_device_rules
+	after=$(sort "$(cg_dir devices.list)/devices.list")
+	assert_equal "$after" "$before"
 	iso_run isorun exec "$CTR" sh -c 'head -c 1 /dev/null && echo ok'
 	assert_success
 	assert_equal "$output" ok
+	iso_run isorun exec "$CTR" sh -c 'echo isorun-test >/dev/kmsg'
+	assert_failure
+	assert_stderr_contains "Operation not permitted"
 }
 
 @test "systemd: a unit of the same name under another --root: create fails and stops nothing of the first" {

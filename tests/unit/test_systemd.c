@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the systemd cgroup driver's pure parts (src/runtime/cgroup/systemd_props.c):
  * cgroupsPath parsing and slice expansion, resources as unit properties (shares -> weight,
- * quota/period -> CPUQuotaPerSecUSec, cpusets as bitmasks), and annotation values. */
+ * quota/period -> CPUQuotaPerSecUSec, cpusets as bitmasks), v1 device rules as DevicePolicy and
+ * DeviceAllow, and annotation values. */
 #include "config.h"
 
 #include <errno.h>
@@ -18,7 +19,7 @@ static struct iso_error err;
 /* The value of property name in ps as "SIG:VALUE", or NULL. */
 static const char *find(const struct systemd_props *ps, const char *name)
 {
-	static char buf[256];
+	static char buf[1024];
 
 	for (size_t i = 0; i < ps->n; i++) {
 		if (!strcmp(ps->p[i].name, name)) {
@@ -171,6 +172,99 @@ static void test_resources(void)
 	systemd_props_clear(&ps);
 }
 
+#define RWM (CGROUP_DEV_READ | CGROUP_DEV_WRITE | CGROUP_DEV_MKNOD)
+#define DENY_ALL                                                                                   \
+	{                                                                                          \
+		false, 'a', -1, -1, RWM                                                            \
+	}
+#define N_RULES(a) (sizeof(a) / sizeof((a)[0]))
+
+/* DevicePolicy and DeviceAllow of rules ("s:strict", "a(ss):..."; NULL for none), and the
+ * return value. */
+static void check_devices(const struct cgroup_device_rule *rules, size_t n, int want_r,
+			  const char *policy, const char *allow, const char *what)
+{
+	struct systemd_props ps = {0};
+	int r = systemd_props_from_devices(rules, n, &ps);
+	const char *got_policy = find(&ps, "DevicePolicy");
+	char got_policy_copy[64];
+	const char *got_allow;
+
+	snprintf(got_policy_copy, sizeof(got_policy_copy), "%s", got_policy ? got_policy : "-");
+	got_allow = find(&ps, "DeviceAllow");
+	UNIT_CHECK(r == want_r && !strcmp(got_policy_copy, policy) &&
+		       (allow ? got_allow && !strcmp(got_allow, allow) : !got_allow),
+		   "%s: DevicePolicy %s, DeviceAllow %s, %d (got %s, %s, %d)", what, policy,
+		   allow ? allow : "-", want_r, got_policy_copy, got_allow ? got_allow : "-", r);
+	systemd_props_clear(&ps);
+}
+
+static void test_devices(void)
+{
+	/* The shape of isorun's own list (cgroup_device_rules()): deny all, then allows. */
+	static const struct cgroup_device_rule defaults[] = {
+	    DENY_ALL,
+	    {true, 'c', -1, -1, CGROUP_DEV_MKNOD},
+	    {true, 'b', -1, -1, CGROUP_DEV_MKNOD},
+	    {true, 'c', 1, 3, RWM},
+	    {true, 'c', 5, 2, RWM},
+	    {true, 'c', 136, -1, RWM},
+	    {true, 'b', 8, -1, CGROUP_DEV_READ},
+	};
+	/* v1 merges access per device and takes it away only from exactly that device. */
+	static const struct cgroup_device_rule merged[] = {
+	    DENY_ALL,
+	    {true, 'c', 1, 3, CGROUP_DEV_READ},
+	    {true, 'c', 1, 3, CGROUP_DEV_WRITE},
+	    {true, 'b', 8, 0, RWM},
+	    {false, 'b', 8, 0, RWM},
+	    {false, 'c', 1, 3, CGROUP_DEV_READ},
+	    {true, 'c', 1, 5, RWM},
+	    {false, 'c', -1, -1, RWM},
+	    {true, 'c', 1, 9, 0},
+	};
+	static const struct cgroup_device_rule partial_a[] = {
+	    DENY_ALL,
+	    {true, 'a', -1, -1, CGROUP_DEV_MKNOD},
+	};
+	static const struct cgroup_device_rule allow_all[] = {
+	    DENY_ALL,
+	    {true, 'c', 1, 3, RWM},
+	    {true, 'a', -1, -1, RWM},
+	    {true, 'c', 1, 5, RWM},
+	};
+	static const struct cgroup_device_rule deny_list[] = {
+	    {true, 'a', -1, -1, RWM},
+	    {false, 'b', 8, 0, RWM},
+	};
+	static const struct cgroup_device_rule any_major[] = {
+	    DENY_ALL,
+	    {true, 'c', -1, 3, RWM},
+	    {true, 'c', 1, 3, RWM},
+	    {true, 'c', 5000, 1, RWM},
+	};
+	struct systemd_prop p = {"DeviceAllow", "a(ss)", "char-* m,/dev/char/1:3 rwm"};
+	char *text = systemd_prop_format(&p);
+
+	check_devices(defaults, N_RULES(defaults), 0, "s:strict",
+		      "a(ss):char-* m,block-* m,/dev/char/1:3 rwm,/dev/char/5:2 rwm,char-136 rwm,"
+		      "block-8 r",
+		      "isorun's default rules");
+	check_devices(merged, N_RULES(merged), 0, "s:strict",
+		      "a(ss):/dev/char/1:3 w,/dev/char/1:5 rwm", "merged and removed access");
+	check_devices(partial_a, N_RULES(partial_a), 0, "s:strict", "a(ss):char-* m,block-* m",
+		      "a partial \"a\" is char-* and block-*");
+	check_devices(allow_all, N_RULES(allow_all), 0, "s:auto", NULL,
+		      "every device allowed: systemd's own \"a\"");
+	check_devices(deny_list, N_RULES(deny_list), 1, "s:strict",
+		      "a(ss):", "a deny list: strict and empty, said");
+	check_devices(any_major, N_RULES(any_major), 1, "s:strict", "a(ss):/dev/char/1:3 rwm",
+		      "*:3 and major 5000 have no DeviceAllow form: left out, said");
+	UNIT_STREQ(text, "DeviceAllow=a(ss):char-* m,/dev/char/1:3 rwm",
+		   "an a(ss) property on the helper's command line (%s)", text);
+	free(text);
+}
+
 static void check_annotation(const char *name, const char *value, const char *want_name,
 			     const char *want)
 {
@@ -232,6 +326,7 @@ int main(void)
 	test_units();
 	test_conversions();
 	test_resources();
+	test_devices();
 	test_annotations();
 	return unit_done();
 }

@@ -111,7 +111,7 @@ static const struct cgroup_device_rule default_devices[] = {
  * then linux.resources.devices in order, then the OCI default devices; the last matching rule
  * wins.  linux.devices come before the user's rules so that a deny there ({"allow": false,
  * "access": "rwm"}) holds for them too, as in runc, which gives them no rule at all. */
-static int device_rules(const struct spec *spec, const struct cgroup_resources *r,
+int cgroup_device_rules(const struct spec *spec, const struct cgroup_resources *r,
 			struct cgroup_device_rule **ret, size_t *ret_n)
 {
 	size_t n = 1 + r->n_devices + ARRAY_SIZE(default_devices) + spec->linux_.n_devices, k = 0;
@@ -821,7 +821,7 @@ int cgroup_apply_config(const struct spec *spec, const struct state_cgroup *cg, 
 		return iso_error_set(err, ENOMEM, "cgroup");
 	/* Rootless (a systemd user manager's subtree) there is no device program to attach (that
 	 * needs privilege), nor a device node the user namespace could use: as runc, none. */
-	if (!rootless_caller() && device_rules(spec, res, &rules, &n_rules) < 0)
+	if (!rootless_caller() && cgroup_device_rules(spec, res, &rules, &n_rules) < 0)
 		return iso_error_set(err, ENOMEM, "cgroup");
 	for (size_t i = 0; i < n; i++)
 		masks[i] = entry_mask(&cg[i]);

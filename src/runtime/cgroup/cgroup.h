@@ -108,6 +108,11 @@ int cgroup_check_none(const struct spec *spec, struct iso_error *err);
 int cgroup_create_v1(const struct spec *spec, struct state_cgroup *cg, size_t n,
 		     struct iso_error *err);
 
+/* The device rules the container's cgroup gets, in the order they are applied: deny all, then
+ * linux.devices, linux.resources.devices (of r) and the OCI default devices.  -ENOMEM only. */
+int cgroup_device_rules(const struct spec *spec, const struct cgroup_resources *r,
+			struct cgroup_device_rule **ret, size_t *ret_n);
+
 /* Applies linux.resources and the device rules (v1 devices lists, the cgroup2 BPF program) to
  * the cgroup cgroup_create() made for this spec.  Separate so that create can do it while the
  * init mounts the container's file system, before the init is moved in. */

@@ -41,6 +41,28 @@ static int annotation_props(const struct spec *spec, struct systemd_props *ps,
 	return 0;
 }
 
+/* On v1 systemd owns the unit's devices list, and writes its own whenever it applies the unit
+ * again (daemon-reload): the unit carries isorun's rules, so that what it writes is theirs.  On
+ * pure cgroup v2, isorun's device program stays attached beside whatever systemd attaches; and
+ * rootless, there are no device rules (cgroup_apply_config()). */
+static int device_props(const struct spec *spec, struct systemd_props *ps, struct iso_error *err)
+{
+	_cleanup_free_ struct cgroup_device_rule *rules = NULL;
+	size_t n = 0;
+	int r;
+
+	if (cgroup_device_rules(spec, &spec->linux_.resources, &rules, &n) < 0 ||
+	    (r = systemd_props_from_devices(rules, n, ps)) < 0)
+		return iso_error_set(err, ENOMEM, "systemd unit");
+	if (r > 0)
+		log_warning(WHERE_CONFIG
+			    ".devices: systemd's DeviceAllow= cannot say every rule (a "
+			    "deny list, a \"*:MINOR\" rule, a number beyond systemd's "
+			    "limits); once systemd applies the unit again, the container "
+			    "has fewer devices than the rules allow");
+	return 0;
+}
+
 /* The unit's own properties, then the resources', then the annotations' (which systemd applies
  * last, so that they may refine a limit). */
 static int unit_props(const struct spec *spec, const char *id, const struct systemd_unit *u,
@@ -65,6 +87,8 @@ static int unit_props(const struct spec *spec, const char *id, const struct syst
 	if (r < 0)
 		return iso_error_set(err, ENOMEM, "systemd unit");
 	r = systemd_props_from_resources(&spec->linux_.resources, v2, ps, WHERE_CONFIG, err);
+	if (r == 0 && !v2 && !rootless_caller())
+		r = device_props(spec, ps, err);
 	return r < 0 ? r : annotation_props(spec, ps, err);
 }
 

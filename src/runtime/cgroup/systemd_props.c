@@ -337,6 +337,141 @@ int systemd_props_from_resources(const struct cgroup_resources *r, bool v2,
 	return ret < 0 ? iso_error_set(err, ENOMEM, "resources") : 0;
 }
 
+/* ---- device rules ---- */
+
+#define DEV_ALL_ACCESS (CGROUP_DEV_READ | CGROUP_DEV_WRITE | CGROUP_DEV_MKNOD)
+/* systemd's limits on the numbers in a DeviceAllow= entry; it ignores an entry beyond them. */
+#define SD_MAJOR_MAX 0xfffLL
+#define SD_MINOR_MAX 0xfffffLL
+
+/* What the kernel's v1 devices controller keeps of the writes (security/device_cgroup.c): a
+ * default, and exceptions to it, one per (type, major, minor) with its access bits, in the
+ * order they were first made.  `allow` is unused in the exceptions. */
+struct v1_devices {
+	bool allow_all;
+	struct cgroup_device_rule *ex;
+	size_t n;
+};
+
+static struct cgroup_device_rule *v1_find(struct v1_devices *s, const struct cgroup_device_rule *d)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->ex[i].type == d->type && s->ex[i].major == d->major &&
+		    s->ex[i].minor == d->minor)
+			return &s->ex[i];
+	return NULL;
+}
+
+/* A c or b rule against the default adds its access to the exception for that device; one
+ * along with the default takes its access from the exception for exactly that device, never
+ * from a wider or a narrower one. */
+static void v1_write(struct v1_devices *s, const struct cgroup_device_rule *d)
+{
+	struct cgroup_device_rule *e = v1_find(s, d);
+
+	if (d->allow != s->allow_all) {
+		if (e)
+			e->access |= d->access;
+		else
+			s->ex[s->n++] = *d;
+		return;
+	}
+	if (!e || (e->access &= ~d->access))
+		return;
+	memmove(e, e + 1, (size_t)(s->ex + s->n - e - 1) * sizeof(*e));
+	s->n--;
+}
+
+/* The writes cgroup_v1_apply_devices() makes of the rules: "a" with every access resets the
+ * default, a partial "a" is c *:* and b *:*. */
+static void v1_apply(struct v1_devices *s, const struct cgroup_device_rule *rules, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct cgroup_device_rule d = rules[i];
+
+		if (!d.access)
+			continue;
+		if (d.type == 'a' && d.access == DEV_ALL_ACCESS) {
+			s->allow_all = d.allow;
+			s->n = 0;
+			continue;
+		}
+		if (d.type == 'a') {
+			d.type = 'c';
+			d.major = d.minor = -1;
+			v1_write(s, &d);
+			d.type = 'b';
+		}
+		v1_write(s, &d);
+	}
+}
+
+/* systemd's name for one exception: "/dev/char/1:3" (which it parses, not stats), "char-136"
+ * (a numeric major, systemd 240 on) or "char-*".  False where it has none: a "*:N" rule, or a
+ * number beyond systemd's limits. */
+static bool device_allow_path(const struct cgroup_device_rule *e, char *buf, size_t len)
+{
+	const char *kind = e->type == 'b' ? "block" : "char";
+
+	if ((e->major < 0 && e->minor >= 0) || e->major > SD_MAJOR_MAX || e->minor > SD_MINOR_MAX)
+		return false;
+	if (e->major < 0)
+		snprintf(buf, len, "%s-*", kind);
+	else if (e->minor < 0)
+		snprintf(buf, len, "%s-%" PRId64, kind, e->major);
+	else
+		snprintf(buf, len, "/dev/%s/%" PRId64 ":%" PRId64, kind, e->major, e->minor);
+	return true;
+}
+
+/* The a(ss) text of the exceptions; *dropped says whether one had no DeviceAllow= form. */
+static char *device_allow_list(const struct v1_devices *s, bool *dropped)
+{
+	char *list = malloc(s->n * 64 + 1), *o = list;
+
+	if (!list)
+		return NULL;
+	*o = '\0';
+	for (size_t i = 0; i < s->n; i++) {
+		char path[48], access[4];
+
+		if (!device_allow_path(&s->ex[i], path, sizeof(path))) {
+			*dropped = true;
+			continue;
+		}
+		cgroup_device_access_format(s->ex[i].access, access);
+		o += sprintf(o, "%s%s %s", o == list ? "" : ",", path, access);
+	}
+	return list;
+}
+
+/* systemd keeps allow lists only.  Where the rules end as a deny list (allow all but some), the
+ * unit gets DevicePolicy=strict and no entry, as runc does: systemd applying the unit again then
+ * denies every device, which breaks the container but never hands it a device its rules deny.
+ * An exception with no DeviceAllow= form is left out for the same reason. */
+int systemd_props_from_devices(const struct cgroup_device_rule *rules, size_t n,
+			       struct systemd_props *ps)
+{
+	_cleanup_free_ struct cgroup_device_rule *ex = calloc(2 * n + 1, sizeof(*ex));
+	_cleanup_free_ char *list = NULL;
+	struct v1_devices s = {.allow_all = true, .ex = ex};
+	bool dropped = false;
+
+	if (!ex)
+		return -ENOMEM;
+	v1_apply(&s, rules, n);
+	if (s.allow_all && s.n == 0)
+		return systemd_props_add(ps, "DevicePolicy", "s", "auto");
+	if (s.allow_all)
+		dropped = true;
+	else if (!(list = device_allow_list(&s, &dropped)))
+		return -ENOMEM;
+	if (systemd_props_add(ps, "DevicePolicy", "s", "strict") < 0 ||
+	    systemd_props_add(ps, "DeviceAllow", "a(ss)", list ? list : "") < 0)
+		return -ENOMEM;
+	return dropped;
+}
+
 /* ---- annotations ---- */
 
 /* isorun sets these itself: an annotation may not change what the driver relies on. */

@@ -37,11 +37,13 @@ void systemd_unit_clear(struct systemd_unit *u);
  * "-.slice" is the root (""). */
 int systemd_slice_path(const char *slice, char **ret, struct iso_error *err);
 
-/* One property: NAME, its D-Bus signature (s b t x u i q n y d au ay), and its value as text:
- * a string as it is, b as 0 or 1, numbers in decimal, au as a comma list, ay as hex. */
+/* One property: NAME, its D-Bus signature (s b t x u i q n y d au ay a(ss)), and its value as
+ * text: a string as it is, b as 0 or 1, numbers in decimal, au as a comma list, ay as hex,
+ * a(ss) as pairs "FIRST SECOND" joined by ',' ("/dev/char/1:3 rwm,char-* m"; the first string
+ * holds no ' ', neither holds ','; the empty text is the empty array). */
 struct systemd_prop {
 	char *name;
-	char sig[4];
+	char sig[8];
 	char *value;
 };
 
@@ -72,6 +74,14 @@ int systemd_cpuset_mask(const char *list, char **ret_hex);
 int systemd_props_from_resources(const struct cgroup_resources *r, bool v2,
 				 struct systemd_props *ps, const char *where,
 				 struct iso_error *err);
+
+/* On a v1 or hybrid host, the device rules (in the order cgroup_v1_apply_devices() writes
+ * them) as DevicePolicy=strict and DeviceAllow= entries that give the unit's v1 devices cgroup
+ * the same list those writes give it: systemd writes its own list whenever it applies the unit
+ * again (daemon-reload), which without these is "a *:* rwm".  Returns 0, 1 where a rule could not
+ * be expressed and the unit allows less than the rules (see systemd_props.c), or -ENOMEM. */
+int systemd_props_from_devices(const struct cgroup_device_rule *rules, size_t n,
+			       struct systemd_props *ps);
 
 /* One org.systemd.property.NAME annotation, in the GVariant text runc accepts: true/false,
  * 'string' or "string", a number (an integer is uint64; a NAMESec value in seconds becomes
