@@ -254,6 +254,8 @@ crash_test() {
 
 @test "crash: tenant run killed at ready leaves no init; delete --force of its tid cleans up the rest; it runs again" {
 	local troot="$BATS_TEST_TMPDIR/store" tid
+	tenant_store_dir "$troot"
+	snapshot_host_state # the store's own mount, where it needs one, is not a leftover
 	searchable_to "$troot"
 	iso_run isorun tenant --tenant-root "$troot" base
 	assert_success
@@ -275,5 +277,7 @@ crash_test() {
 	assert_success
 	assert_output_contains "hello from sandbox"
 	assert_no_leftovers
+	tenant_store_release "$troot"
+	snapshot_host_state
 	rm -rf --one-file-system "$troot"
 }

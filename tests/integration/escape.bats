@@ -22,6 +22,7 @@ setup_file() {
 	gcc -static -O1 -o "$PROBE" "$ISORUN_SRCDIR"/tests/escape/*.c
 	# One tenant store for the file: its base, and a package with only the required fields.
 	TROOT="$BATS_FILE_TMPDIR/store"
+	tenant_store_dir "$TROOT"
 	searchable_to "$TROOT"
 	local pkg="$BATS_FILE_TMPDIR/pkg" state="$BATS_FILE_TMPDIR/add-state"
 	mkdir -p "$pkg/progs"
@@ -40,6 +41,7 @@ setup_file() {
 teardown_file() {
 	"$ISORUN" --root "$BATS_FILE_TMPDIR/add-state" tenant --tenant-root "$TROOT" delete \
 		--force "$TID" >/dev/null 2>&1 3>&- || true
+	tenant_store_release "$TROOT"
 	rm -rf --one-file-system "$TROOT"
 }
 

@@ -281,6 +281,32 @@ searchable_to() {
 	done
 }
 
+# tenant_store_dir DIR: makes DIR, the root of a tenant store.  Tenants run in user namespaces
+# over an idmapped base, which the kernel allows on tmpfs only from Linux 6.3, and never on 9p
+# or an overlay: where DIR's file system is one of those on an older kernel (Debian 12's 6.1 in
+# the test VM), an ext4 image is mounted on DIR.  tenant_store_release DIR undoes it.
+tenant_store_dir() {
+	local dir=$1 fs major minor
+	mkdir -p "$dir"
+	fs=$(stat -f -c %T "$dir")
+	IFS=. read -r major minor _ <<<"$(uname -r)"
+	case $fs in
+	ext2/ext3 | xfs | btrfs) return 0 ;;
+	tmpfs) ((major > 6 || (major == 6 && minor >= 3))) && return 0 ;;
+	esac
+	truncate -s 1G "$dir.img"
+	mkfs.ext4 -q -F "$dir.img"
+	mount -o loop "$dir.img" "$dir"
+}
+
+tenant_store_release() {
+	local dir=$1
+	if mountpoint -q "$dir"; then
+		umount "$dir"
+	fi
+	rm -f "$dir.img"
+}
+
 # wait_for_content PATH STRING [SECONDS]: PATH exists and contains STRING.
 wait_for_content() {
 	local f=$1 s=$2 secs=${3:-10} i
