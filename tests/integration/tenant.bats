@@ -8,11 +8,7 @@ load helpers
 load tenant_helpers
 
 setup() {
-	iso_setup
-	TROOT="$BATS_TEST_TMPDIR/store"
-	PKGS="$BATS_TEST_TMPDIR/pkgs"
-	mkdir -p "$PKGS"
-	searchable_to "$TROOT"
+	tenant_setup
 	for p in hello_container persist_test cap_test ipc_test seccomp_test simple_test; do
 		[ -x "$ISO_PACKAGES/$p/progs/install_deps.sh" ] || fail "bundles/$p: not built"
 	done

@@ -43,3 +43,13 @@ tenant_dirs() {
 cfg() {
 	jq -r "$1" "$TROOT/tenants/$TID/bundle/config.json"
 }
+
+# tenant_setup: the test's private store ($TROOT, its parents searchable by a tenant's range)
+# and a directory for its packages ($PKGS).
+tenant_setup() {
+	iso_setup
+	TROOT="$BATS_TEST_TMPDIR/store"
+	PKGS="$BATS_TEST_TMPDIR/pkgs"
+	mkdir -p "$PKGS"
+	searchable_to "$TROOT"
+}

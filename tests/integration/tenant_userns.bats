@@ -9,11 +9,7 @@ load helpers
 load tenant_helpers
 
 setup() {
-	iso_setup
-	TROOT="$BATS_TEST_TMPDIR/store"
-	PKGS="$BATS_TEST_TMPDIR/pkgs"
-	mkdir -p "$PKGS"
-	searchable_to "$TROOT"
+	tenant_setup
 	[ -x "$ISO_PACKAGES/simple_test/progs/install_deps.sh" ] || fail "bundles/simple_test: not built"
 	RUNNER_PID=
 }
