@@ -411,9 +411,13 @@ tree_with_submount() {
 }
 
 @test "network namespace: a TCP connection over loopback works" {
-	run_ctr 'nc -l -p 5555 127.0.0.1 >/tmp/got &
-		i=0; while [ $i -lt 50 ] && ! echo ping-over-lo | nc 127.0.0.1 5555 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
-		wait
+	# The listener's stdin is a pipe that stays open: with /dev/null (a background job's stdin)
+	# busybox nc shuts its side at once, and a client that has not yet read its own stdin
+	# then quits on that EOF without sending anything.  The listener only ends with its stdin,
+	# so the test waits for the bytes, not for it.
+	run_ctr 'sleep 60 2>/dev/null | nc -l -p 5555 127.0.0.1 >/tmp/got &
+		i=0; while [ $i -lt 100 ] && ! echo ping-over-lo | nc 127.0.0.1 5555 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
+		i=0; while [ $i -lt 200 ] && ! grep -q ping-over-lo /tmp/got; do sleep 0.05; i=$((i + 1)); done
 		cat /tmp/got'
 	assert_success
 	assert_output_contains ping-over-lo
