@@ -499,6 +499,41 @@ static void test_v2_stats(void)
 	remove_tree(dir, &err);
 }
 
+/* A scope systemd removed as its last process died (kill --all after the init was killed):
+ * its entries read as empty, not as an error. */
+static void test_vanished_cgroup(void)
+{
+	char dir[] = "/tmp/isorun-unit-cggone-XXXXXX";
+	struct state_cgroup cg[2] = {
+	    {.path = "/gone.scope", .controllers = "memory", .created = 1},
+	    {.path = "/here.scope", .controllers = "", .created = 1},
+	};
+	_cleanup_free_ char *here = NULL;
+	struct iso_error err = {0};
+	pid_t *pids = NULL;
+	size_t n = 99;
+	int r;
+
+	if (!mkdtemp(dir)) {
+		UNIT_CHECK(0, "mkdtemp");
+		return;
+	}
+	cg[0].mount = cg[1].mount = dir;
+	if (asprintf(&here, "%s/here.scope", dir) < 0 || mkdir(here, 0755) < 0) {
+		UNIT_CHECK(0, "mkdir here.scope");
+		remove_tree(dir, &err);
+		return;
+	}
+	write_file(here, "cgroup.procs", "");
+	r = cgroup_pids(cg, 2, &pids, &n, &err);
+	UNIT_CHECK(r == 0 && n == 0, "ps: a removed cgroup holds no process (r %d: %s)", r,
+		   err.msg);
+	free(pids);
+	r = cgroup_signal_all(cg, 2, 0, &err);
+	UNIT_CHECK(r == 0, "kill --all: a removed cgroup is not an error (r %d: %s)", r, err.msg);
+	remove_tree(dir, &err);
+}
+
 int main(void)
 {
 	test_parse();
@@ -510,5 +545,6 @@ int main(void)
 	test_v2_apply();
 	test_v1_apply();
 	test_v2_stats();
+	test_vanished_cgroup();
 	return unit_done();
 }

@@ -173,7 +173,10 @@ static void pid_list_clear(struct pid_list *l)
 	*l = (struct pid_list){0};
 }
 
-/* The processes of every entry, or with owned_only of the entries whose leaf isorun made. */
+/* The processes of every entry, or with owned_only of the entries whose leaf isorun made.  A
+ * cgroup removed meanwhile holds none: systemd removes a scope's cgroups as soon as its last
+ * process dies (seen when `kill --all` had already killed the init), and a removed directory's
+ * open cgroup.procs then reads ENODEV. */
 static int collect_pids(const struct state_cgroup *cg, size_t n, bool owned_only,
 			struct pid_list *l, struct iso_error *err)
 {
@@ -188,11 +191,19 @@ static int collect_pids(const struct state_cgroup *cg, size_t n, bool owned_only
 		if (owned_only && !state_cgroup_owned(&cg[i]))
 			continue;
 		/* Below a leaf isorun made everything is the container's. */
-		if ((fd = open_entry(&cg[i], &dir, err)) < 0 ||
-		    (r = (state_cgroup_owned(&cg[i]) ? add_pids_tree : add_pids)(
-			 fd, &l->pids, &l->n, &l->invisible, err)) < 0) {
+		if ((fd = open_entry(&cg[i], &dir, err)) == -ENOENT)
+			continue;
+		if (fd < 0) {
 			pid_list_clear(l);
-			return fd < 0 ? fd : r;
+			return fd;
+		}
+		r = (state_cgroup_owned(&cg[i]) ? add_pids_tree : add_pids)(fd, &l->pids, &l->n,
+									    &l->invisible, err);
+		if (r == -ENOENT || r == -ENODEV)
+			continue;
+		if (r < 0) {
+			pid_list_clear(l);
+			return iso_error_wrap(err, "cgroup %s", dir);
 		}
 	}
 	if (l->n)
