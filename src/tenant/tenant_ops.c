@@ -5,6 +5,7 @@
 #include "tenant/bundle.h"
 #include "tenant/copy_tree.h"
 #include "tenant/package.h"
+#include "tenant/store_idmap.h"
 #include "tenant/tenant_allowlist.h"
 #include "tenant/tenant_owner.h"
 #include "tenant/tenant_seccomp.h"
@@ -169,7 +170,7 @@ int tenant_add(const struct tenant_store *s, const char *pkgdir, const struct te
 	int r;
 
 	if ((r = package_load(pkgdir, &pkg, err)) < 0 || (r = store_require_base(s, err)) < 0 ||
-	    (r = store_new_tid(tid, err)) < 0)
+	    (r = store_check_idmap(s, pkg, err)) < 0 || (r = store_new_tid(tid, err)) < 0)
 		return r;
 	store_collect_garbage(s, o->state_root);
 	dir = store_tenant_path(s, tid, NULL);

@@ -204,11 +204,11 @@ procs_in_mntns() {
 	# ramfs cannot be idmapped
 	mount -t ramfs idmap-ramfs "$SRC"
 	add_idmap_mount /data "$SRC" '["bind"]' "$MAP"
-	create_fails "mounts[7] (/data): idmapped mount of $SRC: Invalid argument (its file system does not support idmapped mounts)"
+	create_fails "mounts[7] (/data): idmapped mount of $SRC: Invalid argument (its file system, ramfs, does not support idmapped mounts in Linux $(uname -r))"
 	# the same made by the runtime for a container with a user namespace
 	use_userns
 	mkdir "$BUNDLE/rootfs/data"
-	create_fails "mounts[7] (/data): idmapped mount of $SRC: Invalid argument"
+	create_fails "mounts[7] (/data): idmapped mount of $SRC: Invalid argument (its file system, ramfs,"
 }
 
 @test "idmap: bad mappings and options are refused before anything is made, naming the mount and field" {

@@ -20,6 +20,8 @@ teardown() {
 		kill "$RUNNER_PID" 2>/dev/null || true
 		wait "$RUNNER_PID" 2>/dev/null || true
 	fi
+	ramfs_release "$TROOT/base"
+	ramfs_release "$TROOT"
 	iso_teardown || rc=1
 	rm -rf --one-file-system "$TROOT" "$PKGS"
 	return $rc
@@ -39,6 +41,22 @@ in_range() {
 base_listing() {
 	(cd "$TROOT/base" && find . -printf '%p %U %G %m %y\n' | sort &&
 		find . -type f -exec sha256sum {} + | sort)
+}
+
+# ramfs_on DIR: a ramfs on DIR, a file system no kernel can idmap (tmpfs can, from Linux 6.3);
+# the host state is taken again with it, so that it alone is not a leftover.
+ramfs_on() {
+	mkdir -p "$1"
+	mount -t ramfs isorun-test-ramfs "$1"
+	snapshot_host_state
+}
+
+# ramfs_release DIR: unmounts what ramfs_on DIR mounted, if it still is.
+ramfs_release() {
+	if [ "$(stat -f -c %T "$1" 2>/dev/null)" = ramfs ] && mountpoint -q "$1"; then
+		umount -R "$1"
+		snapshot_host_state
+	fi
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -223,4 +241,41 @@ base_listing() {
 	chmod 711 "$BATS_TEST_TMPDIR"
 	assert_one_line_error "$BATS_TEST_TMPDIR (mode 0700) is not searchable by others"
 	[[ "$stderr" == *"chmod o+x $BATS_TEST_TMPDIR"* ]] || fail "no fix named: $stderr"
+}
+
+@test "tenant userns: a store on a file system the kernel cannot idmap (ramfs): add refuses up front, naming it and the fix" {
+	ramfs_on "$TROOT"
+	make_base
+	tenant add "$ISO_PACKAGES/simple_test"
+	assert_one_line_error "tenant store $TROOT: its file system (ramfs) cannot be idmapped by Linux $(uname -r)"
+	assert_stderr_contains '"userns": false'
+	assert_stderr_contains "ext4, xfs or btrfs"
+	# nothing made: no tenant directory, no range reserved, nothing mounted but the ramfs
+	assert_equal "$(tenant_dirs)" 0
+	assert_equal "$(registry_count)" 0
+	assert_no_leftovers
+	# a package without a user namespace needs no idmapped base
+	local pkg
+	pkg=$(copy_pkg simple_test no_userns)
+	edit_pkg "$pkg" '.userns = false'
+	add_pkg "$pkg"
+	assert_equal "$(cfg '.linux.uidMappings')" null
+	tenant run "$TID" -- /bin/sh -c 'echo ran >/home/ran && cat /home/ran'
+	assert_success
+	assert_equal "$output" ran
+	tenant delete "$TID"
+	assert_success
+	assert_no_leftovers
+	ramfs_release "$TROOT"
+}
+
+@test "tenant userns: a tenant whose base moved onto a file system the kernel cannot idmap fails at run, naming it" {
+	make_base
+	add_pkg "$ISO_PACKAGES/simple_test"
+	# `tenant run` does not probe: the runtime's own refusal says which file system and kernel.
+	ramfs_on "$TROOT/base"
+	tenant run "$TID" -- /bin/true
+	assert_one_line_error "idmapped mount of $TROOT/base: Invalid argument (its file system, ramfs, does not support idmapped mounts in Linux $(uname -r))"
+	assert_no_leftovers
+	ramfs_release "$TROOT/base"
 }

@@ -13,6 +13,7 @@
 #include "unit.h"
 #include "util/error.h"
 #include "runtime/state.h"
+#include "util/fs_type_name.h"
 #include "util/fsutil.h"
 #include "util/json_span.h"
 #include "util/jsongen.h"
@@ -38,6 +39,22 @@ static void test_errors(void)
 	iso_error_invalid(&err, "%s", big);
 	iso_error_wrap(&err, "%s", big);
 	UNIT_CHECK(strlen(err.msg) == ISO_ERROR_MSG_MAX - 1, "long messages are cut, not overrun");
+}
+
+static void test_fs_type_name(void)
+{
+	char buf[FS_TYPE_NAME_MAX];
+	int fd;
+
+	UNIT_STREQ(fs_type_name(0x858458f6, buf), "ramfs", "ramfs by its magic");
+	UNIT_STREQ(fs_type_name(0x01021994, buf), "tmpfs", "tmpfs by its magic");
+	UNIT_STREQ(fs_type_name(0x794c7630, buf), "overlay", "overlay by its magic");
+	UNIT_STREQ(fs_type_name(0x12345678, buf), "0x12345678", "an unknown type is its number");
+	UNIT_STREQ(fs_type_name(~0UL, buf), "0xffffffffffffffff", "the longest number fits");
+	fd = open("/proc/self", O_PATH | O_CLOEXEC);
+	UNIT_STREQ(fs_type_name_of_fd(fd, buf), "proc", "the type of an fd's file system");
+	close(fd);
+	UNIT_STREQ(fs_type_name_of_fd(-1, buf), "unknown", "a bad fd");
 }
 
 static void test_signals(void)
@@ -309,6 +326,7 @@ int main(void)
 	test_state_read_deep();
 	test_state_creating();
 	test_signals();
+	test_fs_type_name();
 	test_json_span();
 	return unit_done();
 }

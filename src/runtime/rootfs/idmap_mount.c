@@ -3,6 +3,7 @@
 #include "runtime/rootfs/idmap_mount.h"
 #include "runtime/rootfs/mounts.h"
 #include "util/cleanup.h"
+#include "util/fs_type_name.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -142,44 +144,80 @@ bool idmap_uses_container_maps(const struct spec *spec, const struct spec_mount 
 	       same_maps(m->gid_mappings, m->n_gid_mappings, l->gid_mappings, l->n_gid_mappings);
 }
 
-/* mount_setattr(2)'s reasons, in words: errno alone does not say which rule was broken. */
-static const char *idmap_refusal(int errnum, bool recursive)
+/* mount_setattr(2)'s reasons, in words: errno alone does not say which rule was broken, nor
+ * which file system or kernel refused (tmpfs takes an idmap from Linux 6.3, ramfs never). */
+static void idmap_refusal(int tree, int errnum, bool recursive, char *buf, size_t len)
 {
+	char fs[FS_TYPE_NAME_MAX];
+	struct utsname u;
+
 	switch (errnum) {
 	case EINVAL:
-		return recursive ? "its file system, or one mounted under it, does not support "
-				   "idmapped mounts"
-				 : "its file system does not support idmapped mounts";
+		if (uname(&u) < 0)
+			snprintf(u.release, sizeof(u.release), "?");
+		snprintf(buf, len,
+			 " (its file system, %s%s, does not support idmapped mounts in Linux %s)",
+			 fs_type_name_of_fd(tree, fs), recursive ? ", or one mounted under it" : "",
+			 u.release);
+		break;
 	case EPERM:
-		return "not allowed: the source is already idmapped, or its file system belongs "
-		       "to a user namespace";
+		snprintf(buf, len,
+			 " (not allowed: the source is already idmapped, or its file system "
+			 "belongs to a user namespace)");
+		break;
 	case ENOSYS:
-		return "the kernel has no mount_setattr(2) (Linux 5.12 or later)";
+		snprintf(buf, len, " (the kernel has no mount_setattr(2) (Linux 5.12 or later))");
+		break;
 	default:
-		return NULL;
+		break;
 	}
+}
+
+static int idmap_tree(int tree, const char *what, bool recursive, int userns_fd,
+		      struct iso_error *err)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd};
+	unsigned int flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
+	size_t len;
+
+	if (mount_setattr(tree, "", flags, &attr, sizeof(attr)) == 0)
+		return 0;
+	iso_error_set(err, errno, "idmapped mount of %s", what);
+	len = strlen(err->msg);
+	idmap_refusal(tree, err->errnum, recursive, err->msg + len, sizeof(err->msg) - len);
+	return iso_error_code(err);
 }
 
 int idmap_mount_clone(int dirfd, const char *path, const struct spec_mount *m, int userns_fd,
 		      struct iso_error *err)
 {
-	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd};
-	unsigned int flags = AT_EMPTY_PATH | (m->idmap_recursive ? AT_RECURSIVE : 0);
 	_cleanup_close_ int tree = mount_clone_tree(dirfd, path, m->recursive, err);
 
 	if (tree < 0)
 		return tree;
-	if (mount_setattr(tree, "", flags, &attr, sizeof(attr)) < 0) {
-		const char *why = idmap_refusal(errno, m->idmap_recursive);
-		size_t len;
-
-		iso_error_set(err, errno, "idmapped mount of %s", path[0] ? path : m->source);
-		len = strlen(err->msg);
-		if (why)
-			snprintf(err->msg + len, sizeof(err->msg) - len, " (%s)", why);
+	if (idmap_tree(tree, path[0] ? path : m->source, m->idmap_recursive, userns_fd, err) < 0)
 		return iso_error_code(err);
-	}
 	return steal_fd(tree);
+}
+
+int idmap_mount_supported(const char *path, struct iso_error *err)
+{
+	/* The kernel asks the file system, whatever the mapping: one id will do. */
+	static const struct spec_id_mapping one = {.container_id = 0, .host_id = 65534, .size = 1};
+	_cleanup_close_ int userns = -1, tree = -1;
+	int r;
+
+	userns = idmap_userns_open(&one, 1, &one, 1, err);
+	if (userns < 0)
+		return userns;
+	tree = mount_clone_tree(AT_FDCWD, path, false, err);
+	if (tree < 0)
+		return tree;
+	/* Never attached: closing the clone unmounts it. */
+	r = idmap_tree(tree, path, false, userns, err);
+	if (r == -EINVAL)
+		return 0;
+	return r < 0 ? r : 1;
 }
 
 int idmap_mount_new(const struct spec_mount *m, struct iso_error *err)

@@ -35,6 +35,12 @@ bool idmap_uses_container_maps(const struct spec *spec, const struct spec_mount 
 int idmap_mount_clone(int dirfd, const char *path, const struct spec_mount *m, int userns_fd,
 		      struct iso_error *err);
 
+/* Whether the kernel idmaps a mount of path's file system: probes it with a detached clone,
+ * never attached.  1 when it does; 0 when the file system refuses (err holds
+ * idmap_mount_clone()'s message, which names the file system and kernel); negative when the
+ * probe itself failed. */
+int idmap_mount_supported(const char *path, struct iso_error *err);
+
 /* idmap_mount_clone() of m->source with m's own mappings, in a user namespace made for it. */
 int idmap_mount_new(const struct spec_mount *m, struct iso_error *err);
 
