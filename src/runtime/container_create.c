@@ -115,29 +115,43 @@ static int join_cgroups(struct create_plan *p, int dirfd, struct container_state
 	return cgroup_enter(st->cgroups, st->n_cgroups, st->pid, err);
 }
 
-/* The runtime's steps that run while the init mounts its file system: the cgroup work costs
- * the start-up nothing where it overlaps with the init's mounts.  The init waits for
- * SYNC_CGROUP_JOINED before its first cgroup mount (its cgroup namespace must be rooted at the
- * container's cgroup), so the runtime moves it in first and sets the limits and device rules
- * after, as runc does; the init runs none of the container's code before
- * SYNC_RUNTIME_HOOKS_DONE, which comes after both. */
-static int prepare_init(struct create_plan *p, int dirfd, int sock, struct container_state *st,
-			struct net_attached *net, struct iso_error *err)
+/* First: the init needs its ids mapped to mount anything.  Without root the runtime may open
+ * no bind source the init could not (their ids are the same), and may not enter the init's
+ * mount namespace from outside its user namespace anyway.  The sources go out from a helper
+ * that runs on while the runtime joins the cgroups; the helper ends with SYNC_ID_MAPS_WRITTEN. */
+static int map_ids(struct create_plan *p, int sock, const struct container_state *st,
+		   struct mount_sources_helper *helper, struct iso_error *err)
 {
 	const struct spec_namespace *user = spec_find_namespace(p->spec, CLONE_NEWUSER);
 	int r;
 
-	/* First: the init needs its ids mapped to mount anything.  Without root the runtime may
-	 * open no bind source the init could not (their ids are the same), and may not enter the
-	 * init's mount namespace from outside its user namespace anyway. */
-	if (user && !user->path) {
-		if ((r = id_maps_write(st->pid, p->spec, err)) < 0 ||
-		    (!rootless_unprivileged() &&
-		     (r = mount_sources_send(p->spec, p->bundle, st->pid, sock, err)) < 0) ||
-		    (r = sync_send(sock, SYNC_ID_MAPS_WRITTEN, NULL, 0, -1, err)) < 0)
-			return r;
-	}
-	if ((r = join_cgroups(p, dirfd, st, err)) < 0 ||
+	if (!user || user->path)
+		return 0;
+	if ((r = id_maps_write(st->pid, p->spec, err)) < 0)
+		return r;
+	if (!rootless_unprivileged() &&
+	    (r = mount_sources_start(p->spec, p->bundle, st->pid, sock, SYNC_ID_MAPS_WRITTEN,
+				     helper, err)) != 0)
+		return r < 0 ? r : 0;
+	return sync_send(sock, SYNC_ID_MAPS_WRITTEN, NULL, 0, -1, err);
+}
+
+/* The runtime's steps that run while the init mounts its file system: the cgroup work costs
+ * the start-up nothing where it overlaps with the init's mounts (or the helper's).  The init
+ * waits for SYNC_CGROUP_JOINED before its first cgroup mount (its cgroup namespace must be
+ * rooted at the container's cgroup), so the runtime moves it in first and sets the limits and
+ * device rules after, as runc does; the init runs none of the container's code before
+ * SYNC_RUNTIME_HOOKS_DONE, which comes after both. */
+static int prepare_init(struct create_plan *p, int dirfd, int sock, struct container_state *st,
+			struct net_attached *net, struct iso_error *err)
+{
+	_cleanup_mount_sources_helper_ struct mount_sources_helper helper = {.pid = -1,
+									     .report = -1};
+	int r;
+
+	if ((r = map_ids(p, sock, st, &helper, err)) < 0 ||
+	    (r = join_cgroups(p, dirfd, st, err)) < 0 ||
+	    (r = mount_sources_finish(&helper, err)) < 0 ||
 	    (r = sync_send(sock, SYNC_CGROUP_JOINED, NULL, 0, -1, err)) < 0)
 		return r;
 	fault_inject_point(FAULT_CGROUP_JOINED);

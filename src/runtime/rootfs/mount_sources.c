@@ -77,7 +77,7 @@ static int send_overlay_root(const struct spec *spec, int container_userns, int 
 
 /* In the helper: setns() of a mount namespace moves the caller's root and cwd into it. */
 static int open_and_send(const struct spec *spec, const char *bundle, int mntns,
-			 int container_userns, int sock, struct iso_error *err)
+			 int container_userns, int sock, int then_step, struct iso_error *err)
 {
 	if (setns(mntns, CLONE_NEWNS) < 0)
 		return iso_error_set(err, errno, "joining the container's mount namespace");
@@ -97,7 +97,7 @@ static int open_and_send(const struct spec *spec, const char *bundle, int mntns,
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return sync_send(sock, (enum sync_step)then_step, NULL, 0, -1, err);
 }
 
 static bool has_idmapped_mount(const struct spec *spec)
@@ -118,12 +118,55 @@ static int open_init_ns(pid_t init_pid, const char *ns, struct iso_error *err)
 	return fd < 0 ? iso_error_set(err, errno, "%s", path) : fd;
 }
 
-/* The helper's error travels back through report: a whole struct iso_error or nothing. */
-static int helper_result(pid_t pid, int report, struct iso_error *err)
+int mount_sources_start(const struct spec *spec, const char *bundle, pid_t init_pid, int sock,
+			int then_step, struct mount_sources_helper *ret, struct iso_error *err)
 {
+	_cleanup_close_ int mntns = -1, userns = -1;
+	int fds[2];
+	pid_t pid;
+
+	*ret = (struct mount_sources_helper){.pid = -1, .report = -1};
+	if (!has_bind_source(spec) && !overlay_root_by_runtime(spec))
+		return 0;
+	if ((mntns = open_init_ns(init_pid, "mnt", err)) < 0 ||
+	    ((has_idmapped_mount(spec) || overlay_root_by_runtime(spec)) &&
+	     (userns = open_init_ns(init_pid, "user", err)) < 0))
+		return iso_error_code(err);
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return iso_error_set(err, errno, "opening the bind sources: pipe");
+	pid = fork();
+	if (pid == 0) {
+		struct iso_error child_err = {0};
+		ssize_t n;
+
+		close(fds[0]);
+		if (open_and_send(spec, bundle, mntns, userns, sock, then_step, &child_err) == 0)
+			_exit(0);
+		/* Short or failed: the runtime says the helper failed, without its message. */
+		n = write(fds[1], &child_err, sizeof(child_err));
+		_exit(n == (ssize_t)sizeof(child_err) ? 1 : 2);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		return iso_error_set(err, errno, "opening the bind sources: fork");
+	}
+	*ret = (struct mount_sources_helper){.pid = pid, .report = fds[0]};
+	return 1;
+}
+
+/* The helper's error travels back through its report pipe: a whole struct iso_error or
+ * nothing. */
+int mount_sources_finish(struct mount_sources_helper *h, struct iso_error *err)
+{
+	_cleanup_close_ int report = h->report;
 	struct iso_error child_err;
+	pid_t pid = h->pid;
 	int status;
 
+	*h = (struct mount_sources_helper){.pid = -1, .report = -1};
+	if (pid <= 0)
+		return 0;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return iso_error_set(err, errno, "opening the bind sources: waitpid");
@@ -138,38 +181,11 @@ static int helper_result(pid_t pid, int report, struct iso_error *err)
 			     "opening the bind sources in the container's mount namespace failed");
 }
 
-int mount_sources_send(const struct spec *spec, const char *bundle, pid_t init_pid, int sock,
-		       struct iso_error *err)
+void mount_sources_helper_reap(struct mount_sources_helper *h)
 {
-	_cleanup_close_ int mntns = -1, userns = -1, report = -1;
-	int fds[2];
-	pid_t pid;
+	struct iso_error ignored;
 
-	if (!has_bind_source(spec) && !overlay_root_by_runtime(spec))
-		return 0;
-	if ((mntns = open_init_ns(init_pid, "mnt", err)) < 0 ||
-	    ((has_idmapped_mount(spec) || overlay_root_by_runtime(spec)) &&
-	     (userns = open_init_ns(init_pid, "user", err)) < 0))
-		return iso_error_code(err);
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return iso_error_set(err, errno, "opening the bind sources: pipe");
-	report = fds[0];
-	pid = fork();
-	if (pid == 0) {
-		struct iso_error child_err = {0};
-		ssize_t n;
-
-		close(report);
-		if (open_and_send(spec, bundle, mntns, userns, sock, &child_err) == 0)
-			_exit(0);
-		/* Short or failed: the runtime says the helper failed, without its message. */
-		n = write(fds[1], &child_err, sizeof(child_err));
-		_exit(n == (ssize_t)sizeof(child_err) ? 1 : 2);
-	}
-	close(fds[1]);
-	if (pid < 0)
-		return iso_error_set(err, errno, "opening the bind sources: fork");
-	return helper_result(pid, report, err);
+	mount_sources_finish(h, &ignored);
 }
 
 static int store(struct mount_sources *s, const char *payload, int fd, struct iso_error *err)

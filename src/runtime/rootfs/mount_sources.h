@@ -17,14 +17,32 @@
 #include "runtime/spec/spec.h"
 #include "util/error.h"
 
-/* Runtime side, while the init waits for its id maps: sends an O_PATH fd of each bind source of
- * spec->mounts that exists as SYNC_MOUNT_SOURCE, its mounts[] index as the payload.  Relative
- * sources are taken from bundle.  A source that cannot be opened is left out: the init's own
- * attempt says why.  For an idmapped bind the fd is the detached idmapped mount itself
- * (idmap_mount.h), and a failure to make it is this function's error.  An overlay root that the
- * runtime mounts (overlay_root_by_runtime()) is mounted here and sent first, payload "root". */
-int mount_sources_send(const struct spec *spec, const char *bundle, pid_t init_pid, int sock,
-		       struct iso_error *err);
+/* Runtime side, while the init waits for its id maps: a helper process, forked here, enters
+ * the init's mount namespace and sends an O_PATH fd of each bind source of spec->mounts that
+ * exists as SYNC_MOUNT_SOURCE, its mounts[] index as the payload, and then_step after the last.
+ * Relative sources are taken from bundle.  A source that cannot be opened is left out: the
+ * init's own attempt says why.  For an idmapped bind the fd is the detached idmapped mount
+ * itself (idmap_mount.h), and a failure to make it is the helper's error.  An overlay root that
+ * the runtime mounts (overlay_root_by_runtime()) is mounted there and sent first, payload
+ * "root".
+ *
+ * The helper runs while the runtime goes on (its cgroup work): the init starts its mounts as
+ * soon as then_step arrives.  Returns 1 with *ret running, or 0 when there is nothing to send
+ * (then_step is the caller's to send).  Until mount_sources_finish() the caller must not write
+ * to sock: the helper's messages must all come first. */
+struct mount_sources_helper {
+	pid_t pid; /* -1: none */
+	int report;
+};
+int mount_sources_start(const struct spec *spec, const char *bundle, pid_t init_pid, int sock,
+			int then_step, struct mount_sources_helper *ret, struct iso_error *err);
+
+/* Waits for the helper; its error, if it failed, becomes *err.  0 without a helper. */
+int mount_sources_finish(struct mount_sources_helper *h, struct iso_error *err);
+
+/* mount_sources_finish() that drops the error: for the cleanup attribute, on error paths. */
+void mount_sources_helper_reap(struct mount_sources_helper *h);
+#define _cleanup_mount_sources_helper_ __attribute__((cleanup(mount_sources_helper_reap)))
 
 /* Init side: the fds by mounts[] index (-1 for none), closed by mount_sources_close(). */
 struct mount_sources {
