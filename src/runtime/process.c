@@ -58,8 +58,12 @@ int process_pidfd_open(pid_t pid, uint64_t start_time)
 	bool zombie;
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
 
+	/* A pid caught while its task is being released (reaped, the pid not yet freed) gives
+	 * EINVAL, not ESRCH (pidfd_create() finds no thread-group leader); a pid > 0 without
+	 * flags, read from state.json (a leader), gets EINVAL for nothing else.  Seen as a delete
+	 * that failed "waiting for container to exit: Invalid argument" (bare VM, Linux 6.1). */
 	if (fd < 0)
-		return -errno;
+		return errno == EINVAL && pid > 0 ? -ESRCH : -errno;
 	/* The pidfd pins the process: checking after opening leaves no window for reuse. */
 	if (start_time && state_process_start_time(pid, &zombie) != start_time) {
 		close(fd);
