@@ -30,6 +30,8 @@
 # broken VM is never a green or skipped run.
 #
 # Environment: ISORUN_VM_TIMEOUT (seconds for the whole VM run, default 3600),
+# ISORUN_VM_DEADLINE (a time, in seconds since the epoch, that the run never goes past: it
+# shortens ISORUN_VM_TIMEOUT, so that a job running several VMs ends in time even when they hang),
 # ISORUN_VM_BOOT_TIMEOUT (seconds until the tests start, default 300), ISORUN_VM_CACHE (where the
 # initramfs is kept, default tests/vm/.cache of the build tree), ISORUN_VM_KERNEL (default: the
 # newest /boot/vmlinuz-*), ISORUN_VM_MEM (default 4G), ISORUN_VM_CPUS (default 2),
@@ -93,7 +95,13 @@ if [ -n "${ISORUN_TEST_RUNTIME:-}" ]; then
 	ISORUN=$ISORUN_TEST_RUNTIME
 fi
 : "${ISORUN_VM_TIMEOUT:=3600}"
+if [ -n "${ISORUN_VM_DEADLINE:-}" ]; then
+	left=$((ISORUN_VM_DEADLINE - $(date +%s)))
+	[ "$left" -ge 1 ] || left=1
+	[ "$left" -ge "$ISORUN_VM_TIMEOUT" ] || ISORUN_VM_TIMEOUT=$left
+fi
 : "${ISORUN_VM_BOOT_TIMEOUT:=300}"
+[ "$ISORUN_VM_BOOT_TIMEOUT" -le "$ISORUN_VM_TIMEOUT" ] || ISORUN_VM_BOOT_TIMEOUT=$ISORUN_VM_TIMEOUT
 : "${ISORUN_VM_CACHE:=$ISORUN_BUILDDIR/tests/vm/.cache}"
 : "${ISORUN_VM_MEM:=4G}"
 : "${ISORUN_VM_CPUS:=2}"
