@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 #include "util/fs_type_name.h"
+#include "util/cleanup.h"
 
 #include <stdio.h>
 #include <sys/vfs.h>
@@ -28,7 +29,7 @@ static const struct {
 
 const char *fs_type_name(unsigned long f_type, char buf[FS_TYPE_NAME_MAX])
 {
-	for (size_t i = 0; i < sizeof(fs_types) / sizeof(fs_types[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(fs_types); i++)
 		if (fs_types[i].magic == f_type)
 			return fs_types[i].name;
 	snprintf(buf, FS_TYPE_NAME_MAX, "0x%lx", f_type);
