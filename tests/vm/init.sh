@@ -26,7 +26,9 @@ for m in $(cat /modules.order); do
 done
 
 mkdir -p /lower /rw /newroot /out
-mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 host /lower || die "cannot mount the host's / (9p tag host)"
+# cache=loose: the host's / does not change under a run (the trees are built before it), and
+# without a cache each exec reread ld.so and libc over 9p (a process start cost 20% more)
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose host /lower || die "cannot mount the host's / (9p tag host)"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /out || die "cannot mount the results share (9p tag out)"
 mount -t tmpfs -o mode=0755 rw /rw || die "tmpfs"
 mkdir -p /rw/upper /rw/work
