@@ -71,7 +71,7 @@ run_suite() {
 	# shellcheck disable=SC2086 # envs and opts are word lists
 	env $envs bash "$srcdir/build-aux/tap-driver.sh" --test-name "vm-$suite" --log-file "$log" --trs-file "$trs" \
 		--color-tests no --enable-hard-errors yes --expect-failure no -- \
-		bash "$here/run-vm.sh" --automake "$mode" --timing $opts "${paths[@]}" >/dev/null
+		bash "$here/run-vm.sh" --automake "$mode" --timing $opts "${paths[@]}"
 	counts=$(sed -n 's/^:test-result: *\([A-Z]*\).*/\1/p' "$trs" 2>/dev/null | sort | uniq -c | tr -s ' \n' ' ')
 	{
 		grep '^# run-vm.sh' "$log"
