@@ -193,13 +193,33 @@ static int spawn_helper(const char *helper, char **argv, int out, pid_t *ret)
 	return -r;
 }
 
-static int run_helper(pid_t pid, const struct id_map_kind *k, struct iso_error *err)
+/* A helper under way: its pid and the read end of its stdout and stderr. */
+struct helper_run {
+	const struct id_map_kind *kind;
+	pid_t child;
+	int out;
+};
+
+#define HELPER_RUN_NONE ((struct helper_run){NULL, -1, -1})
+
+/* Reaps a helper an error path left running (it ends on its own: nothing is killed). */
+static void helper_run_reap(struct helper_run *run)
+{
+	if (run->out >= 0)
+		close(run->out);
+	while (run->child > 0 && waitpid(run->child, NULL, 0) < 0 && errno == EINTR)
+		;
+	*run = HELPER_RUN_NONE;
+}
+
+#define _cleanup_helper_run_ __attribute__((cleanup(helper_run_reap)))
+
+static int helper_start(pid_t pid, const struct id_map_kind *k, struct helper_run *run,
+			struct iso_error *err)
 {
 	_cleanup_free_ char *helper = NULL, *numbers = NULL;
 	_cleanup_free_ char **argv = NULL;
-	char message[HELPER_MESSAGE_MAX];
-	int fds[2], status, r;
-	pid_t child;
+	int fds[2], r;
 
 	if (find_helper(k->helper, &helper) < 0)
 		return check_one(k, err);
@@ -207,19 +227,38 @@ static int run_helper(pid_t pid, const struct id_map_kind *k, struct iso_error *
 	if (!argv || pipe2(fds, O_CLOEXEC) < 0)
 		return iso_error_set(err, argv ? errno : ENOMEM, "config.json: linux.%s: %s",
 				     k->field, k->helper);
-	r = spawn_helper(helper, argv, fds[1], &child);
+	r = spawn_helper(helper, argv, fds[1], &run->child);
 	close(fds[1]);
 	if (r < 0) {
 		close(fds[0]);
+		run->child = -1;
 		return iso_error_set(err, -r, "config.json: linux.%s: running %s", k->field,
 				     helper);
 	}
-	read_message(fds[0], message, sizeof(message));
-	close(fds[0]);
-	while (waitpid(child, &status, 0) < 0)
-		if (errno != EINTR)
+	run->kind = k;
+	run->out = fds[0];
+	return 0;
+}
+
+/* Waits for a started helper (none: nothing to do); its refusal is the error. */
+static int helper_finish(struct helper_run *run, struct iso_error *err)
+{
+	const struct id_map_kind *k = run->kind;
+	char message[HELPER_MESSAGE_MAX];
+	int status;
+
+	if (run->child <= 0)
+		return 0;
+	read_message(run->out, message, sizeof(message));
+	close(run->out);
+	run->out = -1;
+	while (waitpid(run->child, &status, 0) < 0)
+		if (errno != EINTR) {
+			run->child = -1;
 			return iso_error_set(err, errno, "config.json: linux.%s: %s", k->field,
 					     k->helper);
+		}
+	run->child = -1;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	return iso_error_invalid(err,
@@ -229,28 +268,38 @@ static int run_helper(pid_t pid, const struct id_map_kind *k, struct iso_error *
 				 k->own_id, k->subids, (unsigned int)geteuid());
 }
 
-static int write_one(pid_t pid, const struct id_map_kind *k, struct iso_error *err)
+/* Writes one map itself, or starts its helper in *run. */
+static int write_or_start(pid_t pid, const struct id_map_kind *k, struct helper_run *run,
+			  struct iso_error *err)
 {
 	int r;
 
 	if (needs_helper(k))
-		return run_helper(pid, k, err);
+		return helper_start(pid, k, run, err);
 	r = write_direct(pid, k, err);
 	return r < 0 ? iso_error_wrap(err, "linux.%s", k->field) : 0;
 }
 
+/* newuidmap and newgidmap run at once: each is a setuid program's exec and dynamic link, and
+ * rootless start-up waited for the two in turn. */
 int id_maps_write(pid_t pid, const struct spec *spec, struct iso_error *err)
 {
 	struct id_map_kind uid = uid_kind(spec), gid = gid_kind(spec);
+	_cleanup_helper_run_ struct helper_run uid_run = HELPER_RUN_NONE;
+	_cleanup_helper_run_ struct helper_run gid_run = HELPER_RUN_NONE;
 	char path[64];
 	int r;
 
-	if ((r = write_one(pid, &uid, err)) < 0)
+	if ((r = write_or_start(pid, &uid, &uid_run, err)) < 0)
 		return r;
 	if (id_maps_deny_setgroups(spec)) {
 		snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
 		if ((r = write_file_string(path, "deny", err)) < 0)
 			return iso_error_wrap(err, "linux.gidMappings");
 	}
-	return write_one(pid, &gid, err);
+	if ((r = write_or_start(pid, &gid, &gid_run, err)) < 0)
+		return r;
+	if ((r = helper_finish(&uid_run, err)) < 0)
+		return r;
+	return helper_finish(&gid_run, err);
 }
