@@ -145,8 +145,7 @@ static int map_ids(struct create_plan *p, int sock, const struct container_state
 static int prepare_init(struct create_plan *p, int dirfd, int sock, struct container_state *st,
 			struct net_attached *net, struct iso_error *err)
 {
-	_cleanup_mount_sources_helper_ struct mount_sources_helper helper = {.pid = -1,
-									     .report = -1};
+	_cleanup_mount_sources_helper_ struct mount_sources_helper helper = {.job = NULL};
 	int r;
 
 	if ((r = map_ids(p, sock, st, &helper, err)) < 0 ||

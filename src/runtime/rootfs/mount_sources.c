@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "runtime/rootfs/idmap_mount.h"
@@ -118,67 +119,87 @@ static int open_init_ns(pid_t init_pid, const char *ns, struct iso_error *err)
 	return fd < 0 ? iso_error_set(err, errno, "%s", path) : fd;
 }
 
+/* What the helper thread works from, and its result. */
+struct mount_sources_job {
+	const struct spec *spec;
+	const char *bundle;
+	int mntns, userns, sock, then_step;
+	struct iso_error err;
+	int r;
+};
+
+static void job_free(struct mount_sources_job *job)
+{
+	if (job->mntns >= 0)
+		close(job->mntns);
+	if (job->userns >= 0)
+		close(job->userns);
+	free(job);
+}
+
+/* A thread of its own fs (root and cwd): setns() into the init's mount namespace and the
+ * chdir() to the bundle are then the helper's alone, and the runtime's stay where they are. */
+static void *helper_main(void *arg)
+{
+	struct mount_sources_job *job = arg;
+	sigset_t all;
+
+	/* The runtime's signal handlers run on its main thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	if (unshare(CLONE_FS) < 0)
+		job->r = iso_error_set(&job->err, errno, "opening the bind sources: unshare");
+	else
+		job->r = open_and_send(job->spec, job->bundle, job->mntns, job->userns, job->sock,
+				       job->then_step, &job->err);
+	return NULL;
+}
+
+/* A thread, not a fork: a fork of the runtime cost its fork and then a copy-on-write fault on
+ * every page the runtime wrote while the helper lived (its cgroup work), both on the path to
+ * the container's start. */
 int mount_sources_start(const struct spec *spec, const char *bundle, pid_t init_pid, int sock,
 			int then_step, struct mount_sources_helper *ret, struct iso_error *err)
 {
-	_cleanup_close_ int mntns = -1, userns = -1;
-	int fds[2];
-	pid_t pid;
+	struct mount_sources_job *job;
+	int r;
 
-	*ret = (struct mount_sources_helper){.pid = -1, .report = -1};
+	*ret = (struct mount_sources_helper){.job = NULL};
 	if (!has_bind_source(spec) && !overlay_root_by_runtime(spec))
 		return 0;
-	if ((mntns = open_init_ns(init_pid, "mnt", err)) < 0 ||
+	job = calloc(1, sizeof(*job));
+	if (!job)
+		return iso_error_set(err, ENOMEM, "opening the bind sources");
+	*job = (struct mount_sources_job){spec, bundle, -1, -1, sock, then_step, {0}, 0};
+	if ((job->mntns = open_init_ns(init_pid, "mnt", err)) < 0 ||
 	    ((has_idmapped_mount(spec) || overlay_root_by_runtime(spec)) &&
-	     (userns = open_init_ns(init_pid, "user", err)) < 0))
+	     (job->userns = open_init_ns(init_pid, "user", err)) < 0)) {
+		job_free(job);
 		return iso_error_code(err);
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return iso_error_set(err, errno, "opening the bind sources: pipe");
-	pid = fork();
-	if (pid == 0) {
-		struct iso_error child_err = {0};
-		ssize_t n;
-
-		close(fds[0]);
-		if (open_and_send(spec, bundle, mntns, userns, sock, then_step, &child_err) == 0)
-			_exit(0);
-		/* Short or failed: the runtime says the helper failed, without its message. */
-		n = write(fds[1], &child_err, sizeof(child_err));
-		_exit(n == (ssize_t)sizeof(child_err) ? 1 : 2);
 	}
-	close(fds[1]);
-	if (pid < 0) {
-		close(fds[0]);
-		return iso_error_set(err, errno, "opening the bind sources: fork");
+	r = pthread_create(&ret->thread, NULL, helper_main, job);
+	if (r != 0) {
+		job_free(job);
+		return iso_error_set(err, r, "opening the bind sources: pthread_create");
 	}
-	*ret = (struct mount_sources_helper){.pid = pid, .report = fds[0]};
+	ret->job = job;
 	return 1;
 }
 
-/* The helper's error travels back through its report pipe: a whole struct iso_error or
- * nothing. */
 int mount_sources_finish(struct mount_sources_helper *h, struct iso_error *err)
 {
-	_cleanup_close_ int report = h->report;
-	struct iso_error child_err;
-	pid_t pid = h->pid;
-	int status;
+	struct mount_sources_job *job = h->job;
+	int r;
 
-	*h = (struct mount_sources_helper){.pid = -1, .report = -1};
-	if (pid <= 0)
+	if (!job)
 		return 0;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return iso_error_set(err, errno, "opening the bind sources: waitpid");
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (read(report, &child_err, sizeof(child_err)) == (ssize_t)sizeof(child_err)) {
-		child_err.msg[sizeof(child_err.msg) - 1] = '\0';
-		*err = child_err;
-		return iso_error_code(err);
-	}
-	return iso_error_set(err, EIO,
-			     "opening the bind sources in the container's mount namespace failed");
+	pthread_join(h->thread, NULL);
+	h->job = NULL;
+	r = job->r;
+	if (r < 0)
+		*err = job->err;
+	job_free(job);
+	return r < 0 ? r : 0;
 }
 
 void mount_sources_helper_reap(struct mount_sources_helper *h)

@@ -11,13 +11,14 @@
 #ifndef ISORUN_MOUNT_SOURCES_H
 #define ISORUN_MOUNT_SOURCES_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 #include "runtime/spec/spec.h"
 #include "util/error.h"
 
-/* Runtime side, while the init waits for its id maps: a helper process, forked here, enters
+/* Runtime side, while the init waits for its id maps: a helper thread, started here, enters
  * the init's mount namespace and sends an O_PATH fd of each bind source of spec->mounts that
  * exists as SYNC_MOUNT_SOURCE, its mounts[] index as the payload, and then_step after the last.
  * Relative sources are taken from bundle.  A source that cannot be opened is left out: the
@@ -30,9 +31,10 @@
  * soon as then_step arrives.  Returns 1 with *ret running, or 0 when there is nothing to send
  * (then_step is the caller's to send).  Until mount_sources_finish() the caller must not write
  * to sock: the helper's messages must all come first. */
+struct mount_sources_job;
 struct mount_sources_helper {
-	pid_t pid; /* -1: none */
-	int report;
+	struct mount_sources_job *job; /* NULL: none */
+	pthread_t thread;
 };
 int mount_sources_start(const struct spec *spec, const char *bundle, pid_t init_pid, int sock,
 			int then_step, struct mount_sources_helper *ret, struct iso_error *err);
