@@ -291,17 +291,23 @@ static int spawn_error(const struct create_plan *p, int errnum, struct iso_error
 	}
 }
 
-/* Clones the init in the namespaces prepare_spawn() made, sharing this process's memory until
- * it execs (init_spawn.h). */
-static int spawn_init(struct create_plan *p, int fifo, int sock, int init_sock, pid_t *ret_pid,
-		      int *ret_pidfd, struct iso_error *err)
+/* Has the init cloned in the namespaces prepare_spawn() made, sharing this process's memory
+ * until it execs (init_spawn.h); spawn_init_wait() takes its pid.  In between, the runtime makes
+ * the cgroups: with a new user namespace the clone makes every namespace itself, and that is
+ * the dearest part of it. */
+static void spawn_init_begin(struct create_plan *p, int fifo, int sock, int init_sock)
 {
-	int r = 0;
-	pid_t pid;
-
 	p->parent_sock = sock;
 	init_args_fill(p, init_sock, fifo, &p->init_args);
-	pid = init_spawn_start(&p->spawn, p->clone_flags, init_entry, p);
+	init_spawn_begin(&p->spawn, p->clone_flags, init_entry, p);
+}
+
+static int spawn_init_wait(struct create_plan *p, pid_t *ret_pid, int *ret_pidfd,
+			   struct iso_error *err)
+{
+	int r = 0;
+	pid_t pid = init_spawn_wait(&p->spawn);
+
 	if (pid < 0)
 		return spawn_error(p, (int)-pid, err);
 	*ret_pid = pid;
@@ -341,7 +347,7 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 	_cleanup_state_ struct container_state st = {0};
 	struct creating_record rec = {dirfd, &st};
 	const struct cgroup_create_hook hook = {record_cgroups, &rec};
-	int sv[2], r;
+	int sv[2], r, r2;
 	struct iso_error ignored;
 	bool started = can_start_now(p), no_cgroups;
 	pid_t pid = -1;
@@ -360,6 +366,7 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 		return iso_error_set(err, errno, "socketpair");
 	sock = sv[0];
 	init_sock = sv[1];
+	spawn_init_begin(p, fifo, sock, init_sock);
 	/* Without cgroups, check_plan() has refused every limit already. */
 	no_cgroups = rootless_skip_cgroups(p->o->no_cgroups, p->o->systemd_cgroup);
 	if (no_cgroups)
@@ -369,10 +376,12 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 					&st.n_cgroups, err);
 	else
 		r = cgroup_create(p->spec, p->o->id, &hook, &st.cgroups, &st.n_cgroups, err);
-	if (r < 0)
-		return r;
-	fault_inject_point(FAULT_CGROUP);
-	r = spawn_init(p, fifo, sock, init_sock, &pid, &pidfd, err);
+	if (r == 0)
+		fault_inject_point(FAULT_CGROUP);
+	/* Waited for either way: on an error the init is killed below like any other. */
+	r2 = spawn_init_wait(p, &pid, &pidfd, r < 0 ? &ignored : err);
+	if (r == 0)
+		r = r2;
 	close_now(&init_sock); /* the init's copy is all it needs */
 	if (r == 0 && p->o->on_spawned) {
 		cgroup_fd = cgroup_open_v2(st.cgroups, st.n_cgroups);

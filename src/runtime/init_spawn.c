@@ -118,13 +118,16 @@ int init_spawn_prepare(struct init_spawn *s, unsigned long unshare_flags, int pi
 	return 0;
 }
 
-pid_t init_spawn_start(struct init_spawn *s, unsigned long clone_flags, int (*fn)(void *),
-		       void *arg)
+void init_spawn_begin(struct init_spawn *s, unsigned long clone_flags, int (*fn)(void *), void *arg)
 {
 	s->clone_flags = clone_flags;
 	s->fn = fn;
 	s->arg = arg;
 	futex_set_and_wake(&s->go, GO_CLONE);
+}
+
+pid_t init_spawn_wait(struct init_spawn *s)
+{
 	futex_wait_while_zero(&s->started);
 	if (s->failed_step) {
 		int r = s->error;

@@ -54,17 +54,22 @@ struct init_spawn {
  * namespaces are the dearest part of the clone (about 0.5 ms, most of it the network namespace),
  * and the helper's own namespaces are the ones its child is born in.  Namespaces that must
  * belong to a new user namespace cannot be made this way: with one, pass 0 and let
- * init_spawn_start()'s clone make them all.  Returns 0 or -errno; s must stay where it is. */
+ * init_spawn_begin()'s clone make them all.  Returns 0 or -errno; s must stay where it is. */
 int init_spawn_prepare(struct init_spawn *s, unsigned long unshare_flags, int pidns_fd);
 
-/* Clones fn(arg) as the init, with clone_flags (namespaces left to the clone), and returns its
- * pid once it runs; -errno on failure (s->failed_step says which step), with nothing left
- * behind once init_spawn_join() has run.  Everything fn reads must stay unchanged until
- * init_spawn_join(). */
-pid_t init_spawn_start(struct init_spawn *s, unsigned long clone_flags, int (*fn)(void *),
-		       void *arg);
+/* Has the helper clone fn(arg) as the init, with clone_flags (namespaces left to the clone),
+ * and returns at once: the runtime goes on (its cgroups) while the clone makes the namespaces
+ * that could not be made ahead (those of a new user namespace).  The init's fd table is the
+ * runtime's as it is at the clone, some time before init_spawn_wait() returns.  Everything fn
+ * reads must stay unchanged until init_spawn_join(). */
+void init_spawn_begin(struct init_spawn *s, unsigned long clone_flags, int (*fn)(void *),
+		      void *arg);
 
-/* Waits until the init has exec'd or died (a prepared helper never started just gives up),
+/* After init_spawn_begin(): the init's pid once it runs; -errno on failure (s->failed_step
+ * says which step), with nothing left behind once init_spawn_join() has run. */
+pid_t init_spawn_wait(struct init_spawn *s);
+
+/* Waits until the init has exec'd or died (a prepared helper never begun just gives up),
  * then frees the stack.  Blocks for as long as the init waits for start: call it once the
  * init has been reaped. */
 void init_spawn_join(struct init_spawn *s);

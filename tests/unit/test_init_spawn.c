@@ -15,6 +15,13 @@
 #include "runtime/init_spawn.h"
 #include "unit.h"
 
+/* The runtime's two steps, begin and wait, back to back. */
+static pid_t spawn(struct init_spawn *s, unsigned long clone_flags, int (*fn)(void *), void *arg)
+{
+	init_spawn_begin(s, clone_flags, fn, arg);
+	return init_spawn_wait(s);
+}
+
 static volatile int written_by_child;
 static int errno_seen_by_child;
 
@@ -77,8 +84,8 @@ static void test_shared_memory_own_tls(void)
 
 	errno = 0;
 	UNIT_CHECK(init_spawn_prepare(&s, 0, -1) == 0, "init_spawn_prepare");
-	pid = init_spawn_start(&s, 0, child_main, NULL);
-	UNIT_CHECK(pid > 0, "init_spawn_start: pid %d", (int)pid);
+	pid = spawn(&s, 0, child_main, NULL);
+	UNIT_CHECK(pid > 0, "init_spawn_begin/wait: pid %d", (int)pid);
 	if (pid <= 0)
 		return;
 	churn_heap(20000);
@@ -106,7 +113,7 @@ static void test_failures_leave_no_thread(void)
 
 	/* CLONE_THREAD without CLONE_SIGHAND: the kernel refuses the clone. */
 	init_spawn_prepare(&s, 0, -1);
-	pid = init_spawn_start(&s, CLONE_THREAD, never_runs, NULL);
+	pid = spawn(&s, CLONE_THREAD, never_runs, NULL);
 	UNIT_CHECK(pid == -EINVAL && s.failed_step == INIT_SPAWN_CLONE,
 		   "a refused clone: -EINVAL (got %d)", (int)pid);
 	UNIT_CHECK(count_threads(before) == before, "no helper thread is left (was %d)", before);
@@ -114,14 +121,14 @@ static void test_failures_leave_no_thread(void)
 
 	/* Not a namespace: setns refuses it, and nothing is cloned. */
 	init_spawn_prepare(&s, 0, fd);
-	pid = init_spawn_start(&s, 0, never_runs, NULL);
+	pid = spawn(&s, 0, never_runs, NULL);
 	UNIT_CHECK(pid == -EINVAL && s.failed_step == INIT_SPAWN_SETNS,
 		   "a pid namespace fd that is none: setns fails");
 	UNIT_CHECK(count_threads(before) == before, "no helper thread is left");
 
 	/* Not a namespace flag: the helper's unshare fails. */
 	init_spawn_prepare(&s, CLONE_VM, -1);
-	pid = init_spawn_start(&s, 0, never_runs, NULL);
+	pid = spawn(&s, 0, never_runs, NULL);
 	UNIT_CHECK(pid < 0 && s.failed_step == INIT_SPAWN_UNSHARE,
 		   "an unshare the kernel refuses fails the spawn (%d)", (int)pid);
 
@@ -159,7 +166,7 @@ static void test_namespaces_made_by_the_helper(void)
 	}
 	own[n] = '\0';
 	init_spawn_prepare(&s, CLONE_NEWUTS, -1);
-	pid = init_spawn_start(&s, 0, uts_child, NULL);
+	pid = spawn(&s, 0, uts_child, NULL);
 	UNIT_CHECK(pid > 0, "spawned in a uts namespace made by the helper");
 	if (pid <= 0)
 		return;
