@@ -4,12 +4,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include "runtime/rootfs/idmap_mount.h"
@@ -167,7 +167,7 @@ int mount_sources_start(const struct spec *spec, const char *bundle, pid_t init_
 	*ret = (struct mount_sources_helper){.job = NULL};
 	if (!has_bind_source(spec) && !overlay_root_by_runtime(spec))
 		return 0;
-	job = calloc(1, sizeof(*job));
+	job = malloc(sizeof(*job));
 	if (!job)
 		return iso_error_set(err, ENOMEM, "opening the bind sources");
 	*job = (struct mount_sources_job){spec, bundle, -1, -1, sock, then_step, {0}, 0};
