@@ -9,8 +9,8 @@
 #include "runtime/state.h"
 #include "util/error.h"
 
-#define FIFO_NAME	"exec.fifo"
-#define CONFIG_COPY	"config.json"
+#define FIFO_NAME   "exec.fifo"
+#define CONFIG_COPY "config.json"
 
 /* Lets the init past its start barrier; st says running, not yet written. */
 int container_release_start_barrier(int dirfd, int fifo, struct container_state *st,
