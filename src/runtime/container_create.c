@@ -339,14 +339,32 @@ static int record_init(int dirfd, struct container_state *st, pid_t pid, struct 
 	return st->n_cgroups ? 0 : state_write_creating(dirfd, st, err);
 }
 
+/* The container's cgroups (the systemd driver's are only planned here: the unit is started
+ * with the init's pid), each recorded in creating.json as it is made.  Without cgroups,
+ * check_plan() has refused every limit already. */
+static int make_cgroups(struct create_plan *p, int dirfd, struct container_state *st,
+			struct iso_error *err)
+{
+	struct creating_record rec = {dirfd, st};
+	const struct cgroup_create_hook hook = {record_cgroups, &rec};
+	int r;
+
+	if (p->o->systemd_cgroup)
+		r = cgroup_plan_systemd(p->spec, p->unit.cgroup_path, &hook, &st->cgroups,
+					&st->n_cgroups, err);
+	else
+		r = cgroup_create(p->spec, p->o->id, &hook, &st->cgroups, &st->n_cgroups, err);
+	if (r == 0)
+		fault_inject_point(FAULT_CGROUP);
+	return r;
+}
+
 static int launch(struct create_plan *p, int dirfd, struct created_container *ret,
 		  struct iso_error *err)
 {
 	_cleanup_close_ int fifo = -1, pidfd = -1, cgroup_fd = -1, sock = -1, init_sock = -1;
 	_cleanup_net_attached_ struct net_attached net = {.netns_fd = -1};
 	_cleanup_state_ struct container_state st = {0};
-	struct creating_record rec = {dirfd, &st};
-	const struct cgroup_create_hook hook = {record_cgroups, &rec};
 	int sv[2], r, r2;
 	struct iso_error ignored;
 	bool started = can_start_now(p), no_cgroups;
@@ -367,17 +385,8 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 	sock = sv[0];
 	init_sock = sv[1];
 	spawn_init_begin(p, fifo, sock, init_sock);
-	/* Without cgroups, check_plan() has refused every limit already. */
 	no_cgroups = rootless_skip_cgroups(p->o->no_cgroups, p->o->systemd_cgroup);
-	if (no_cgroups)
-		r = 0;
-	else if (p->o->systemd_cgroup)
-		r = cgroup_plan_systemd(p->spec, p->unit.cgroup_path, &hook, &st.cgroups,
-					&st.n_cgroups, err);
-	else
-		r = cgroup_create(p->spec, p->o->id, &hook, &st.cgroups, &st.n_cgroups, err);
-	if (r == 0)
-		fault_inject_point(FAULT_CGROUP);
+	r = no_cgroups ? 0 : make_cgroups(p, dirfd, &st, err);
 	/* Waited for either way: on an error the init is killed below like any other. */
 	r2 = spawn_init_wait(p, &pid, &pidfd, r < 0 ? &ignored : err);
 	if (r == 0)
