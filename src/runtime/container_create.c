@@ -347,16 +347,11 @@ static int make_cgroups(struct create_plan *p, int dirfd, struct container_state
 {
 	struct creating_record rec = {dirfd, st};
 	const struct cgroup_create_hook hook = {record_cgroups, &rec};
-	int r;
 
 	if (p->o->systemd_cgroup)
-		r = cgroup_plan_systemd(p->spec, p->unit.cgroup_path, &hook, &st->cgroups,
-					&st->n_cgroups, err);
-	else
-		r = cgroup_create(p->spec, p->o->id, &hook, &st->cgroups, &st->n_cgroups, err);
-	if (r == 0)
-		fault_inject_point(FAULT_CGROUP);
-	return r;
+		return cgroup_plan_systemd(p->spec, p->unit.cgroup_path, &hook, &st->cgroups,
+					   &st->n_cgroups, err);
+	return cgroup_create(p->spec, p->o->id, &hook, &st->cgroups, &st->n_cgroups, err);
 }
 
 static int launch(struct create_plan *p, int dirfd, struct created_container *ret,
@@ -387,6 +382,8 @@ static int launch(struct create_plan *p, int dirfd, struct created_container *re
 	spawn_init_begin(p, fifo, sock, init_sock);
 	no_cgroups = rootless_skip_cgroups(p->o->no_cgroups, p->o->systemd_cgroup);
 	r = no_cgroups ? 0 : make_cgroups(p, dirfd, &st, err);
+	if (r == 0)
+		fault_inject_point(FAULT_CGROUP);
 	/* Waited for either way: on an error the init is killed below like any other. */
 	r2 = spawn_init_wait(p, &pid, &pidfd, r < 0 ? &ignored : err);
 	if (r == 0)
